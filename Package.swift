@@ -1,0 +1,76 @@
+// swift-tools-version: 6.0
+//
+// StyleTransfer for Swift: neural style transfer of audio spectrograms.
+// Layers, bottom to top: AudioDSP and NeuralCore; Backbones and Vocoders; StyleTransfer; the `demo` CLI.
+
+import PackageDescription
+
+let package = Package(
+    name: "StyleTransfer",
+    products: [
+        .library(name: "AudioDSP", targets: ["AudioDSP"]),
+        .library(name: "NeuralCore", targets: ["NeuralCore"]),
+        .library(name: "Backbones", targets: ["Backbones"]),
+        .library(name: "Vocoders", targets: ["Vocoders"]),
+        .library(name: "StyleTransfer", targets: ["StyleTransfer"]),
+        .executable(name: "demo", targets: ["demo"]),
+    ],
+    dependencies: [
+        // Only the CLI depends on another Swift package.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - Public API
+
+        .target(
+            name: "AudioDSP",
+            dependencies: ["CFFTW", "COpenBLAS", "CSndFile", "CSampleRate", "CPNG"]
+        ),
+        .target(
+            name: "NeuralCore",
+            dependencies: ["COpenBLAS"]
+        ),
+        .target(
+            name: "Backbones",
+            dependencies: ["NeuralCore", "AudioDSP"]
+        ),
+        .target(
+            name: "Vocoders",
+            dependencies: ["AudioDSP", "NeuralCore"]
+        ),
+        .target(
+            name: "StyleTransfer",
+            dependencies: ["AudioDSP", "NeuralCore", "Backbones", "Vocoders"]
+        ),
+        .executableTarget(
+            name: "demo",
+            dependencies: [
+                "AudioDSP", "NeuralCore", "Backbones", "Vocoders", "StyleTransfer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Native libraries (internal; no stable API)
+
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+
+        // MARK: - Tests
+
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(
+            name: "AudioDSPTests",
+            dependencies: ["AudioDSP", "TestSupport"]
+        ),
+        .testTarget(
+            name: "NeuralCoreTests",
+            dependencies: ["NeuralCore", "TestSupport"]
+        ),
+    ]
+)

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Every error thrown by AudioDSP: each case names the problem and the input it came from.
+///
+/// The `demo` CLI prints `description` as one line and exits non-zero.
+public enum AudioDSPError: Error, Equatable, CustomStringConvertible {
+    /// A parameter is outside its valid range (`name` is the Swift label, e.g. `hopLength`).
+    case invalidParameter(name: String, value: String, reason: String)
+    /// The file does not exist or cannot be opened.
+    case fileNotFound(path: String)
+    /// The file exists but is not audio, an image or an array this library can read.
+    case unreadableFile(path: String, reason: String)
+    /// The input holds no samples (a zero-length file, a 0-frame WAV, an empty array).
+    case emptyInput(what: String)
+    /// The input is entirely zero, so nothing can be normalised or reconstructed from it.
+    case silentInput(what: String)
+    /// The input holds NaN or ±Inf values.
+    case nonFiniteInput(what: String)
+    /// An array or image does not have the shape or metadata an operation requires.
+    case shapeMismatch(what: String, expected: String, actual: String)
+    /// Writing an output file failed; nothing was left at the destination.
+    case writeFailed(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidParameter(name, value, reason): "invalid \(name) = \(value): \(reason)"
+        case let .fileNotFound(path): "file not found: \(path)"
+        case let .unreadableFile(path, reason): "cannot read \(path): \(reason)"
+        case let .emptyInput(what): "\(what) is empty"
+        case let .silentInput(what): "\(what) is silent (all samples are zero)"
+        case let .nonFiniteInput(what): "\(what) contains NaN or infinite values"
+        case let .shapeMismatch(what, expected, actual): "\(what) has shape \(actual), expected \(expected)"
+        case let .writeFailed(path, reason): "cannot write \(path): \(reason)"
+        }
+    }
+}

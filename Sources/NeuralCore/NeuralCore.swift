@@ -1,0 +1,1 @@
+/// Float32 tensors with reverse-mode automatic differentiation on OpenBLAS; filled by issue 3.

@@ -1,0 +1,1 @@
+/// Spectrogram-to-audio vocoders (Griffin-Lim, WaveNet) behind the `Vocoder` protocol; filled by issue 5.

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `demo`: try StyleTransfer for Swift from the command line. Each subcommand is a thin layer over the library.
+@main
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Audio style transfer on spectrograms: analysis, reconstruction and transfer.",
+        subcommands: []
+    )
+}
