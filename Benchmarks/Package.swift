@@ -1,0 +1,31 @@
+// swift-tools-version: 6.0
+//
+// Benchmark programs, kept out of the library's package so that it never pulls benchmark code.
+// Each folder under Sources/ is one executable that runs the same work through this package and through the
+// peer's script in Peers/ (librosa, PyTorch), alternating rounds, and prints medians and ratios.
+// Run with `swift run -c release --package-path Benchmarks <Name>`.
+
+import Foundation
+import PackageDescription
+
+let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Sources")
+let names = ((try? FileManager.default.contentsOfDirectory(atPath: sources.path)) ?? [])
+    .filter { !$0.hasPrefix(".") }
+    .sorted()
+
+let package = Package(
+    name: "Benchmarks",
+    dependencies: [.package(name: "StyleTransfer", path: "..")],
+    targets: names.map { name in
+        .executableTarget(
+            name: name,
+            dependencies: [
+                .product(name: "AudioDSP", package: "StyleTransfer"),
+                .product(name: "NeuralCore", package: "StyleTransfer"),
+                .product(name: "Backbones", package: "StyleTransfer"),
+                .product(name: "Vocoders", package: "StyleTransfer"),
+                .product(name: "StyleTransfer", package: "StyleTransfer"),
+            ]
+        )
+    }
+)
