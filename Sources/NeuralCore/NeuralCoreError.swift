@@ -39,7 +39,7 @@ public enum SafeTensorsProblem: Equatable, Sendable, CustomStringConvertible {
     case truncated(expectedBytes: Int, actualBytes: Int)
     /// The header is not a JSON object of the safetensors form (`detail` says where it failed).
     case invalidHeader(detail: String)
-    /// The tensor's `dtype` is not one NeuralCore reads (F32, F16, BF16).
+    /// The tensor's `dtype` is not one NeuralCore reads (F32, F16, BF16, F64, I64, I32).
     case unsupportedDType(tensor: String, dtype: String)
     /// The tensor's byte range `[begin, end)` is reversed or lies outside the data section.
     case offsetsOutOfRange(tensor: String, begin: Int, end: Int, dataBytes: Int)
