@@ -1,0 +1,116 @@
+/// A value a ``Parameter`` or ``Buffer`` can hold: a ``Tensor``, or an optional one (nil means "absent": no
+/// state-dict key, like `bias=False` in PyTorch).
+public protocol ModuleTensorValue {
+    /// The tensor held, or nil when absent.
+    var moduleTensor: Tensor? { get }
+    /// A value holding `tensor`.
+    init(moduleTensor tensor: Tensor)
+}
+
+extension Tensor: ModuleTensorValue {
+    /// `self`.
+    public var moduleTensor: Tensor? { self }
+    /// `tensor`.
+    public init(moduleTensor tensor: Tensor) { self = tensor }
+}
+
+extension Optional: ModuleTensorValue where Wrapped == Tensor {
+    /// The wrapped tensor, nil when absent.
+    public var moduleTensor: Tensor? { self }
+    /// `.some(tensor)`.
+    public init(moduleTensor tensor: Tensor) { self = .some(tensor) }
+}
+
+/// The storage of one discovered module tensor, shared by the property and by loading, gradients and optimizers.
+protocol ModuleTensorSlot: AnyObject {
+    var tensor: Tensor? { get }
+    func assign(_ tensor: Tensor)
+    var explicitKey: String? { get }
+    /// Whether the tensor is a trainable parameter (false for buffers and frozen parameters).
+    var isTrainable: Bool { get }
+    /// Whether the tensor is a parameter (trainable or frozen) rather than a buffer.
+    var isParameter: Bool { get }
+    func setFrozen(_ frozen: Bool)
+}
+
+/// A learnable tensor of a ``Module`` (PyTorch `nn.Parameter`): listed in the state dictionary, updated by
+/// optimizers and differentiated by ``valueWithGradient(of:_:)`` unless frozen.
+///
+/// `@Parameter var weight: Tensor` has the key `weight`; `@Parameter(key: "in_proj_weight") var
+/// inProjectionWeight: Tensor` sets it explicitly; `@Parameter var bias: Tensor?` is absent when nil.
+@propertyWrapper
+public final class Parameter<Value: ModuleTensorValue>: ModuleTensorSlot {
+    /// The tensor (or optional tensor).
+    public var wrappedValue: Value
+    /// The state-dict key when it is not the property's snake_case name.
+    public let explicitKey: String?
+    /// True after ``Module/freeze()``: the parameter keeps its key but is neither differentiated nor updated.
+    public private(set) var isFrozen = false
+
+    /// Wraps `wrappedValue`, with an optional explicit state-dict `key`.
+    public init(wrappedValue: Value, key: String? = nil) {
+        self.wrappedValue = wrappedValue
+        self.explicitKey = key
+    }
+
+    var tensor: Tensor? { wrappedValue.moduleTensor }
+    func assign(_ tensor: Tensor) { wrappedValue = Value(moduleTensor: tensor) }
+    var isTrainable: Bool { !isFrozen }
+    var isParameter: Bool { true }
+    func setFrozen(_ frozen: Bool) { isFrozen = frozen }
+}
+
+/// A non-learnable tensor of a ``Module`` saved in the state dictionary (PyTorch `register_buffer`), such as
+/// `BatchNorm2d`'s `running_mean`; optimizers and gradients never touch it.
+@propertyWrapper
+public final class Buffer<Value: ModuleTensorValue>: ModuleTensorSlot {
+    /// The tensor (or optional tensor).
+    public var wrappedValue: Value
+    /// The state-dict key when it is not the property's snake_case name.
+    public let explicitKey: String?
+
+    /// Wraps `wrappedValue`, with an optional explicit state-dict `key`.
+    public init(wrappedValue: Value, key: String? = nil) {
+        self.wrappedValue = wrappedValue
+        self.explicitKey = key
+    }
+
+    var tensor: Tensor? { wrappedValue.moduleTensor }
+    func assign(_ tensor: Tensor) { wrappedValue = Value(moduleTensor: tensor) }
+    var isTrainable: Bool { false }
+    var isParameter: Bool { false }
+    func setFrozen(_ frozen: Bool) {}
+}
+
+/// The module (or modules) a ``Child`` property holds.
+protocol ModuleChildSlot {
+    var explicitKey: String? { get }
+    /// Each module with its key suffix: empty for a single module, `0`, `1`, … for an array.
+    var modules: [(suffix: String, module: Module)] { get }
+}
+
+/// A child module (or array of modules) stored under an explicit state-dict key, e.g.
+/// `@Child(key: "out_proj") var outputProjection: Linear` (PyTorch `nn.MultiheadAttention.out_proj`).
+///
+/// Plain `let`/`var` module properties need no wrapper; use this only when the key is not the snake_case name.
+@propertyWrapper
+public struct Child<Value>: ModuleChildSlot {
+    /// The module, optional module or array of modules.
+    public var wrappedValue: Value
+    /// The state-dict key of the property.
+    public let explicitKey: String?
+
+    /// Wraps `wrappedValue` under state-dict key `key`.
+    public init(wrappedValue: Value, key: String) {
+        self.wrappedValue = wrappedValue
+        self.explicitKey = key
+    }
+
+    var modules: [(suffix: String, module: Module)] {
+        switch wrappedValue as Any {
+        case let module as Module: [("", module)]
+        case let modules as [Module]: modules.enumerated().map { ("\($0.offset)", $0.element) }
+        default: []
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// Adam with bias correction, optional L2 weight decay and optional AMSGrad, exactly as `torch.optim.Adam`
+/// (Kingma & Ba 2015).
+///
+/// For each tensor at step `t` (from 1) with gradient `g`: `g ← g + weightDecay·p` (L2, not AdamW's decoupled
+/// decay); `m ← m + (1 − β₁)(g − m)`; `v ← β₂·v + (1 − β₂)·g²`; with AMSGrad `v̂ ← max(v̂, v)` and `v̂` replaces `v`
+/// below; `p ← p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)` — ε is added after the bias-corrected square
+/// root, as PyTorch does.
+public final class Adam: Optimizer {
+    /// The step size (`lr`), 1e-3 by default.
+    public var learningRate: Float
+    /// The decay rates (β₁, β₂) of the first and second moment estimates (`betas`), (0.9, 0.999) by default.
+    public let betas: (Float, Float)
+    /// Added to the denominator for stability (`eps`), 1e-8 by default.
+    public let epsilon: Float
+    /// L2 penalty added to the gradient (`weight_decay`), 0 by default.
+    public let weightDecay: Float
+    /// Use the running maximum of the second moment (`amsgrad`, Reddi et al. 2018), false by default.
+    public let amsgrad: Bool
+    /// Steps taken so far (PyTorch's `state['step']`).
+    public private(set) var stepCount = 0
+    private var firstMoments: [[Float]] = []
+    private var secondMoments: [[Float]] = []
+    private var maximumSecondMoments: [[Float]] = []
+
+    /// Creates the optimiser.
+    ///
+    /// - Throws: ``NeuralCoreError/invalidParameter(name:value:reason:)`` for a negative rate, ε or decay, or a β
+    ///   outside [0, 1).
+    public init(learningRate: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999), epsilon: Float = 1e-8,
+                weightDecay: Float = 0, amsgrad: Bool = false) throws {
+        try requireNonNegative(learningRate, "learningRate")
+        try requireNonNegative(epsilon, "epsilon")
+        try requireNonNegative(weightDecay, "weightDecay")
+        for (name, beta) in [("betas.0", betas.0), ("betas.1", betas.1)] where !(0 ..< 1).contains(beta) {
+            throw NeuralCoreError.invalidParameter(name: name, value: "\(beta)", reason: "must be in [0, 1)")
+        }
+        self.learningRate = learningRate
+        self.betas = betas
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.amsgrad = amsgrad
+    }
+
+    public func step(parameters: inout [Tensor], gradients: [Tensor]) {
+        checkStepArguments(parameters, gradients, stateCount: firstMoments.count)
+        if firstMoments.isEmpty {
+            firstMoments = parameters.map { [Float](repeating: 0, count: $0.scalarCount) }
+            secondMoments = firstMoments
+            if amsgrad { maximumSecondMoments = firstMoments }
+        }
+        stepCount += 1
+        let (beta1, beta2) = betas
+        // PyTorch computes the bias corrections in double precision and casts the results to the tensor type.
+        let stepSize = Float(Double(learningRate) / (1 - pow(Double(beta1), Double(stepCount))))
+        let correction2Root = Float((1 - pow(Double(beta2), Double(stepCount))).squareRoot())
+        let weight = 1 - beta1
+        for index in parameters.indices {
+            var p = parameters[index].scalars
+            var g = gradients[index].scalars
+            if weightDecay != 0 { for i in g.indices { g[i] += weightDecay * p[i] } }
+            firstMoments[index].withUnsafeMutableBufferPointer { m in
+                // torch.lerp's two-sided formula keeps the result exact at the ends.
+                if weight < 0.5 {
+                    for i in g.indices { m[i] = m[i] + weight * (g[i] - m[i]) }
+                } else {
+                    for i in g.indices { m[i] = g[i] - (g[i] - m[i]) * (1 - weight) }
+                }
+            }
+            secondMoments[index].withUnsafeMutableBufferPointer { v in
+                for i in g.indices { v[i] = v[i] * beta2 + (1 - beta2) * g[i] * g[i] }
+            }
+            if amsgrad {
+                let v = secondMoments[index]
+                maximumSecondMoments[index].withUnsafeMutableBufferPointer { vMax in
+                    for i in g.indices { vMax[i] = max(vMax[i], v[i]) }
+                }
+            }
+            let v = amsgrad ? maximumSecondMoments[index] : secondMoments[index]
+            let m = firstMoments[index]
+            for i in p.indices { p[i] += -stepSize * (m[i] / (v[i].squareRoot() / correction2Root + epsilon)) }
+            parameters[index] = Tensor(shape: parameters[index].shape, scalars: p)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import NeuralCore
+import TestSupport
+import XCTest
+
+/// Optimiser trajectories on a 6-d Rosenbrock function against `torch.optim` (fixture `optimizers.json`), every step
+/// within 1e-5 of the largest coordinate.
+final class OptimizerTests: XCTestCase {
+    private struct Trajectory: Decodable { let points: [[Float]]; let losses: [Float]; let a: Float
+        let func_evals: Int?; let n_iter: Int?
+    }
+    private struct Fixture: Decodable { let start: [Float]; let cases: [String: Trajectory] }
+
+    private static let fixture: Fixture = {
+        let data = try! Data(contentsOf: Fixtures.url("neuralcore/modules/optimizers.json"))
+        return try! JSONDecoder().decode(Fixture.self, from: data)
+    }()
+
+    /// Σ over pairs (x, y) of (1 − x)² + a (y − x²)², and its gradient.
+    private func rosenbrock(_ p: [Float], a: Float) -> (loss: Float, gradient: [Float]) {
+        var loss: Float = 0
+        var gradient = [Float](repeating: 0, count: p.count)
+        for i in stride(from: 0, to: p.count, by: 2) {
+            let (x, y) = (p[i], p[i + 1])
+            let r = y - x * x
+            loss += (1 - x) * (1 - x) + a * r * r
+            gradient[i] = -2 * (1 - x) - 4 * a * x * r
+            gradient[i + 1] = 2 * a * r
+        }
+        return (loss, gradient)
+    }
+
+    private func checkFirstOrder(_ name: String, _ optimizer: some Optimizer, file: StaticString = #filePath, line: UInt = #line) {
+        let expected = Self.fixture.cases[name]!
+        var parameters = [Tensor(shape: [6], scalars: Self.fixture.start)]
+        for (step, point) in expected.points.enumerated() {
+            let (loss, gradient) = rosenbrock(parameters[0].scalars, a: expected.a)
+            assertClose([loss], [expected.losses[step]], relative: 1e-5, "\(name) loss, step \(step)", file: file, line: line)
+            optimizer.step(parameters: &parameters, gradients: [Tensor(shape: [6], scalars: gradient)])
+            assertClose(parameters[0].scalars, point, relative: 1e-5, "\(name) step \(step)", file: file, line: line)
+        }
+    }
+
+    func testSGDMatchesPyTorch() throws {
+        checkFirstOrder("sgd_plain", try SGD(learningRate: 1e-4))
+        checkFirstOrder("sgd_momentum", try SGD(learningRate: 1e-4, momentum: 0.9, dampening: 0.1, weightDecay: 0.01))
+        checkFirstOrder("sgd_nesterov", try SGD(learningRate: 1e-4, momentum: 0.9, weightDecay: 0.01, nesterov: true))
+    }
+
+    func testAdamMatchesPyTorch() throws {
+        checkFirstOrder("adam", try Adam(learningRate: 0.01))
+        checkFirstOrder("adam_weight_decay_amsgrad",
+                        try Adam(learningRate: 0.02, betas: (0.8, 0.99), epsilon: 1e-6, weightDecay: 0.1, amsgrad: true))
+    }
+
+    private func checkLBFGS(_ name: String, _ optimizer: LBFGS, file: StaticString = #filePath, line: UInt = #line) {
+        let expected = Self.fixture.cases[name]!
+        // Two tensors, so the flattening across parameters is exercised too.
+        var parameters = [Tensor(shape: [2, 2], scalars: Array(Self.fixture.start[..<4])),
+                          Tensor(shape: [2], scalars: Array(Self.fixture.start[4...]))]
+        for (step, point) in expected.points.enumerated() {
+            let loss = optimizer.step(parameters: &parameters) { xs in
+                let (loss, gradient) = rosenbrock(xs.flatMap(\.scalars), a: expected.a)
+                return (loss, [Tensor(shape: [2, 2], scalars: Array(gradient[..<4])), Tensor(shape: [2], scalars: Array(gradient[4...]))])
+            }
+            assertClose([loss], [expected.losses[step]], relative: 1e-5, "\(name) loss, step \(step)", file: file, line: line)
+            assertClose(parameters.flatMap(\.scalars), point, relative: 1e-5, "\(name) step \(step)", file: file, line: line)
+        }
+        XCTAssertEqual(optimizer.evaluationCount, expected.func_evals, "closure evaluations", file: file, line: line)
+        XCTAssertEqual(optimizer.iterationCount, expected.n_iter, "iterations", file: file, line: line)
+    }
+
+    func testLBFGSMatchesPyTorch() throws {
+        checkLBFGS("lbfgs", try LBFGS(learningRate: 0.05, maxIterations: 5, maxEvaluations: 6, historySize: 4))
+    }
+
+    func testLBFGSWithStrongWolfeMatchesPyTorch() throws {
+        checkLBFGS("lbfgs_strong_wolfe", try LBFGS(maxIterations: 10, maxEvaluations: 12, historySize: 5, lineSearch: .strongWolfe))
+    }
+
+    func testInvalidSettingsThrow() {
+        XCTAssertThrowsError(try SGD(learningRate: -1)) {
+            XCTAssertEqual($0 as? NeuralCoreError, .invalidParameter(name: "learningRate", value: "-1.0", reason: "must be ≥ 0"))
+        }
+        XCTAssertThrowsError(try SGD(momentum: 0, nesterov: true))
+        XCTAssertThrowsError(try Adam(betas: (0.9, 1)))
+        XCTAssertThrowsError(try LBFGS(historySize: 0))
+    }
+}
