@@ -73,7 +73,7 @@ open class Module: CustomStringConvertible {
         case let modules as [Module]: return modules.enumerated().map { (key + ".\($0.offset)", $0.element) }
         case let child as any ModuleChildSlot:
             let base = child.explicitKey ?? key
-            return child.modules.map { ($0.suffix.isEmpty ? base : base + "." + $0.suffix, $0.module) }
+            return child.modules.map { ($0.suffix.isEmpty ? base : base.isEmpty ? $0.suffix : base + "." + $0.suffix, $0.module) }
         default: return []
         }
     }

@@ -40,8 +40,13 @@ protocol ModuleTensorSlot: AnyObject {
 /// inProjectionWeight: Tensor` sets it explicitly; `@Parameter var bias: Tensor?` is absent when nil.
 @propertyWrapper
 public final class Parameter<Value: ModuleTensorValue>: ModuleTensorSlot {
-    /// The tensor (or optional tensor).
-    public var wrappedValue: Value
+    private var value: Value?
+    /// The tensor (or optional tensor). Reading it before the module's initialiser assigned it is a programming
+    /// error.
+    public var wrappedValue: Value {
+        get { value! }
+        set { value = newValue }
+    }
     /// The state-dict key when it is not the property's snake_case name.
     public let explicitKey: String?
     /// True after ``Module/freeze()``: the parameter keeps its key but is neither differentiated nor updated.
@@ -49,11 +54,17 @@ public final class Parameter<Value: ModuleTensorValue>: ModuleTensorSlot {
 
     /// Wraps `wrappedValue`, with an optional explicit state-dict `key`.
     public init(wrappedValue: Value, key: String? = nil) {
-        self.wrappedValue = wrappedValue
+        self.value = wrappedValue
         self.explicitKey = key
     }
 
-    var tensor: Tensor? { wrappedValue.moduleTensor }
+    /// A property with an explicit state-dict `key` whose value the module's initialiser assigns.
+    public init(key: String) {
+        self.value = nil
+        self.explicitKey = key
+    }
+
+    var tensor: Tensor? { value?.moduleTensor }
     func assign(_ tensor: Tensor) { wrappedValue = Value(moduleTensor: tensor) }
     var isTrainable: Bool { !isFrozen }
     var isParameter: Bool { true }
@@ -64,18 +75,29 @@ public final class Parameter<Value: ModuleTensorValue>: ModuleTensorSlot {
 /// `BatchNorm2d`'s `running_mean`; optimizers and gradients never touch it.
 @propertyWrapper
 public final class Buffer<Value: ModuleTensorValue>: ModuleTensorSlot {
-    /// The tensor (or optional tensor).
-    public var wrappedValue: Value
+    private var value: Value?
+    /// The tensor (or optional tensor). Reading it before the module's initialiser assigned it is a programming
+    /// error.
+    public var wrappedValue: Value {
+        get { value! }
+        set { value = newValue }
+    }
     /// The state-dict key when it is not the property's snake_case name.
     public let explicitKey: String?
 
     /// Wraps `wrappedValue`, with an optional explicit state-dict `key`.
     public init(wrappedValue: Value, key: String? = nil) {
-        self.wrappedValue = wrappedValue
+        self.value = wrappedValue
         self.explicitKey = key
     }
 
-    var tensor: Tensor? { wrappedValue.moduleTensor }
+    /// A property with an explicit state-dict `key` whose value the module's initialiser assigns.
+    public init(key: String) {
+        self.value = nil
+        self.explicitKey = key
+    }
+
+    var tensor: Tensor? { value?.moduleTensor }
     func assign(_ tensor: Tensor) { wrappedValue = Value(moduleTensor: tensor) }
     var isTrainable: Bool { false }
     var isParameter: Bool { false }
@@ -95,19 +117,31 @@ protocol ModuleChildSlot {
 /// Plain `let`/`var` module properties need no wrapper; use this only when the key is not the snake_case name.
 @propertyWrapper
 public struct Child<Value>: ModuleChildSlot {
-    /// The module, optional module or array of modules.
-    public var wrappedValue: Value
-    /// The state-dict key of the property.
+    private var value: Value?
+    /// The module or array of modules. Reading it before the module's initialiser assigned it is a programming
+    /// error.
+    public var wrappedValue: Value {
+        get { value! }
+        set { value = newValue }
+    }
+    /// The state-dict key of the property; the empty key puts an array's elements directly under the parent
+    /// (`0`, `1`, … as in `nn.Sequential`).
     public let explicitKey: String?
 
     /// Wraps `wrappedValue` under state-dict key `key`.
     public init(wrappedValue: Value, key: String) {
-        self.wrappedValue = wrappedValue
+        self.value = wrappedValue
+        self.explicitKey = key
+    }
+
+    /// A property under state-dict key `key` whose value the module's initialiser assigns.
+    public init(key: String) {
+        self.value = nil
         self.explicitKey = key
     }
 
     var modules: [(suffix: String, module: Module)] {
-        switch wrappedValue as Any {
+        switch value as Any {
         case let module as Module: [("", module)]
         case let modules as [Module]: modules.enumerated().map { ("\($0.offset)", $0.element) }
         default: []
