@@ -142,6 +142,38 @@ public final class LBFGS {
         return originalLoss
     }
 
+    /// Runs one L-BFGS step on a single tensor (e.g. the spectrogram style transfer optimises), in place;
+    /// `closure` returns the loss and its gradient at the tensor it is given.
+    ///
+    /// - Returns: the loss at the starting point.
+    @discardableResult
+    public func step<E: Error>(
+        _ x: inout Tensor, closure: (Tensor) throws(E) -> (loss: Float, gradient: Tensor)
+    ) throws(E) -> Float {
+        var parameters = [x]
+        defer { x = parameters[0] }
+        return try step(parameters: &parameters) { (xs: [Tensor]) throws(E) in
+            let (loss, gradient) = try closure(xs[0])
+            return (loss, [gradient])
+        }
+    }
+
+    /// Runs one L-BFGS step on the trainable parameters of `model`; `loss` computes the scalar loss from the model
+    /// and is differentiated with ``valueWithGradient(of:_:)``.
+    ///
+    /// - Returns: the loss at the starting point.
+    @discardableResult
+    public func step<M: Module>(_ model: M, loss: (M) -> Tensor) -> Float {
+        let slots = model.namedSlots().filter { $0.slot.isTrainable }
+        var parameters = slots.map { $0.slot.tensor! }
+        defer { for ((_, slot), parameter) in zip(slots, parameters) { slot.assign(parameter) } }
+        return step(parameters: &parameters) { xs in
+            for ((_, slot), x) in zip(slots, xs) { slot.assign(x) }
+            let (value, gradients) = valueWithGradient(of: model, loss)
+            return (value.item, slots.map { gradients[$0.key]! })
+        }
+    }
+
     /// The two-loop recursion: updates the curvature history from the last step, then `direction = −H·gradient`.
     private func updateDirection(gradient: [Float]) {
         if iterationCount == 1 {

@@ -11,6 +11,13 @@ public protocol Optimizer: AnyObject {
 }
 
 extension Optimizer {
+    /// Updates one tensor — e.g. the spectrogram style transfer optimises — from its gradient.
+    public func step(_ parameter: inout Tensor, gradient: Tensor) {
+        var parameters = [parameter]
+        step(parameters: &parameters, gradients: [gradient])
+        parameter = parameters[0]
+    }
+
     /// Updates the trainable (not frozen) parameters of `model` that have an entry in `gradients` (keys as from
     /// ``valueWithGradient(of:_:)``), in state-dict order.
     public func update(_ model: Module, gradients: [String: Tensor]) {
