@@ -23,84 +23,69 @@ extension Optional: ModuleTensorValue where Wrapped == Tensor {
 
 /// The storage of one discovered module tensor, shared by the property and by loading, gradients and optimizers.
 protocol ModuleTensorSlot: AnyObject {
-    var tensor: Tensor? { get }
-    func assign(_ tensor: Tensor)
+    associatedtype Value: ModuleTensorValue
+    /// The value; nil until the module's initialiser assigns it.
+    var storage: Value? { get set }
     var explicitKey: String? { get }
     /// Whether the tensor is a trainable parameter (false for buffers and frozen parameters).
     var isTrainable: Bool { get }
-    /// Whether the tensor is a parameter (trainable or frozen) rather than a buffer.
-    var isParameter: Bool { get }
     func setFrozen(_ frozen: Bool)
+}
+
+extension ModuleTensorSlot {
+    /// The tensor, or nil when absent (an optional set to nil).
+    var tensor: Tensor? { storage?.moduleTensor }
+    /// Replaces the tensor (loading, gradient tracking, optimiser updates).
+    func assign(_ tensor: Tensor) { storage = Value(moduleTensor: tensor) }
 }
 
 /// A learnable tensor of a ``Module`` (PyTorch `nn.Parameter`): listed in the state dictionary, updated by
 /// optimizers and differentiated by ``valueWithGradient(of:_:)`` unless frozen.
 ///
 /// `@Parameter var weight: Tensor` has the key `weight`; `@Parameter(key: "in_proj_weight") var
-/// inProjectionWeight: Tensor` sets it explicitly; `@Parameter var bias: Tensor?` is absent when nil.
+/// inputProjectionWeight: Tensor` sets it explicitly (assign such a property after `super.init()`);
+/// `@Parameter var bias: Tensor?` is absent when nil.
 @propertyWrapper
 public final class Parameter<Value: ModuleTensorValue>: ModuleTensorSlot {
-    private var value: Value?
-    /// The tensor (or optional tensor). Reading it before the module's initialiser assigned it is a programming
-    /// error.
-    public var wrappedValue: Value {
-        get { value! }
-        set { value = newValue }
-    }
+    var storage: Value?
     /// The state-dict key when it is not the property's snake_case name.
     public let explicitKey: String?
     /// True after ``Module/freeze()``: the parameter keeps its key but is neither differentiated nor updated.
     public private(set) var isFrozen = false
+    /// The tensor (or optional tensor); reading it before the module's initialiser assigned it is an error.
+    public var wrappedValue: Value {
+        get { storage! }
+        set { storage = newValue }
+    }
 
     /// Wraps `wrappedValue`, with an optional explicit state-dict `key`.
-    public init(wrappedValue: Value, key: String? = nil) {
-        self.value = wrappedValue
-        self.explicitKey = key
-    }
+    public init(wrappedValue: Value, key: String? = nil) { (storage, explicitKey) = (wrappedValue, key) }
+    /// A property with an explicit state-dict `key`, assigned later by the module's initialiser.
+    public init(key: String) { (storage, explicitKey) = (nil, key) }
 
-    /// A property with an explicit state-dict `key` whose value the module's initialiser assigns.
-    public init(key: String) {
-        self.value = nil
-        self.explicitKey = key
-    }
-
-    var tensor: Tensor? { value?.moduleTensor }
-    func assign(_ tensor: Tensor) { wrappedValue = Value(moduleTensor: tensor) }
     var isTrainable: Bool { !isFrozen }
-    var isParameter: Bool { true }
     func setFrozen(_ frozen: Bool) { isFrozen = frozen }
 }
 
 /// A non-learnable tensor of a ``Module`` saved in the state dictionary (PyTorch `register_buffer`), such as
-/// `BatchNorm2d`'s `running_mean`; optimizers and gradients never touch it.
+/// `BatchNorm2d`'s `running_mean`; optimizers and gradients never touch it. Keys as for ``Parameter``.
 @propertyWrapper
 public final class Buffer<Value: ModuleTensorValue>: ModuleTensorSlot {
-    private var value: Value?
-    /// The tensor (or optional tensor). Reading it before the module's initialiser assigned it is a programming
-    /// error.
-    public var wrappedValue: Value {
-        get { value! }
-        set { value = newValue }
-    }
+    var storage: Value?
     /// The state-dict key when it is not the property's snake_case name.
     public let explicitKey: String?
+    /// The tensor (or optional tensor); reading it before the module's initialiser assigned it is an error.
+    public var wrappedValue: Value {
+        get { storage! }
+        set { storage = newValue }
+    }
 
     /// Wraps `wrappedValue`, with an optional explicit state-dict `key`.
-    public init(wrappedValue: Value, key: String? = nil) {
-        self.value = wrappedValue
-        self.explicitKey = key
-    }
+    public init(wrappedValue: Value, key: String? = nil) { (storage, explicitKey) = (wrappedValue, key) }
+    /// A property with an explicit state-dict `key`, assigned later by the module's initialiser.
+    public init(key: String) { (storage, explicitKey) = (nil, key) }
 
-    /// A property with an explicit state-dict `key` whose value the module's initialiser assigns.
-    public init(key: String) {
-        self.value = nil
-        self.explicitKey = key
-    }
-
-    var tensor: Tensor? { value?.moduleTensor }
-    func assign(_ tensor: Tensor) { wrappedValue = Value(moduleTensor: tensor) }
     var isTrainable: Bool { false }
-    var isParameter: Bool { false }
     func setFrozen(_ frozen: Bool) {}
 }
 
