@@ -78,6 +78,39 @@ final class OptimizerTests: XCTestCase {
         checkLBFGS("lbfgs_strong_wolfe", try LBFGS(maxIterations: 10, maxEvaluations: 12, historySize: 5, lineSearch: .strongWolfe))
     }
 
+    func testUpdatingAModuleStepsItsTrainableParametersByKey() throws {
+        let model = Sequential(Linear(inputFeatures: 2, outputFeatures: 1, seed: 1), Linear(inputFeatures: 1, outputFeatures: 1, seed: 2))
+        let before = model.stateDict()
+        let gradients = ["0.weight": Tensor(shape: [1, 2], scalars: [1, -2]), "1.bias": Tensor(shape: [1], scalars: [4])]
+        let sgd = try SGD(learningRate: 0.5)
+        sgd.update(model, gradients: gradients)
+        let after = model.stateDict()
+        XCTAssertEqual(after["0.weight"]!.scalars, zip(before["0.weight"]!.scalars, [1, -2]).map { $0 - 0.5 * $1 })
+        XCTAssertEqual(after["1.bias"]!.scalars, [before["1.bias"]!.scalars[0] - 2])
+        XCTAssertEqual(after["0.bias"]!.scalars, before["0.bias"]!.scalars, "no gradient, no change")
+        model.freeze()
+        try SGD(learningRate: 0.5).update(model, gradients: gradients)
+        XCTAssertEqual(model.stateDict().mapValues(\.scalars), after.mapValues(\.scalars), "frozen parameters are not updated")
+    }
+
+    func testSingleTensorStepsEqualTheArrayForm() throws {
+        var x = Tensor(shape: [6], scalars: Self.fixture.start)
+        let adam = try Adam(learningRate: 0.01)
+        for step in Self.fixture.cases["adam"]!.points {
+            adam.step(&x, gradient: Tensor(shape: [6], scalars: rosenbrock(x.scalars, a: 100).gradient))
+            assertClose(x.scalars, step, relative: 1e-5)
+        }
+        var y = Tensor(shape: [6], scalars: Self.fixture.start)
+        let lbfgs = try LBFGS(learningRate: 0.05, maxIterations: 5, maxEvaluations: 6, historySize: 4)
+        for step in Self.fixture.cases["lbfgs"]!.points {
+            lbfgs.step(&y) { y in
+                let (loss, gradient) = rosenbrock(y.scalars, a: 100)
+                return (loss, Tensor(shape: [6], scalars: gradient))
+            }
+            assertClose(y.scalars, step, relative: 1e-5)
+        }
+    }
+
     func testInvalidSettingsThrow() {
         XCTAssertThrowsError(try SGD(learningRate: -1)) {
             XCTAssertEqual($0 as? NeuralCoreError, .invalidParameter(name: "learningRate", value: "-1.0", reason: "must be ≥ 0"))
