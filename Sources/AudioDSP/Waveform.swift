@@ -58,8 +58,7 @@ public struct Waveform: Sendable, Equatable {
     /// Throws ``AudioDSPError/emptyInput(what:)`` for no samples and ``AudioDSPError/nonFiniteInput(what:)`` for
     /// NaN or ±Inf samples; `what` names the input in the error (for example the file path).
     public func validate(_ what: String) throws {
-        guard frameCount > 0 else { throw AudioDSPError.emptyInput(what: what) }
-        guard channels.allSatisfy({ $0.allSatisfy(\.isFinite) }) else { throw AudioDSPError.nonFiniteInput(what: what) }
+        for channel in channels { try validateFinite(channel, what: what) }
     }
 
     /// The waveform scaled so that its largest absolute sample equals `peak` (librosa `util.normalize` with

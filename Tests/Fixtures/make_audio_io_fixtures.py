@@ -8,8 +8,7 @@ Every file is small and deterministic. Versions used are written to audio_io/ver
   formats_stereo_<ext>.npy: what soundfile decodes from it, float32 [channels, frames];
   formats_stereo_<ext>_mono.npy: librosa.load(path, sr=None) (mean of channels).
 - sine_44100.wav: 0.25 s of 1 kHz at amplitude 0.5, 32-bit float.
-  sine_44100_to_22050_soxr_hq.npy: librosa.resample(res_type='soxr_hq') to 22.05 kHz (librosa's default resampler);
-  sine_44100_to_22050_scipy.npy: the same with res_type='scipy' (FFT resampling).
+  sine_44100_to_22050_soxr_hq.npy: librosa.resample(res_type='soxr_hq') to 22.05 kHz (librosa's default resampler).
 - speech_female_us_mel.npy: librosa.feature.melspectrogram of Resources/Samples/speech_female_us.wav after
   librosa.load(sr=22050) (already at that rate: no resampling), n_fft=1024, hop_length=256, n_mels=80, power=2,
   librosa's other defaults (hann, center=True, pad_mode='constant', slaney mel + norm), float32 [80, frames].
@@ -57,7 +56,6 @@ t = np.arange(rate // 4) / rate
 sine = (0.5 * np.sin(2 * np.pi * 1000 * t)).astype(np.float32)
 sf.write(path("sine_44100.wav"), sine, rate, subtype="FLOAT")
 save("sine_44100_to_22050_soxr_hq.npy", librosa.resample(sine, orig_sr=rate, target_sr=22050, res_type="soxr_hq"))
-save("sine_44100_to_22050_scipy.npy", librosa.resample(sine, orig_sr=rate, target_sr=22050, res_type="scipy"))
 
 # A bundled clip through librosa's mel spectrogram.
 y, sr = librosa.load(os.path.join(ROOT, "Resources", "Samples", "speech_female_us.wav"), sr=22050)
