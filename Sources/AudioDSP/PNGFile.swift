@@ -161,7 +161,7 @@ struct PNGFile: Equatable {
     }
 
     /// The CRC-32 of the PNG specification (ISO 3309), over a chunk's type and data.
-    private static func crc32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+    static func crc32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
         ~bytes.reduce(~UInt32(0)) { crcTable[Int(($0 ^ UInt32($1)) & 0xFF)] ^ ($0 >> 8) }
     }
 }

@@ -34,6 +34,14 @@ public struct SpectrogramImageParameters: Sendable, Equatable {
         self.power = power
     }
 
+    /// The analysis the `demo` CLI uses unless told otherwise: 22 050 Hz, `fftSize` 1024, `hopLength` 256, 80 Slaney
+    /// mel bands from 0 Hz to Nyquist, power 2 (librosa `melspectrogram(sr=22050, n_fft=1024, hop_length=256,
+    /// n_mels=80)`; the vocoder front end of the study, apart from HiFi-GAN's fmax 8000).
+    public static let standard = SpectrogramImageParameters(
+        sampleRate: AudioFile.defaultSampleRate, fftSize: 1024, hopLength: 256,
+        frequencyScale: .mel(bandCount: 80, minimumFrequency: 0, maximumFrequency: Float(AudioFile.defaultSampleRate) / 2),
+        power: 2)
+
     /// The number of image rows these parameters imply: `1 + fftSize/2` or the mel band count.
     public var binCount: Int {
         switch frequencyScale {

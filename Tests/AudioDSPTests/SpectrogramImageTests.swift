@@ -93,6 +93,22 @@ final class SpectrogramImageTests: XCTestCase {
         XCTAssertEqual(try PNGFile.decode(try png.encoded(), path: "memory"), png)
     }
 
+    /// A 16-bit PNG saved by another tool may declare a display gamma (here gAMA 1/2.2); libpng's simplified reader
+    /// would convert such levels to linear light, which would corrupt the dB values.
+    func testGrayLevelsOfAPNGWithADisplayGammaAreNotConverted() throws {
+        let levels: [UInt16] = [0, 100, 1000, 20_000, 40_000, 65_535]
+        let png = PNGFile(width: 3, height: 2, pixels: .gray16(levels), text: [:])
+        var bytes = [UInt8](try png.encoded())
+        let gamma = [UInt8]("gAMA".utf8)
+        guard let start = (0 ..< bytes.count - 4).first(where: { Array(bytes[$0 ..< $0 + 4]) == gamma }) else {
+            return XCTFail("the encoder should write gAMA")
+        }
+        bytes.replaceSubrange(start + 4 ..< start + 8, with: [0, 0, 0xB1, 0x8F])  // 45 455 = 1/2.2
+        let crc = PNGFile.crc32(bytes[start ..< start + 8])
+        bytes.replaceSubrange(start + 8 ..< start + 12, with: (0 ..< 4).map { UInt8(truncatingIfNeeded: crc >> (24 - 8 * $0)) })
+        XCTAssertEqual(try PNGFile.decode(Data(bytes), path: "memory").pixels, .gray16(levels))
+    }
+
     func testBadFilesAndBadSpectrogramsAreTypedErrors() throws {
         let folder = try makeTemporaryDirectory(self)
         let text = folder.appendingPathComponent("text.png")
