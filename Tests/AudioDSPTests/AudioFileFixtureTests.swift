@@ -47,4 +47,19 @@ final class AudioFileFixtureTests: XCTestCase {
         let firstFrames = (0 ..< 513).flatMap { bin in (0 ..< 16).map { magnitude[bin: bin, frame: $0] } }
         assertClose(firstFrames, expected, relative: 1e-4)
     }
+
+    /// `demo spectrogram Resources/Samples/speech_female_us.wav --npy x.npy` computes exactly this.
+    func testBundledClipMelSpectrogramMatchesLibrosa() throws {
+        let url = Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Resources/Samples/speech_female_us.wav")
+        let standard = SpectrogramImageParameters.standard
+        let clip = try AudioFile.read(url, sampleRate: standard.sampleRate)
+        let stft = try ShortTimeFourierTransform(fftSize: standard.fftSize, hopLength: standard.hopLength)
+        let filterbank = try MelFilterbank(sampleRate: standard.sampleRate, fftSize: standard.fftSize,
+                                           melBandCount: standard.binCount)
+        let mel = try melSpectrogram(clip.samples, stft: stft, filterbank: filterbank)
+        let (shape, expected) = try NPY.read(fixture("speech_female_us_mel.npy"))
+        XCTAssertEqual(shape, mel.shape)
+        assertClose(mel.values, expected, relative: 1e-4)
+    }
 }
