@@ -1,0 +1,53 @@
+import Dispatch
+import Foundation
+
+/// How many threads AudioDSP's transforms may use.
+///
+/// The STFT, inverse STFT, mel filterbank, inverse mel and Griffin-Lim split their frames into `threadCount`
+/// contiguous ranges and run them concurrently; with `threadCount == 1` everything runs on the calling thread.
+/// The default is the number of active processors. The setting is process-wide and safe to change from any thread;
+/// it does not change OpenBLAS's own thread count (see `openblas_set_num_threads`).
+///
+/// ```swift
+/// AudioDSPThreads.threadCount = 1   // single-threaded, e.g. to compare with librosa/NumPy
+/// ```
+public enum AudioDSPThreads {
+    private static let storage = LockedCount(ProcessInfo.processInfo.activeProcessorCount)
+
+    /// The number of threads (≥ 1) used by AudioDSP transforms; values below 1 are stored as 1.
+    public static var threadCount: Int {
+        get { storage.value }
+        set { storage.value = max(1, newValue) }
+    }
+
+    /// Runs `body` over `0..<count` split into at most ``threadCount`` contiguous ranges, concurrently, and returns
+    /// when all have finished. Ranges never overlap, so each may write its own part of a shared output.
+    static func forEachRange(_ count: Int, minimumPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
+        let parts = min(threadCount, max(1, count / max(1, minimumPerThread)))
+        if parts <= 1 {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        // The ranges are disjoint, so the body's captured state is never written from two threads at once.
+        nonisolated(unsafe) let body = body
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let start = count * part / parts
+            let end = count * (part + 1) / parts
+            if start < end { body(start..<end) }
+        }
+    }
+}
+
+/// An integer behind a lock: the storage of ``AudioDSPThreads/threadCount``.
+private final class LockedCount: @unchecked Sendable {
+    // Safe to share: `stored` is only touched while `lock` is held.
+    private let lock = NSLock()
+    private var stored: Int
+
+    init(_ value: Int) { stored = value }
+
+    var value: Int {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); stored = newValue; lock.unlock() }
+    }
+}

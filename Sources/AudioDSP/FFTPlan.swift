@@ -1,0 +1,99 @@
+import CFFTW
+import Foundation
+
+/// A cached FFTW single-precision plan for a batch of real↔complex transforms of one size.
+///
+/// A plan transforms `batch` rows at once (`fftwf_plan_many_dft_r2c` / `_c2r`). Real rows are `realStride` floats
+/// apart and complex rows `complexStride` values apart; both strides are rounded up to keep every row 32-byte
+/// aligned (an odd complex row of `n/2 + 1` values would misalign every other row, see TOOLCHAIN.md).
+///
+/// Plans are made once per (direction, size, batch) for the life of the process with `FFTW_MEASURE` and never
+/// destroyed. FFTW's planner is not thread-safe, so making plans is serialised by `plannerLock`; executing a plan
+/// on other arrays (`fftwf_execute_dft_r2c` / `_c2r`) is thread-safe, and every caller passes its own
+/// ``FFTBuffers``, allocated with `fftwf_malloc` exactly like the arrays the plan was made with.
+final class FFTPlan: @unchecked Sendable {
+    // @unchecked Sendable: the plan is immutable after creation and FFTW's new-array execute functions are documented
+    // as thread-safe; creation happens under `plannerLock`.
+
+    enum Direction: Hashable { case realToComplex, complexToReal }
+
+    private struct Key: Hashable {
+        let direction: Direction
+        let size: Int
+        let batch: Int
+    }
+
+    private static let plannerLock = NSLock()
+    nonisolated(unsafe) private static var cache: [Key: FFTPlan] = [:]  // guarded by plannerLock
+
+    let direction: Direction
+    let size: Int
+    let batch: Int
+    let realStride: Int
+    let complexStride: Int
+    private let plan: OpaquePointer
+
+    /// The plan for `batch` transforms of length `size` in `direction`, made on first use and then reused.
+    static func shared(_ direction: Direction, size: Int, batch: Int) -> FFTPlan {
+        plannerLock.lock()
+        defer { plannerLock.unlock() }
+        let key = Key(direction: direction, size: size, batch: batch)
+        if let plan = cache[key] { return plan }
+        let plan = FFTPlan(direction, size: size, batch: batch)
+        cache[key] = plan
+        return plan
+    }
+
+    private init(_ direction: Direction, size: Int, batch: Int) {
+        self.direction = direction
+        self.size = size
+        self.batch = batch
+        realStride = (size + 7) / 8 * 8
+        complexStride = (size / 2 + 1 + 3) / 4 * 4
+        let buffers = FFTBuffers(realCount: realStride * batch, complexCount: complexStride * batch)
+        var n = Int32(size)
+        let flags = UInt32(FFTW_MEASURE)
+        let made: OpaquePointer?
+        switch direction {
+        case .realToComplex:
+            made = fftwf_plan_many_dft_r2c(1, &n, Int32(batch), buffers.real, nil, 1, Int32(realStride),
+                                           buffers.complex, nil, 1, Int32(complexStride), flags)
+        case .complexToReal:
+            made = fftwf_plan_many_dft_c2r(1, &n, Int32(batch), buffers.complex, nil, 1, Int32(complexStride),
+                                           buffers.real, nil, 1, Int32(realStride), flags)
+        }
+        guard let made else { fatalError("FFTW could not plan a \(direction) transform of size \(size)") }
+        plan = made
+    }
+
+    /// Runs the plan on `buffers` (which must hold at least `batch` rows of each kind). For `.complexToReal` the
+    /// complex input is destroyed; the real output is unnormalised (scaled by `size`), as FFTW defines it.
+    func execute(_ buffers: FFTBuffers) {
+        switch direction {
+        case .realToComplex: fftwf_execute_dft_r2c(plan, buffers.real, buffers.complex)
+        case .complexToReal: fftwf_execute_dft_c2r(plan, buffers.complex, buffers.real)
+        }
+    }
+}
+
+/// Work arrays for one thread's ``FFTPlan`` executions, allocated with `fftwf_malloc` (SIMD-aligned).
+final class FFTBuffers {
+    let real: UnsafeMutablePointer<Float>
+    let complex: UnsafeMutablePointer<fftwf_complex>
+
+    init(realCount: Int, complexCount: Int) {
+        real = fftwf_alloc_real(realCount)!
+        complex = fftwf_alloc_complex(complexCount)!
+        real.initialize(repeating: 0, count: realCount)
+        complex.initialize(repeating: (0, 0), count: complexCount)
+    }
+
+    convenience init(for plan: FFTPlan) {
+        self.init(realCount: plan.realStride * plan.batch, complexCount: plan.complexStride * plan.batch)
+    }
+
+    deinit {
+        fftwf_free(real)
+        fftwf_free(complex)
+    }
+}

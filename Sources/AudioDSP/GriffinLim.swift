@@ -1,0 +1,169 @@
+import Foundation
+
+/// Phase reconstruction from a magnitude spectrogram by the fast Griffin-Lim algorithm (Perraudin, Balazs &
+/// Søndergaard 2013), with the semantics of `librosa.griffinlim`.
+///
+/// Each iteration takes the inverse STFT of `magnitude · angles`, the STFT of that signal (`rebuilt`), and sets
+/// `angles = a / (|a| + tiny)` with `a = rebuilt − momentum/(1 + momentum) · previous rebuilt`. The result is the
+/// inverse STFT of `magnitude · angles` after the last iteration. All transforms go through the given
+/// ``ShortTimeFourierTransform`` (same `fftSize`, hop, window, centring and padding as librosa's arguments).
+public struct GriffinLim: Sendable {
+    /// The phase the iterations start from (librosa `init`).
+    public enum InitialPhase: Sendable, Equatable {
+        /// Uniformly random phase in `[0, 2π)` from a generator seeded with `seed` (librosa `init='random'`; the
+        /// generator is this library's, so the values differ from NumPy's for the same seed).
+        case random(seed: UInt64)
+        /// The phase of a given complex spectrogram of the magnitude's shape (e.g. a previous reconstruction);
+        /// cells of zero magnitude get phase 0.
+        case given(ComplexSpectrogram)
+        /// Zero phase everywhere (librosa `init=None`).
+        case zero
+    }
+
+    /// The transform used for every analysis/synthesis step.
+    public let stft: ShortTimeFourierTransform
+    /// Number of iterations (librosa `n_iter`), ≥ 0. Default 32.
+    public let iterations: Int
+    /// The momentum of fast Griffin-Lim (librosa `momentum`), in `[0, 1]`; 0 is the classic algorithm. Default 0.99.
+    public let momentum: Float
+    /// The starting phase. Default `.random(seed: 0)`.
+    public let initialPhase: InitialPhase
+
+    /// Configures a reconstruction.
+    ///
+    /// - Throws: ``AudioDSPError/invalidParameter(name:value:reason:)`` for negative `iterations` or a momentum
+    ///   outside `[0, 1]` (librosa rejects negative momentum and warns above 1).
+    public init(stft: ShortTimeFourierTransform, iterations: Int = 32, momentum: Float = 0.99,
+                initialPhase: InitialPhase = .random(seed: 0)) throws {
+        guard iterations >= 0 else {
+            throw AudioDSPError.invalidParameter(name: "iterations", value: "\(iterations)", reason: "must be ≥ 0")
+        }
+        guard momentum >= 0, momentum <= 1 else {
+            throw AudioDSPError.invalidParameter(name: "momentum", value: "\(momentum)", reason: "must be in 0...1")
+        }
+        self.stft = stft
+        self.iterations = iterations
+        self.momentum = momentum
+        self.initialPhase = initialPhase
+    }
+
+    /// Reconstructs a signal whose STFT magnitude approximates `magnitude` (librosa `griffinlim(S, n_iter,
+    /// hop_length, win_length, n_fft, window, center, length, pad_mode, momentum, init, random_state)`).
+    ///
+    /// - Parameters:
+    ///   - magnitude: an amplitude spectrogram `[1 + fftSize/2, frames]` (not power, not dB).
+    ///   - length: the exact output length in samples; `nil` gives the inverse STFT's implied length.
+    /// - Returns: the samples.
+    /// - Throws: ``AudioDSPError/shapeMismatch(what:expected:actual:)`` for a wrong bin count or a given phase of
+    ///   another shape, ``AudioDSPError/emptyInput(what:)``, ``AudioDSPError/nonFiniteInput(what:)``,
+    ///   `invalidParameter` for `length < 1`.
+    public func reconstruct(magnitude: Spectrogram, length: Int? = nil) throws -> [Float] {
+        guard magnitude.binCount == stft.binCount else {
+            throw AudioDSPError.shapeMismatch(what: "magnitude", expected: "[\(stft.binCount), frames]",
+                                              actual: "[\(magnitude.binCount), \(magnitude.frameCount)]")
+        }
+        try validateFinite(magnitude.values, what: "magnitude")
+        if let length, length < 1 {
+            throw AudioDSPError.invalidParameter(name: "length", value: "\(length)", reason: "must be at least 1")
+        }
+        let bins = magnitude.binCount, frames = magnitude.frameCount, count = bins * frames
+        var spectrum = ComplexSpectrogram(real: magnitude.values, imag: [Float](repeating: 0, count: count),
+                                          binCount: bins, frameCount: frames)
+        switch initialPhase {
+        case .zero:
+            break
+        case let .random(seed):
+            var generator = SplitMix64(seed: seed)
+            for index in 0..<count {
+                let phase = 2 * Float.pi * Float(generator.next() >> 40) * 0x1p-24
+                spectrum.real[index] = magnitude.values[index] * cos(phase)
+                spectrum.imag[index] = magnitude.values[index] * sin(phase)
+            }
+        case let .given(phase):
+            guard phase.binCount == bins, phase.frameCount == frames else {
+                throw AudioDSPError.shapeMismatch(what: "initial phase", expected: "[\(bins), \(frames)]",
+                                                  actual: "[\(phase.binCount), \(phase.frameCount)]")
+            }
+            for index in 0..<count {
+                let re = phase.real[index], im = phase.imag[index], modulus = (re * re + im * im).squareRoot()
+                guard modulus > 0 else { continue }  // phase 0: the magnitude stays real
+                spectrum.real[index] = magnitude.values[index] * re / modulus
+                spectrum.imag[index] = magnitude.values[index] * im / modulus
+            }
+        }
+        let outputLength = length ?? stft.hopLength * (frames - 1) + (stft.center ? 0 : stft.fftSize)
+        let analysisFrames = try stft.frameCount(sampleCount: outputLength)
+        var previous: ComplexSpectrogram?
+        let weight = momentum / (1 + momentum)
+        for _ in 0..<iterations {
+            let signal = stft.inverseTransform(spectrum, length: outputLength)
+            var rebuilt = stft.transform(stft.padded(signal), frameCount: analysisFrames)
+            if rebuilt.frameCount != frames { rebuilt = Self.resized(rebuilt, frameCount: frames) }
+            spectrum = Self.projected(magnitude, onto: rebuilt, subtracting: previous, weight: weight)
+            previous = rebuilt
+        }
+        return stft.inverseTransform(spectrum, length: outputLength)
+    }
+
+    /// The spectral convergence `‖|S| − |Ŝ|‖_F / ‖|S|‖_F` between a target magnitude and the magnitude of a
+    /// reconstruction (the usual Griffin-Lim quality measure; lower is better).
+    ///
+    /// - Precondition: both spectrograms have the same shape.
+    public static func spectralConvergence(_ estimate: Spectrogram, reference: Spectrogram) -> Float {
+        precondition(estimate.shape == reference.shape, "spectralConvergence: shapes differ")
+        var difference: Double = 0, total: Double = 0
+        for (e, r) in zip(estimate.values, reference.values) {
+            difference += Double(e - r) * Double(e - r)
+            total += Double(r) * Double(r)
+        }
+        return Float((difference / total).squareRoot())
+    }
+
+    /// `magnitude · a / (|a| + tiny)` with `a = direction − weight · previous` (librosa's angle update).
+    private static func projected(_ magnitude: Spectrogram, onto direction: ComplexSpectrogram,
+                                  subtracting previous: ComplexSpectrogram?, weight: Float) -> ComplexSpectrogram {
+        var result = direction
+        let tiny = Float.leastNormalMagnitude
+        if let previous {
+            for index in result.real.indices {
+                result.real[index] -= weight * previous.real[index]
+                result.imag[index] -= weight * previous.imag[index]
+            }
+        }
+        for index in result.real.indices {
+            let re = result.real[index], im = result.imag[index]
+            let scale = magnitude.values[index] / ((re * re + im * im).squareRoot() + tiny)
+            result.real[index] = re * scale
+            result.imag[index] = im * scale
+        }
+        return result
+    }
+
+    /// `spectrum` cut or zero-extended to `frameCount` frames.
+    private static func resized(_ spectrum: ComplexSpectrogram, frameCount: Int) -> ComplexSpectrogram {
+        var real = [Float](repeating: 0, count: spectrum.binCount * frameCount), imag = real
+        let kept = min(frameCount, spectrum.frameCount)
+        for bin in 0..<spectrum.binCount {
+            for frame in 0..<kept {
+                real[bin * frameCount + frame] = spectrum.real[bin * spectrum.frameCount + frame]
+                imag[bin * frameCount + frame] = spectrum.imag[bin * spectrum.frameCount + frame]
+            }
+        }
+        return ComplexSpectrogram(real: real, imag: imag, binCount: spectrum.binCount, frameCount: frameCount)
+    }
+}
+
+/// SplitMix64 (Steele, Lea & Flood 2014): a small seeded generator, so random phases are reproducible.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

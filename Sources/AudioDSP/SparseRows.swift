@@ -1,0 +1,55 @@
+/// A sparse matrix stored as one contiguous run of non-zero columns per row (the shape of a mel filterbank: each
+/// triangular filter covers a contiguous range of FFT bins), with its transpose in the same form.
+///
+/// ``multiply(_:_:width:rows:)`` computes `out[r, :] = Σ_c W[r, c] · in[c, :]` for row-major blocks of `width`
+/// columns (frames), so the cost is `2 · nonZeros · width` flops instead of a dense product's `2 · rows · columns ·
+/// width`, and the inner loop is a contiguous, auto-vectorised axpy over frames.
+struct SparseRows: Sendable, Equatable {
+    let rowCount: Int
+    let columnCount: Int
+    /// `starts[r] ..< starts[r] + weights[r].count` are row `r`'s non-zero columns.
+    let starts: [Int]
+    let weights: [[Float]]
+
+    /// Keeps, for every row of the dense `[rowCount, columnCount]` matrix, the run from its first to its last
+    /// non-zero entry.
+    init(dense: [Float], rowCount: Int, columnCount: Int) {
+        self.rowCount = rowCount
+        self.columnCount = columnCount
+        var starts: [Int] = [], weights: [[Float]] = []
+        for row in 0..<rowCount {
+            let values = dense[row * columnCount ..< (row + 1) * columnCount]
+            if let first = values.firstIndex(where: { $0 != 0 }), let last = values.lastIndex(where: { $0 != 0 }) {
+                starts.append(first - row * columnCount)
+                weights.append(Array(dense[first...last]))
+            } else {
+                starts.append(0)
+                weights.append([])
+            }
+        }
+        self.starts = starts
+        self.weights = weights
+    }
+
+    /// The transpose, in the same contiguous-run form.
+    func transposed() -> SparseRows {
+        var dense = [Float](repeating: 0, count: rowCount * columnCount)
+        for row in 0..<rowCount {
+            for (offset, weight) in weights[row].enumerated() { dense[(starts[row] + offset) * rowCount + row] = weight }
+        }
+        return SparseRows(dense: dense, rowCount: columnCount, columnCount: rowCount)
+    }
+
+    /// `output[r, :] = Σ_c W[r, c] · input[c, :]` for the rows in `rows`, on row-major blocks `width` columns wide
+    /// (`input` is `[columnCount, width]`, `output` is `[rowCount, width]`).
+    func multiply(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, width: Int, rows: Range<Int>) {
+        for row in rows {
+            let destination = output + row * width
+            destination.update(repeating: 0, count: width)
+            for (offset, weight) in weights[row].enumerated() {
+                let source = input + (starts[row] + offset) * width
+                for frame in 0..<width { destination[frame] += weight * source[frame] }
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import AudioDSP
+import Foundation
+import TestSupport
+
+/// The case lists written by `Tests/Fixtures/make_audiodsp_fixtures.py` into `audiodsp/cases.json`.
+struct FixtureCases: Decodable {
+    struct STFTCase: Decodable {
+        let name: String
+        let n_fft: Int
+        let hop_length: Int
+        let win_length: Int
+        let window: String
+        let center: Bool
+        let pad_mode: String
+    }
+
+    struct MelCase: Decodable {
+        let name: String
+        let sr: Int
+        let n_fft: Int
+        let n_mels: Int
+        let fmin: Float
+        let fmax: Float?
+        let htk: Bool
+        let norm: String?
+    }
+
+    struct Clip: Decodable {
+        let sample_rate: Int
+        let n_fft: Int
+        let hop_length: Int
+        let n_mels: Int
+    }
+
+    let stft: [STFTCase]
+    let mel: [MelCase]
+    let clip: Clip
+    let griffinlim_32_spectral_convergence: [String: Float]
+
+    static func load() throws -> FixtureCases {
+        try JSONDecoder().decode(FixtureCases.self, from: Data(contentsOf: Fixtures.url("audiodsp/cases.json")))
+    }
+}
+
+/// Reads `audiodsp/<name>` with the library's own NPY reader.
+func fixture(_ name: String) throws -> (shape: [Int], values: [Float]) {
+    try NPY.read(Fixtures.url("audiodsp/\(name)"))
+}

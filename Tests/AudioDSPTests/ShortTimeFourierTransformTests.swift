@@ -1,0 +1,130 @@
+import AudioDSP
+import Foundation
+import TestSupport
+import XCTest
+
+final class ShortTimeFourierTransformTests: XCTestCase {
+    private func transform(_ c: FixtureCases.STFTCase) throws -> ShortTimeFourierTransform {
+        let window: WindowFunction = switch c.window {
+        case "hann": .hann
+        case "hamming": .hamming
+        case "blackman": .blackman
+        default: .rectangular
+        }
+        return try ShortTimeFourierTransform(
+            fftSize: c.n_fft, hopLength: c.hop_length, windowLength: c.win_length, window: window, center: c.center,
+            padMode: c.pad_mode == "reflect" ? .reflect : .constant)
+    }
+
+    /// Magnitudes match `np.abs(librosa.stft(...))` over the fixture grid within 1e-4 of the maximum.
+    func testMagnitudeMatchesLibrosaOverGrid() throws {
+        let signal = try fixture("signal.npy").values
+        for c in try FixtureCases.load().stft {
+            let expected = try fixture("stft_\(c.name).npy")
+            for threads in [1, 2] {
+                AudioDSPThreads.threadCount = threads
+                let magnitude = try transform(c).magnitude(signal)
+                XCTAssertEqual(magnitude.shape, expected.shape, c.name)
+                assertClose(magnitude.values, expected.values, relative: 1e-4, "\(c.name), \(threads) threads")
+            }
+        }
+        AudioDSPThreads.threadCount = ProcessInfo.processInfo.activeProcessorCount
+    }
+
+    /// The bundled speech clip's STFT magnitude matches librosa's within 1e-4 of the maximum.
+    func testClipMagnitudeMatchesLibrosa() throws {
+        let clip = try FixtureCases.load().clip
+        let stft = try ShortTimeFourierTransform(fftSize: clip.n_fft, hopLength: clip.hop_length)
+        let expected = try fixture("clip_stft_magnitude.npy")
+        let magnitude = try stft.magnitude(try fixture("clip.npy").values)
+        XCTAssertEqual(magnitude.shape, expected.shape)
+        assertClose(magnitude.values, expected.values, relative: 1e-4)
+    }
+
+    /// iSTFT(STFT(x)) = x within 1e-5 for every grid case whose window satisfies the overlap-add condition, with
+    /// the exact requested length.
+    func testInverseRoundTripOverGrid() throws {
+        let signal = try fixture("signal.npy").values
+        for c in try FixtureCases.load().stft {
+            let stft = try transform(c)
+            let spectrum = try stft.forward(signal)
+            let rebuilt = try stft.inverse(spectrum, length: signal.count)
+            XCTAssertEqual(rebuilt.count, signal.count, c.name)
+            // Without centring, the first and last samples are covered by no full window overlap: compare the middle.
+            let margin = c.center ? 0 : c.n_fft
+            let covered = c.center ? signal.count : min(signal.count, c.hop_length * (spectrum.frameCount - 1) + c.n_fft)
+            assertClose(Array(rebuilt[margin..<(covered - margin)]), Array(signal[margin..<(covered - margin)]),
+                        relative: 0, absolute: 1e-5, c.name)
+        }
+    }
+
+    /// Without `length` the output has librosa's implied length, and a shorter `length` truncates exactly.
+    func testInverseLengths() throws {
+        let stft = try ShortTimeFourierTransform(fftSize: 256, hopLength: 64)
+        let signal = (0..<1000).map { Float(sin(Double($0) * 0.05)) }
+        let spectrum = try stft.forward(signal)
+        XCTAssertEqual(spectrum.frameCount, 1 + 1000 / 64)
+        XCTAssertEqual(try stft.inverse(spectrum).count, 64 * (spectrum.frameCount - 1))
+        let short = try stft.inverse(spectrum, length: 500)
+        XCTAssertEqual(short.count, 500)
+        assertClose(short, Array(signal[..<500]), relative: 0, absolute: 1e-5)
+        let long = try stft.inverse(spectrum, length: 1100)
+        XCTAssertEqual(long.count, 1100)
+        XCTAssertEqual(long[1090], 0)
+    }
+
+    func testDefaults() throws {
+        let stft = try ShortTimeFourierTransform()
+        XCTAssertEqual(stft.fftSize, 2048)
+        XCTAssertEqual(stft.hopLength, 512)
+        XCTAssertEqual(stft.windowLength, 2048)
+        XCTAssertEqual(stft.window, .hann)
+        XCTAssertTrue(stft.center)
+        XCTAssertEqual(stft.padMode, .constant)
+        XCTAssertEqual(ShortTimeFourierTransform.defaultHopLength(windowLength: 1000), 250)
+    }
+
+    func testInvalidParametersThrow() {
+        func expectInvalid(_ name: String, _ make: () throws -> ShortTimeFourierTransform) {
+            XCTAssertThrowsError(try make()) { error in
+                guard case let AudioDSPError.invalidParameter(parameter, _, _) = error else {
+                    return XCTFail("expected invalidParameter, got \(error)")
+                }
+                XCTAssertEqual(parameter, name)
+            }
+        }
+        expectInvalid("fftSize") { try ShortTimeFourierTransform(fftSize: 1) }
+        expectInvalid("hopLength") { try ShortTimeFourierTransform(fftSize: 512, hopLength: 600) }
+        expectInvalid("hopLength") { try ShortTimeFourierTransform(fftSize: 512, hopLength: 300, windowLength: 256) }
+        expectInvalid("hopLength") { try ShortTimeFourierTransform(fftSize: 512, hopLength: 0) }
+        expectInvalid("windowLength") { try ShortTimeFourierTransform(fftSize: 512, windowLength: 1024) }
+    }
+
+    func testBadSamplesThrow() throws {
+        let stft = try ShortTimeFourierTransform(fftSize: 64, hopLength: 16)
+        XCTAssertThrowsError(try stft.forward([])) { XCTAssertEqual($0 as? AudioDSPError, .emptyInput(what: "samples")) }
+        for bad in [Float.nan, .infinity, -.infinity] {
+            var samples = [Float](repeating: 0.1, count: 200)
+            samples[117] = bad
+            XCTAssertThrowsError(try stft.forward(samples)) {
+                XCTAssertEqual($0 as? AudioDSPError, .nonFiniteInput(what: "samples"))
+            }
+        }
+        let uncentred = try ShortTimeFourierTransform(fftSize: 64, hopLength: 16, center: false)
+        XCTAssertThrowsError(try uncentred.forward([Float](repeating: 0, count: 63)))
+    }
+
+    func testBadSpectrogramThrows() throws {
+        let stft = try ShortTimeFourierTransform(fftSize: 64, hopLength: 16)
+        let wrongBins = ComplexSpectrogram(real: [0, 0], imag: [0, 0], binCount: 2, frameCount: 1)
+        XCTAssertThrowsError(try stft.inverse(wrongBins)) {
+            guard case AudioDSPError.shapeMismatch = $0 else { return XCTFail("\($0)") }
+        }
+        var spectrum = try stft.forward([Float](repeating: 0.5, count: 100))
+        XCTAssertThrowsError(try stft.inverse(spectrum, length: 0))
+        spectrum.imag[3] = .nan
+        XCTAssertThrowsError(try stft.inverse(spectrum)) {
+            guard case AudioDSPError.nonFiniteInput = $0 else { return XCTFail("\($0)") }
+        }
+    }
+}
