@@ -59,7 +59,7 @@ public final class Conv1d: Module, UnaryLayer {
 
     /// `[N, inputChannels, L]` → `[N, outputChannels, L′]`.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let input = causal ? padded(x) : x
+        let input = causal ? x.padded([(0, 0), (0, 0), (dilation * (kernelSize - 1), 0)]) : x
         return conv1d(input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
     }
 
