@@ -4,8 +4,8 @@ import Foundation
 /// A cached FFTW single-precision plan for a batch of real↔complex transforms of one size.
 ///
 /// A plan transforms `batch` rows at once (`fftwf_plan_many_dft_r2c` / `_c2r`). Real rows are `realStride` floats
-/// apart and complex rows `complexStride` values apart; both strides are rounded up to keep every row 32-byte
-/// aligned (an odd complex row of `n/2 + 1` values would misalign every other row, see TOOLCHAIN.md).
+/// apart and complex rows `complexStride` values apart; both strides are whole 64-byte cache lines, so every row stays
+/// SIMD-aligned (an odd complex row of `n/2 + 1` values would misalign every other row, see TOOLCHAIN.md).
 ///
 /// Plans are made once per (direction, size, batch) for the life of the process with `FFTW_MEASURE` and never
 /// destroyed. FFTW's planner is not thread-safe, so making plans is serialised by `plannerLock`; executing a plan
@@ -48,8 +48,10 @@ final class FFTPlan: @unchecked Sendable {
         self.direction = direction
         self.size = size
         self.batch = batch
-        realStride = (size + 7) / 8 * 8
-        complexStride = (size / 2 + 1 + 3) / 4 * 4
+        // Whole cache lines per row, and an odd number of them, so that the rows of a batch fall in different L1
+        // cache sets (a power-of-two row length would make every row of the strided transposes collide).
+        realStride = Self.oddCacheLines(size, valuesPerLine: 16)
+        complexStride = Self.oddCacheLines(size / 2 + 1, valuesPerLine: 8)
         let buffers = FFTBuffers(realCount: realStride * batch, complexCount: complexStride * batch)
         var n = Int32(size)
         let flags = UInt32(FFTW_MEASURE)
@@ -64,6 +66,12 @@ final class FFTPlan: @unchecked Sendable {
         }
         guard let made else { fatalError("FFTW could not plan a \(direction) transform of size \(size)") }
         plan = made
+    }
+
+    /// `count` rounded up to whole 64-byte lines of `valuesPerLine` values, plus one line if the number is even.
+    private static func oddCacheLines(_ count: Int, valuesPerLine: Int) -> Int {
+        let lines = (count + valuesPerLine - 1) / valuesPerLine
+        return (lines % 2 == 0 ? lines + 1 : lines) * valuesPerLine
     }
 
     /// Runs the plan on `buffers` (which must hold at least `batch` rows of each kind). For `.complexToReal` the

@@ -91,18 +91,35 @@ public struct GriffinLim: Sendable {
                 spectrum.imag[index] = magnitude.values[index] * im / modulus
             }
         }
-        let outputLength = length ?? stft.hopLength * (frames - 1) + (stft.center ? 0 : stft.fftSize)
-        let analysisFrames = try stft.frameCount(sampleCount: outputLength)
-        var previous: ComplexSpectrogram?
-        let weight = momentum / (1 + momentum)
-        for _ in 0..<iterations {
-            let signal = stft.inverseTransform(spectrum, length: outputLength)
-            var rebuilt = stft.transform(stft.padded(signal), frameCount: analysisFrames)
-            if rebuilt.frameCount != frames { rebuilt = Self.resized(rebuilt, frameCount: frames) }
-            spectrum = Self.projected(magnitude, onto: rebuilt, subtracting: previous, weight: weight)
-            previous = rebuilt
+        let (usedFrames, outputLength) = stft.inverseSize(frameCount: frames, length: length)
+        guard try stft.frameCount(sampleCount: outputLength) == frames, usedFrames == frames else {
+            throw AudioDSPError.invalidParameter(name: "length", value: "\(outputLength)",
+                                                 reason: "its STFT would not have the magnitude's \(frames) frames")
         }
-        return stft.inverseTransform(spectrum, length: outputLength)
+        let weights = stft.overlapWeights(frameCount: frames, outputCount: outputLength)
+        let weight = momentum / (1 + momentum)
+        // Work arrays reused by every iteration: no allocation inside the loop.
+        var segments = [Float](repeating: 0, count: frames * stft.fftSize)
+        var signal = [Float](repeating: 0, count: outputLength)
+        // Rebuilt spectra of this and the previous iteration (zero before the first), swapped each iteration.
+        let work = UnsafeMutablePointer<Float>.allocate(capacity: 4 * count)
+        work.initialize(repeating: 0, count: 4 * count)
+        defer { work.deallocate() }
+        var (rebuiltReal, rebuiltImag) = (work, work + count)
+        var (previousReal, previousImag) = (work + 2 * count, work + 3 * count)
+        for _ in 0..<iterations {
+            stft.inverseTransform(real: spectrum.real, imag: spectrum.imag, storedFrames: frames, frameCount: frames,
+                                  weights: weights, segments: &segments, into: &signal)
+            stft.transform(signal, count: outputLength, frameCount: frames,
+                           into: .complex(real: rebuiltReal, imag: rebuiltImag))
+            Self.updateAngles(&spectrum, magnitude: magnitude.values, rebuiltReal: rebuiltReal, rebuiltImag: rebuiltImag,
+                              previousReal: previousReal, previousImag: previousImag, weight: weight)
+            swap(&rebuiltReal, &previousReal)
+            swap(&rebuiltImag, &previousImag)
+        }
+        stft.inverseTransform(real: spectrum.real, imag: spectrum.imag, storedFrames: frames, frameCount: frames,
+                              weights: weights, segments: &segments, into: &signal)
+        return signal
     }
 
     /// The spectral convergence `‖|S| − |Ŝ|‖_F / ‖|S|‖_F` between a target magnitude and the magnitude of a
@@ -119,37 +136,27 @@ public struct GriffinLim: Sendable {
         return Float((difference / total).squareRoot())
     }
 
-    /// `magnitude · a / (|a| + tiny)` with `a = direction − weight · previous` (librosa's angle update).
-    private static func projected(_ magnitude: Spectrogram, onto direction: ComplexSpectrogram,
-                                  subtracting previous: ComplexSpectrogram?, weight: Float) -> ComplexSpectrogram {
-        var result = direction
+    /// `spectrum = magnitude · a / (|a| + tiny)` with `a = rebuilt − weight · previous` (librosa's angle update;
+    /// `previous` is all zeros before the first iteration), split over ``AudioDSPThreads/threadCount`` threads.
+    private static func updateAngles(_ spectrum: inout ComplexSpectrogram, magnitude: [Float],
+                                     rebuiltReal: UnsafePointer<Float>, rebuiltImag: UnsafePointer<Float>,
+                                     previousReal: UnsafePointer<Float>, previousImag: UnsafePointer<Float>,
+                                     weight: Float) {
         let tiny = Float.leastNormalMagnitude
-        if let previous {
-            for index in result.real.indices {
-                result.real[index] -= weight * previous.real[index]
-                result.imag[index] -= weight * previous.imag[index]
+        spectrum.real.withUnsafeMutableBufferPointer { real in
+            spectrum.imag.withUnsafeMutableBufferPointer { imag in
+                let (real, imag) = (real.baseAddress!, imag.baseAddress!)
+                AudioDSPThreads.forEachRange(magnitude.count, minimumPerThread: 65536) { range in
+                    for index in range {
+                        let re = rebuiltReal[index] - weight * previousReal[index]
+                        let im = rebuiltImag[index] - weight * previousImag[index]
+                        let scale = magnitude[index] / ((re * re + im * im).squareRoot() + tiny)
+                        real[index] = re * scale
+                        imag[index] = im * scale
+                    }
+                }
             }
         }
-        for index in result.real.indices {
-            let re = result.real[index], im = result.imag[index]
-            let scale = magnitude.values[index] / ((re * re + im * im).squareRoot() + tiny)
-            result.real[index] = re * scale
-            result.imag[index] = im * scale
-        }
-        return result
-    }
-
-    /// `spectrum` cut or zero-extended to `frameCount` frames.
-    private static func resized(_ spectrum: ComplexSpectrogram, frameCount: Int) -> ComplexSpectrogram {
-        var real = [Float](repeating: 0, count: spectrum.binCount * frameCount), imag = real
-        let kept = min(frameCount, spectrum.frameCount)
-        for bin in 0..<spectrum.binCount {
-            for frame in 0..<kept {
-                real[bin * frameCount + frame] = spectrum.real[bin * spectrum.frameCount + frame]
-                imag[bin * frameCount + frame] = spectrum.imag[bin * spectrum.frameCount + frame]
-            }
-        }
-        return ComplexSpectrogram(real: real, imag: imag, binCount: spectrum.binCount, frameCount: frameCount)
     }
 }
 
