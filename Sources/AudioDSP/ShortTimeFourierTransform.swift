@@ -208,45 +208,35 @@ public final class ShortTimeFourierTransform: Sendable {
         let bins = binCount, n = fftSize, hop = hopLength, batch = Self.framesPerBatch
         let shift = center ? n / 2 : 0
         let plan = forwardPlan, realStride = plan.realStride, complexStride = plan.complexStride
-        let batches = (frames + batch - 1) / batch
-        windowValues.withUnsafeBufferPointer { window in
-            let window = window.baseAddress!
-            AudioDSPThreads.forEachRange(batches) { range in
-                let buffers = FFTBuffers(for: plan)
-                let spectrum = UnsafeMutableRawPointer(buffers.complex).assumingMemoryBound(to: Float.self)
-                for batchIndex in range {
-                    let first = batchIndex * batch
-                    let count = min(batch, frames - first)
-                    for row in 0..<batch {
-                        let destination = buffers.real + row * realStride
-                        let start = (first + row) * hop - shift
-                        if row < count && start >= 0 && start + n <= sampleCount {
-                            let source = samples + start
-                            for t in 0..<n { destination[t] = source[t] * window[t] }
-                        } else if row < count {
-                            for t in 0..<n {
-                                destination[t] = paddedSample(samples, count: sampleCount, at: start + shift + t) * window[t]
-                            }
-                        } else {
-                            destination.update(repeating: 0, count: n)
-                        }
+        forEachBatch(of: frames, plan: plan) { buffers, spectrum, window, first, count in
+            for row in 0..<batch {
+                let destination = buffers.real + row * realStride
+                let start = (first + row) * hop - shift
+                if row < count && start >= 0 && start + n <= sampleCount {
+                    let source = samples + start
+                    for t in 0..<n { destination[t] = source[t] * window[t] }
+                } else if row < count {
+                    for t in 0..<n {
+                        destination[t] = paddedSample(samples, count: sampleCount, at: start + shift + t) * window[t]
                     }
-                    plan.execute(buffers)
-                    for k in 0..<bins {
-                        let offset = k * frames + first
-                        switch output {
-                        case let .complex(real, imag):
-                            for row in 0..<count {
-                                real[offset + row] = spectrum[2 * (row * complexStride + k)]
-                                imag[offset + row] = spectrum[2 * (row * complexStride + k) + 1]
-                            }
-                        case let .magnitude(values, power):
-                            for row in 0..<count {
-                                let re = spectrum[2 * (row * complexStride + k)]
-                                let im = spectrum[2 * (row * complexStride + k) + 1]
-                                values[offset + row] = spectralMagnitude(re, im, power: power)
-                            }
-                        }
+                } else {
+                    destination.update(repeating: 0, count: n)
+                }
+            }
+            plan.execute(buffers)
+            for k in 0..<bins {
+                let offset = k * frames + first
+                switch output {
+                case let .complex(real, imag):
+                    for row in 0..<count {
+                        real[offset + row] = spectrum[2 * (row * complexStride + k)]
+                        imag[offset + row] = spectrum[2 * (row * complexStride + k) + 1]
+                    }
+                case let .magnitude(values, power):
+                    for row in 0..<count {
+                        let re = spectrum[2 * (row * complexStride + k)]
+                        let im = spectrum[2 * (row * complexStride + k) + 1]
+                        values[offset + row] = spectralMagnitude(re, im, power: power)
                     }
                 }
             }
@@ -280,35 +270,46 @@ public final class ShortTimeFourierTransform: Sendable {
                           weights: [Float], segments: UnsafeMutablePointer<Float>, into output: UnsafeMutablePointer<Float>) {
         let bins = binCount, n = fftSize, batch = Self.framesPerBatch
         let plan = inversePlan, realStride = plan.realStride, complexStride = plan.complexStride
-        let batches = (frames + batch - 1) / batch
         let scale = 1 / Float(n)
-        windowValues.withUnsafeBufferPointer { window in
-            let window = window.baseAddress!
-            AudioDSPThreads.forEachRange(batches) { range in
-                let buffers = FFTBuffers(for: plan)
-                let spectrum = UnsafeMutableRawPointer(buffers.complex).assumingMemoryBound(to: Float.self)
-                for batchIndex in range {
-                    let first = batchIndex * batch
-                    let count = min(batch, frames - first)
-                    for k in 0..<bins {
-                        let offset = k * storedFrames + first
-                        for row in 0..<batch {
-                            spectrum[2 * (row * complexStride + k)] = row < count ? real[offset + row] : 0
-                            spectrum[2 * (row * complexStride + k) + 1] = row < count ? imag[offset + row] : 0
-                        }
-                    }
-                    plan.execute(buffers)
-                    for row in 0..<count {
-                        let source = buffers.real + row * realStride
-                        let destination = segments + (first + row) * n
-                        for t in 0..<n { destination[t] = source[t] * window[t] * scale }
-                    }
+        forEachBatch(of: frames, plan: plan) { buffers, spectrum, window, first, count in
+            for k in 0..<bins {
+                let offset = k * storedFrames + first
+                for row in 0..<batch {
+                    spectrum[2 * (row * complexStride + k)] = row < count ? real[offset + row] : 0
+                    spectrum[2 * (row * complexStride + k) + 1] = row < count ? imag[offset + row] : 0
                 }
+            }
+            plan.execute(buffers)
+            for row in 0..<count {
+                let source = buffers.real + row * realStride
+                let destination = segments + (first + row) * n
+                for t in 0..<n { destination[t] = source[t] * window[t] * scale }
             }
         }
         overlapAdd(segments, segmentStride: n, frameCount: frames, into: output, count: weights.count)
         weights.withUnsafeBufferPointer { weights in
             for i in 0..<weights.count { output[i] *= weights[i] }
+        }
+    }
+
+    /// Runs `body(buffers, spectrum, window, first, count)` for every batch of up to ``framesPerBatch`` frames
+    /// (`first ..< first + count`), batches spread over ``AudioDSPThreads/threadCount`` threads, each thread with its
+    /// own FFTW work arrays (`spectrum` is their complex array seen as interleaved floats).
+    private func forEachBatch(
+        of frames: Int, plan: FFTPlan,
+        _ body: (FFTBuffers, UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int) -> Void
+    ) {
+        let batch = Self.framesPerBatch
+        windowValues.withUnsafeBufferPointer { window in
+            let window = window.baseAddress!
+            AudioDSPThreads.forEachRange((frames + batch - 1) / batch) { range in
+                let buffers = FFTBuffers(for: plan)
+                let spectrum = UnsafeMutableRawPointer(buffers.complex).assumingMemoryBound(to: Float.self)
+                for batchIndex in range {
+                    let first = batchIndex * batch
+                    body(buffers, spectrum, window, first, min(batch, frames - first))
+                }
+            }
         }
     }
 
