@@ -10,8 +10,10 @@ public struct SpectrogramImageParameters: Sendable, Equatable {
     public enum FrequencyScale: Sendable, Equatable {
         /// STFT bins, `1 + fftSize/2` rows.
         case linear
-        /// Slaney-scale, Slaney-normalised mel bands (librosa `filters.mel` defaults) between two frequencies in Hz.
-        case mel(bandCount: Int, minimumFrequency: Float, maximumFrequency: Float)
+        /// Mel bands between two frequencies in Hz, as ``MelFilterbank`` makes them (librosa `filters.mel(n_mels,
+        /// fmin, fmax, htk, norm)`).
+        case mel(bandCount: Int, minimumFrequency: Float, maximumFrequency: Float, scale: MelFilterbank.Scale,
+                 normalization: MelFilterbank.Normalization)
     }
 
     /// Samples per second of the analysed audio, in Hz (librosa `sr`).
@@ -34,19 +36,39 @@ public struct SpectrogramImageParameters: Sendable, Equatable {
         self.power = power
     }
 
+    /// The parameters of a mel spectrogram made with `filterbank` and frames `hopLength` apart, from STFT magnitudes
+    /// raised to `power`.
+    public init(filterbank: MelFilterbank, hopLength: Int, power: Float) {
+        self.init(
+            sampleRate: filterbank.sampleRate, fftSize: filterbank.fftSize, hopLength: hopLength,
+            frequencyScale: .mel(bandCount: filterbank.melBandCount, minimumFrequency: filterbank.minimumFrequency,
+                                 maximumFrequency: filterbank.maximumFrequency, scale: filterbank.scale,
+                                 normalization: filterbank.normalization),
+            power: power)
+    }
+
+    /// The filterbank of a mel spectrogram (nil for linear bins), to invert it with ``MelFilterbank/inverse(_:iterations:)``.
+    public func melFilterbank() throws -> MelFilterbank? {
+        guard case let .mel(bandCount, low, high, scale, normalization) = frequencyScale else { return nil }
+        return try MelFilterbank(sampleRate: sampleRate, fftSize: fftSize, melBandCount: bandCount,
+                                 minimumFrequency: low, maximumFrequency: high, scale: scale,
+                                 normalization: normalization)
+    }
+
     /// The analysis the `demo` CLI uses unless told otherwise: 22 050 Hz, `fftSize` 1024, `hopLength` 256, 80 Slaney
     /// mel bands from 0 Hz to Nyquist, power 2 (librosa `melspectrogram(sr=22050, n_fft=1024, hop_length=256,
     /// n_mels=80)`; the vocoder front end of the study, apart from HiFi-GAN's fmax 8000).
     public static let standard = SpectrogramImageParameters(
         sampleRate: AudioFile.defaultSampleRate, fftSize: 1024, hopLength: 256,
-        frequencyScale: .mel(bandCount: 80, minimumFrequency: 0, maximumFrequency: Float(AudioFile.defaultSampleRate) / 2),
+        frequencyScale: .mel(bandCount: 80, minimumFrequency: 0, maximumFrequency: Float(AudioFile.defaultSampleRate) / 2,
+                             scale: .slaney, normalization: .slaney),
         power: 2)
 
     /// The number of image rows these parameters imply: `1 + fftSize/2` or the mel band count.
     public var binCount: Int {
         switch frequencyScale {
         case .linear: 1 + fftSize / 2
-        case let .mel(bandCount, _, _): bandCount
+        case let .mel(bandCount, _, _, _, _): bandCount
         }
     }
 
@@ -58,7 +80,7 @@ public struct SpectrogramImageParameters: Sendable, Equatable {
         try check(fftSize >= 2, "fftSize", fftSize, "must be at least 2")
         try check(hopLength > 0, "hopLength", hopLength, "must be positive")
         try check(power == 1 || power == 2, "power", power, "must be 1 (amplitude) or 2 (power)")
-        if case let .mel(bandCount, low, high) = frequencyScale {
+        if case let .mel(bandCount, low, high, _, _) = frequencyScale {
             try check(bandCount > 0, "melBandCount", bandCount, "must be positive")
             try check(low >= 0 && low < high, "minimumFrequency", low, "must be in [0, maximumFrequency)")
             try check(high <= Float(sampleRate) / 2, "maximumFrequency", high, "must not exceed Nyquist \(sampleRate / 2) Hz")
@@ -244,8 +266,10 @@ public enum SpectrogramImage {
         switch parameters.frequencyScale {
         case .linear:
             text["frequencyScale"] = "linear"
-        case let .mel(bandCount, low, high):
-            text["frequencyScale"] = "mel (slaney, slaney norm)"
+        case let .mel(bandCount, low, high, scale, normalization):
+            text["frequencyScale"] = "mel"
+            text["melScale"] = scale.rawValue
+            text["melNormalization"] = normalization.rawValue
             text["melBandCount"] = "\(bandCount)"
             text["minimumFrequency"] = "\(low)"
             text["maximumFrequency"] = "\(high)"
@@ -274,9 +298,16 @@ public enum SpectrogramImage {
         let scale: SpectrogramImageParameters.FrequencyScale
         switch text[prefix + "frequencyScale"] {
         case "linear": scale = .linear
-        case "mel (slaney, slaney norm)":
+        case "mel":
+            guard let melScale = text[prefix + "melScale"].flatMap(MelFilterbank.Scale.init(rawValue:)) else {
+                throw damaged("melScale")
+            }
+            guard let normalization = text[prefix + "melNormalization"]
+                .flatMap(MelFilterbank.Normalization.init(rawValue:))
+            else { throw damaged("melNormalization") }
             scale = .mel(bandCount: try value("melBandCount"), minimumFrequency: try value("minimumFrequency"),
-                         maximumFrequency: try value("maximumFrequency"))
+                         maximumFrequency: try value("maximumFrequency"), scale: melScale,
+                         normalization: normalization)
         default: throw damaged("frequencyScale")
         }
         let colorName: String = try value("colorMap")

@@ -74,16 +74,7 @@ struct ReconstructCommand: ParsableCommand {
         let stft = try ShortTimeFourierTransform(fftSize: parameters.fftSize, hopLength: parameters.hopLength)
         let values = parameters.power == 2
             ? Decibels.decibelsToPower(image.decibels) : Decibels.decibelsToAmplitude(image.decibels)
-        let magnitude: Spectrogram
-        switch parameters.frequencyScale {
-        case .linear:
-            magnitude = values
-        case let .mel(bandCount, low, high):
-            let filterbank = try MelFilterbank(
-                sampleRate: parameters.sampleRate, fftSize: parameters.fftSize, melBandCount: bandCount,
-                minimumFrequency: low, maximumFrequency: high)
-            magnitude = try filterbank.inverseMagnitude(values, power: parameters.power)
-        }
+        let magnitude = try parameters.melFilterbank()?.inverseMagnitude(values, power: parameters.power) ?? values
         return Source(magnitude: magnitude, stft: stft, sampleRate: parameters.sampleRate, length: nil)
     }
 }

@@ -6,7 +6,8 @@ import XCTest
 final class SpectrogramImageTests: XCTestCase {
     private let mel = SpectrogramImageParameters(
         sampleRate: 22_050, fftSize: 1024, hopLength: 256,
-        frequencyScale: .mel(bandCount: 80, minimumFrequency: 0, maximumFrequency: 11_025), power: 2)
+        frequencyScale: .mel(bandCount: 80, minimumFrequency: 0, maximumFrequency: 11_025, scale: .htk,
+                             normalization: .none), power: 2)
 
     /// dB values spread over exactly −120…0 dB, bin 0 loudest so orientation mistakes show.
     private func decibels(bins: Int = 80, frames: Int = 37) -> Spectrogram {
@@ -27,6 +28,10 @@ final class SpectrogramImageTests: XCTestCase {
         try SpectrogramImage.write16Bit(original, parameters: mel, to: url)
         let decoded = try SpectrogramImage.read(url)
         XCTAssertEqual(decoded.parameters, mel)
+        let filterbank = try XCTUnwrap(try decoded.parameters.melFilterbank())
+        XCTAssertEqual(filterbank, try MelFilterbank(sampleRate: 22_050, fftSize: 1024, melBandCount: 80, scale: .htk,
+                                                     normalization: .none))
+        XCTAssertEqual(SpectrogramImageParameters(filterbank: filterbank, hopLength: 256, power: 2), mel)
         XCTAssertEqual(decoded.decibelRange, -120 ... 0)
         XCTAssertNil(decoded.colorMap)
         XCTAssertEqual(decoded.decibels.shape, [80, 37])
@@ -135,7 +140,8 @@ final class SpectrogramImageTests: XCTestCase {
             guard case .shapeMismatch? = $0 as? AudioDSPError else { return XCTFail("\($0)") }
         }
         var aboveNyquist = mel
-        aboveNyquist.frequencyScale = .mel(bandCount: 80, minimumFrequency: 0, maximumFrequency: 12_000)
+        aboveNyquist.frequencyScale = .mel(bandCount: 80, minimumFrequency: 0, maximumFrequency: 12_000, scale: .slaney,
+                                           normalization: .slaney)
         XCTAssertThrowsError(try SpectrogramImage.write16Bit(decibels(), parameters: aboveNyquist, to: out)) {
             guard case .invalidParameter(name: "maximumFrequency", _, _)? = $0 as? AudioDSPError else {
                 return XCTFail("\($0)")
