@@ -18,6 +18,11 @@ public enum AudioFileFormat: String, Sendable, CaseIterable {
     /// The format the CLI writes unless told otherwise.
     public static let `default`: AudioFileFormat = .wav16
 
+    /// The format a file name asks for: 16-bit FLAC for `.flac`, ``default`` (16-bit WAV) for anything else.
+    public init(pathExtensionOf url: URL) {
+        self = url.pathExtension.lowercased() == "flac" ? .flac : .default
+    }
+
     var sndfileFormat: Int32 {
         switch self {
         case .wav16: Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16)
@@ -82,15 +87,17 @@ public enum AudioFile {
         let channelCount = Int(file.info.channels)
         guard frames > 0 else { throw AudioDSPError.emptyInput(what: url.path) }
         var interleaved = [Float](repeating: 0, count: frames * channelCount)
-        let read = interleaved.withUnsafeMutableBufferPointer { sf_readf_float(file.handle, $0.baseAddress, Int64(frames)) }
+        let read = interleaved.withUnsafeMutableBufferPointer {
+            sf_readf_float(file.handle, $0.baseAddress, Int64(frames))
+        }
         guard read > 0 else {
             throw AudioDSPError.unreadableFile(path: url.path, reason: "no samples could be decoded")
         }
         // Some compressed formats report an estimated length; keep what was decoded.
         let decoded = Int(read)
         var channels = [[Float]](repeating: [Float](repeating: 0, count: decoded), count: channelCount)
-        for frame in 0 ..< decoded {
-            for channel in 0 ..< channelCount { channels[channel][frame] = interleaved[frame * channelCount + channel] }
+        for frame in 0..<decoded {
+            for channel in 0..<channelCount { channels[channel][frame] = interleaved[frame * channelCount + channel] }
         }
         var waveform = Waveform(channels: channels, sampleRate: Int(file.info.samplerate))
         try waveform.validate(url.path)
@@ -133,14 +140,15 @@ public enum AudioFile {
             let frames = waveform.frameCount
             var interleaved = [Float](repeating: 0, count: frames * channelCount)
             for (c, channel) in waveform.channels.enumerated() {
-                for i in 0 ..< frames { interleaved[i * channelCount + c] = channel[i] }
+                for i in 0..<frames { interleaved[i * channelCount + c] = channel[i] }
             }
             let written: Int64
             if let bits = format.integerBits {
                 // Our own symmetric scaling (libsndfile's float → int uses 2^(bits−1) − 1, its int → float 2^(bits−1)).
                 let scale = Float(1 << (bits - 1))
                 let shift = Int32(32 - bits)
-                let lowest = -Double(scale), highest = Double(scale) - 1
+                let lowest = -Double(scale)
+                let highest = Double(scale) - 1
                 let integers = interleaved.map { sample -> Int32 in
                     Int32(min(max((Double(sample) * Double(scale)).rounded(), lowest), highest)) << shift
                 }

@@ -57,8 +57,9 @@ struct SpectrogramCommand: ParsableCommand {
                     decibels, parameters: parameters, colorMap: colorMap, to: URL(fileURLWithPath: png))
             }
             let kind = linear ? "linear magnitude" : "mel power"
-            print("\(audio): \(clip.sampleRate) Hz, \(String(format: "%.2f", clip.duration)) s → \(kind) "
-                  + "[\(spectrogram.binCount), \(spectrogram.frameCount)]")
+            print(
+                "\(audio): \(clip.sampleRate) Hz, \(String(format: "%.2f", clip.duration)) s → \(kind) "
+                    + "[\(spectrogram.binCount), \(spectrogram.frameCount)]")
         }
     }
 }
