@@ -1,0 +1,90 @@
+import ArgumentParser
+import AudioDSP
+import Foundation
+
+/// `demo reconstruct`: audio → mel → inverse mel → Griffin-Lim → audio, or a 16-bit spectrogram image → audio.
+struct ReconstructCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconstruct",
+        abstract: "Rebuild audio from a mel spectrogram (inverse mel + Griffin-Lim), from audio or from a PNG.")
+
+    @Argument(help: "Audio file to analyse and rebuild (omit with --from-image).")
+    var audio: String?
+
+    @Option(help: "Output audio file.")
+    var out: String
+
+    @Option(help: "Rebuild from a spectrogram PNG written by 'demo spectrogram' (its metadata gives the analysis).")
+    var fromImage: String?
+
+    @Option(help: "Griffin-Lim iterations (librosa n_iter); default: the library's GriffinLim default.")
+    var iterations: Int?
+
+    @Option(help: "Seed of Griffin-Lim's random initial phase.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Output encoding; default: flac for a .flac name, else wav16.")
+    var format: AudioFileFormat?
+
+    @OptionGroup var analysis: AnalysisOptions
+
+    func validate() throws {
+        guard (audio == nil) != (fromImage == nil) else {
+            throw ValidationError("give exactly one of <audio> and --from-image")
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            try checkOutputFolders([out])
+            let source = try fromImage.map(Self.magnitude(fromImage:)) ?? magnitude(fromAudio: audio!)
+            let griffinLim =
+                try iterations.map {
+                    try GriffinLim(stft: source.stft, iterations: $0, initialPhase: .random(seed: seed))
+                } ?? GriffinLim(stft: source.stft, initialPhase: .random(seed: seed))
+            let samples = try griffinLim.reconstruct(magnitude: source.magnitude, length: source.length)
+            let url = URL(fileURLWithPath: out)
+            try AudioFile.write(
+                Waveform(samples: samples, sampleRate: source.sampleRate), to: url,
+                format: format ?? AudioFileFormat(pathExtensionOf: url))
+            print(
+                "\(out): \(source.sampleRate) Hz, \(samples.count) samples, "
+                    + "\(griffinLim.iterations) Griffin-Lim iterations"
+            )
+        }
+    }
+
+    /// A linear magnitude spectrogram to rebuild, with its transform, rate and (for audio input) original length.
+    private struct Source {
+        let magnitude: Spectrogram
+        let stft: ShortTimeFourierTransform
+        let sampleRate: Int
+        let length: Int?
+    }
+
+    /// Analyses audio with the command's options: mel power → NNLS inverse → linear magnitude.
+    private func magnitude(fromAudio path: String) throws -> Source {
+        let stft = try analysis.transform()
+        let filterbank = try analysis.filterbank()
+        let clip = try AudioFile.read(URL(fileURLWithPath: path), sampleRate: analysis.sampleRate)
+        guard !clip.isSilent else { throw AudioDSPError.silentInput(what: path) }
+        let mel = try melSpectrogram(clip.samples, stft: stft, filterbank: filterbank, power: 2)
+        return Source(
+            magnitude: try filterbank.inverseMagnitude(mel, power: 2), stft: stft,
+            sampleRate: clip.sampleRate, length: clip.frameCount)
+    }
+
+    /// Reads a spectrogram image: dB → power or amplitude (re 1.0) → NNLS inverse for mel images.
+    private static func magnitude(fromImage path: String) throws -> Source {
+        let image = try SpectrogramImage.read(URL(fileURLWithPath: path))
+        let parameters = image.parameters
+        let stft = try ShortTimeFourierTransform(fftSize: parameters.fftSize, hopLength: parameters.hopLength)
+        let values =
+            parameters.power == 2
+            ? Decibels.decibelsToPower(image.decibels) : Decibels.decibelsToAmplitude(image.decibels)
+        let magnitude = try parameters.melFilterbank()?.inverseMagnitude(values, power: parameters.power) ?? values
+        return Source(magnitude: magnitude, stft: stft, sampleRate: parameters.sampleRate, length: nil)
+    }
+}
+
+extension AudioFileFormat: ExpressibleByArgument {}

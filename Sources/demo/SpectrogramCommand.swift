@@ -1,0 +1,67 @@
+import ArgumentParser
+import AudioDSP
+import Foundation
+
+/// `demo spectrogram`: an audio file's mel (or linear) spectrogram as a NumPy array and PNG images.
+struct SpectrogramCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spectrogram",
+        abstract: "Compute a mel spectrogram (librosa.feature.melspectrogram) and save it as .npy and/or PNG.")
+
+    @Argument(help: "Audio file (WAV, FLAC, OGG, AIFF, MP3); downmixed to mono and resampled.")
+    var audio: String
+
+    @Option(help: "Write an 8-bit colour picture (dB, low frequencies at the bottom).")
+    var png: String?
+
+    @Option(name: .customLong("image-16bit"), help: "Write a 16-bit grayscale dB image with its parameters, for data.")
+    var image16Bit: String?
+
+    @Option(help: "Write the spectrogram as a Float32 [bins, frames] .npy (power mel, or magnitude with --linear).")
+    var npy: String?
+
+    @Option(help: "Colour map of the --png picture.")
+    var colorMap: ColorMap = .default
+
+    @Flag(help: "Linear STFT magnitude (1 + fft-size/2 bins) instead of the power mel spectrogram.")
+    var linear = false
+
+    @OptionGroup var analysis: AnalysisOptions
+
+    func run() throws {
+        try reportingErrors {
+            try checkOutputFolders([png, image16Bit, npy])
+            let stft = try analysis.transform()
+            let filterbank = linear ? nil : try analysis.filterbank()
+            let clip = try AudioFile.read(URL(fileURLWithPath: audio), sampleRate: analysis.sampleRate)
+            let spectrogram: Spectrogram
+            let decibels: Spectrogram
+            let parameters: SpectrogramImageParameters
+            if let filterbank {
+                spectrogram = try melSpectrogram(clip.samples, stft: stft, filterbank: filterbank, power: 2)
+                decibels = Decibels.powerToDecibels(spectrogram)
+                parameters = SpectrogramImageParameters(filterbank: filterbank, hopLength: stft.hopLength, power: 2)
+            } else {
+                spectrogram = try stft.magnitude(clip.samples, power: 1)
+                decibels = Decibels.amplitudeToDecibels(spectrogram)
+                parameters = SpectrogramImageParameters(
+                    sampleRate: clip.sampleRate, fftSize: stft.fftSize, hopLength: stft.hopLength,
+                    frequencyScale: .linear, power: 1)
+            }
+            if let npy { try NPY.write(spectrogram.values, shape: spectrogram.shape, to: URL(fileURLWithPath: npy)) }
+            if let image16Bit {
+                try SpectrogramImage.write16Bit(decibels, parameters: parameters, to: URL(fileURLWithPath: image16Bit))
+            }
+            if let png {
+                try SpectrogramImage.writeColorMapped(
+                    decibels, parameters: parameters, colorMap: colorMap, to: URL(fileURLWithPath: png))
+            }
+            let kind = linear ? "linear magnitude" : "mel power"
+            print(
+                "\(audio): \(clip.sampleRate) Hz, \(String(format: "%.2f", clip.duration)) s → \(kind) "
+                    + "[\(spectrogram.binCount), \(spectrogram.frameCount)]")
+        }
+    }
+}
+
+extension ColorMap: ExpressibleByArgument {}
