@@ -23,6 +23,9 @@ public final class ShortTimeFourierTransform: Sendable {
     /// Frames transformed per batched FFTW call.
     public static let framesPerBatch = 16
 
+    /// Bins per tile when transposing between FFTW's frame-major rows and the bin-major spectrogram.
+    private static let transposeTile = 32
+
     /// FFT length in samples (librosa `n_fft`), ≥ 2. Default 2048.
     public let fftSize: Int
     /// Samples between the starts of consecutive frames (librosa `hop_length`), `1 ... windowLength`.
@@ -224,19 +227,21 @@ public final class ShortTimeFourierTransform: Sendable {
                 }
             }
             plan.execute(buffers)
-            for k in 0..<bins {
-                let offset = k * frames + first
-                switch output {
-                case let .complex(real, imag):
-                    for row in 0..<count {
-                        real[offset + row] = spectrum[2 * (row * complexStride + k)]
-                        imag[offset + row] = spectrum[2 * (row * complexStride + k) + 1]
-                    }
-                case let .magnitude(values, power):
-                    for row in 0..<count {
-                        let re = spectrum[2 * (row * complexStride + k)]
-                        let im = spectrum[2 * (row * complexStride + k) + 1]
-                        values[offset + row] = spectralMagnitude(re, im, power: power)
+            // Transpose [frames, bins] → [bins, frames] in tiles of bins, so the strided side stays in L1.
+            for tile in stride(from: 0, to: bins, by: Self.transposeTile) {
+                let tileEnd = min(bins, tile + Self.transposeTile)
+                for row in 0..<count {
+                    let source = spectrum + 2 * row * complexStride
+                    switch output {
+                    case let .complex(real, imag):
+                        for k in tile..<tileEnd {
+                            real[k * frames + first + row] = source[2 * k]
+                            imag[k * frames + first + row] = source[2 * k + 1]
+                        }
+                    case let .magnitude(values, power):
+                        for k in tile..<tileEnd {
+                            values[k * frames + first + row] = spectralMagnitude(source[2 * k], source[2 * k + 1], power: power)
+                        }
                     }
                 }
             }
@@ -272,13 +277,18 @@ public final class ShortTimeFourierTransform: Sendable {
         let plan = inversePlan, realStride = plan.realStride, complexStride = plan.complexStride
         let scale = 1 / Float(n)
         forEachBatch(of: frames, plan: plan) { buffers, spectrum, window, first, count in
-            for k in 0..<bins {
-                let offset = k * storedFrames + first
-                for row in 0..<batch {
-                    spectrum[2 * (row * complexStride + k)] = row < count ? real[offset + row] : 0
-                    spectrum[2 * (row * complexStride + k) + 1] = row < count ? imag[offset + row] : 0
+            // Transpose [bins, frames] → [frames, bins] in tiles of bins; rows past the last frame are zeros.
+            for tile in stride(from: 0, to: bins, by: Self.transposeTile) {
+                let tileEnd = min(bins, tile + Self.transposeTile)
+                for row in 0..<count {
+                    let destination = spectrum + 2 * row * complexStride
+                    for k in tile..<tileEnd {
+                        destination[2 * k] = real[k * storedFrames + first + row]
+                        destination[2 * k + 1] = imag[k * storedFrames + first + row]
+                    }
                 }
             }
+            for row in count..<batch { (spectrum + 2 * row * complexStride).update(repeating: 0, count: 2 * bins) }
             plan.execute(buffers)
             for row in 0..<count {
                 let source = buffers.real + row * realStride
