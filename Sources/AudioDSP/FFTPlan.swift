@@ -79,9 +79,17 @@ final class FFTPlan: @unchecked Sendable {
     /// Runs the plan on `buffers` (which must hold at least `batch` rows of each kind). For `.complexToReal` the
     /// complex input is destroyed; the real output is unnormalised (scaled by `size`), as FFTW defines it.
     func execute(_ buffers: FFTBuffers) {
+        execute(real: buffers.real, complex: UnsafeMutableRawPointer(buffers.complex).assumingMemoryBound(to: Float.self))
+    }
+
+    /// Runs the plan on other arrays, which must be at least 64-byte aligned (as `fftwf_malloc`'s, or a whole
+    /// number of rows into such an array) and hold `batch` rows at this plan's strides; `complex` holds interleaved
+    /// real/imaginary pairs.
+    func execute(real: UnsafeMutablePointer<Float>, complex: UnsafeMutablePointer<Float>) {
+        let complex = UnsafeMutableRawPointer(complex).assumingMemoryBound(to: fftwf_complex.self)
         switch direction {
-        case .realToComplex: fftwf_execute_dft_r2c(plan, buffers.real, buffers.complex)
-        case .complexToReal: fftwf_execute_dft_c2r(plan, buffers.complex, buffers.real)
+        case .realToComplex: fftwf_execute_dft_r2c(plan, real, complex)
+        case .complexToReal: fftwf_execute_dft_c2r(plan, complex, real)
         }
     }
 }
@@ -106,4 +114,16 @@ final class FFTBuffers {
         fftwf_free(real)
         fftwf_free(complex)
     }
+}
+
+/// A zero-filled Float array allocated with `fftwf_malloc`, for spectra FFTW reads and writes in place.
+final class AlignedFloats {
+    let pointer: UnsafeMutablePointer<Float>
+
+    init(count: Int) {
+        pointer = fftwf_alloc_real(max(1, count))!
+        pointer.initialize(repeating: 0, count: max(1, count))
+    }
+
+    deinit { fftwf_free(pointer) }
 }

@@ -97,28 +97,32 @@ public struct GriffinLim: Sendable {
                                                  reason: "its STFT would not have the magnitude's \(frames) frames")
         }
         let weights = stft.overlapWeights(frameCount: frames, outputCount: outputLength)
-        let weight = momentum / (1 + momentum)
-        // Work arrays reused by every iteration: no allocation inside the loop.
+        // The loop works in FFTW's frame-major layout (frame t at t · complexStride complex values), so the
+        // transforms read and write the spectra in place with no transposes and no allocation.
+        let complexStride = stft.frameMajorStride / 2, total = stft.frameMajorCount(frames: frames)
+        let target = AlignedFloats(count: total / 2), current = AlignedFloats(count: total)
+        var rebuilt = AlignedFloats(count: total), previous = AlignedFloats(count: total)
+        for bin in 0..<bins {
+            for frame in 0..<frames {
+                let index = frame * complexStride + bin
+                target.pointer[index] = magnitude.values[bin * frames + frame]
+                current.pointer[2 * index] = spectrum.real[bin * frames + frame]
+                current.pointer[2 * index + 1] = spectrum.imag[bin * frames + frame]
+            }
+        }
         var segments = [Float](repeating: 0, count: frames * stft.fftSize)
         var signal = [Float](repeating: 0, count: outputLength)
-        // Rebuilt spectra of this and the previous iteration (zero before the first), swapped each iteration.
-        let work = UnsafeMutablePointer<Float>.allocate(capacity: 4 * count)
-        work.initialize(repeating: 0, count: 4 * count)
-        defer { work.deallocate() }
-        var (rebuiltReal, rebuiltImag) = (work, work + count)
-        var (previousReal, previousImag) = (work + 2 * count, work + 3 * count)
+        let weight = momentum / (1 + momentum)
         for _ in 0..<iterations {
-            stft.inverseTransform(real: spectrum.real, imag: spectrum.imag, storedFrames: frames, frameCount: frames,
-                                  weights: weights, segments: &segments, into: &signal)
-            stft.transform(signal, count: outputLength, frameCount: frames,
-                           into: .complex(real: rebuiltReal, imag: rebuiltImag))
-            Self.updateAngles(&spectrum, magnitude: magnitude.values, rebuiltReal: rebuiltReal, rebuiltImag: rebuiltImag,
-                              previousReal: previousReal, previousImag: previousImag, weight: weight)
-            swap(&rebuiltReal, &previousReal)
-            swap(&rebuiltImag, &previousImag)
+            stft.inverseTransform(.frameMajor(current.pointer), frameCount: frames, weights: weights, segments: &segments,
+                                  into: &signal)
+            stft.transform(signal, count: outputLength, frameCount: frames, into: .frameMajor(rebuilt.pointer))
+            Self.updateAngles(current.pointer, magnitude: target.pointer, rebuilt: rebuilt.pointer,
+                              previous: previous.pointer, weight: weight, count: total / 2)
+            swap(&rebuilt, &previous)
         }
-        stft.inverseTransform(real: spectrum.real, imag: spectrum.imag, storedFrames: frames, frameCount: frames,
-                              weights: weights, segments: &segments, into: &signal)
+        stft.inverseTransform(.frameMajor(current.pointer), frameCount: frames, weights: weights, segments: &segments,
+                              into: &signal)
         return signal
     }
 
@@ -137,24 +141,19 @@ public struct GriffinLim: Sendable {
     }
 
     /// `spectrum = magnitude · a / (|a| + tiny)` with `a = rebuilt − weight · previous` (librosa's angle update;
-    /// `previous` is all zeros before the first iteration), split over ``AudioDSPThreads/threadCount`` threads.
-    private static func updateAngles(_ spectrum: inout ComplexSpectrogram, magnitude: [Float],
-                                     rebuiltReal: UnsafePointer<Float>, rebuiltImag: UnsafePointer<Float>,
-                                     previousReal: UnsafePointer<Float>, previousImag: UnsafePointer<Float>,
-                                     weight: Float) {
+    /// `previous` is all zeros before the first iteration) for `count` interleaved complex values, split over
+    /// ``AudioDSPThreads/threadCount`` threads.
+    private static func updateAngles(_ spectrum: UnsafeMutablePointer<Float>, magnitude: UnsafePointer<Float>,
+                                     rebuilt: UnsafePointer<Float>, previous: UnsafePointer<Float>, weight: Float,
+                                     count: Int) {
         let tiny = Float.leastNormalMagnitude
-        spectrum.real.withUnsafeMutableBufferPointer { real in
-            spectrum.imag.withUnsafeMutableBufferPointer { imag in
-                let (real, imag) = (real.baseAddress!, imag.baseAddress!)
-                AudioDSPThreads.forEachRange(magnitude.count, minimumPerThread: 65536) { range in
-                    for index in range {
-                        let re = rebuiltReal[index] - weight * previousReal[index]
-                        let im = rebuiltImag[index] - weight * previousImag[index]
-                        let scale = magnitude[index] / ((re * re + im * im).squareRoot() + tiny)
-                        real[index] = re * scale
-                        imag[index] = im * scale
-                    }
-                }
+        AudioDSPThreads.forEachRange(count, minimumPerThread: 65536) { range in
+            for index in range {
+                let re = rebuilt[2 * index] - weight * previous[2 * index]
+                let im = rebuilt[2 * index + 1] - weight * previous[2 * index + 1]
+                let scale = magnitude[index] / ((re * re + im * im).squareRoot() + tiny)
+                spectrum[2 * index] = re * scale
+                spectrum[2 * index + 1] = im * scale
             }
         }
     }

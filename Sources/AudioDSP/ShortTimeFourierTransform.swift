@@ -177,8 +177,12 @@ public final class ShortTimeFourierTransform: Sendable {
         let segments = UnsafeMutablePointer<Float>.allocate(capacity: frames * fftSize)  // fully written before use
         defer { segments.deallocate() }
         return [Float](unsafeUninitializedCapacity: outputCount) { output, initialized in
-            inverseTransform(real: spectrogram.real, imag: spectrogram.imag, storedFrames: spectrogram.frameCount,
-                             frameCount: frames, weights: weights, segments: segments, into: output.baseAddress!)
+            spectrogram.real.withUnsafeBufferPointer { real in
+                spectrogram.imag.withUnsafeBufferPointer { imag in
+                    inverseTransform(.binMajor(real: real.baseAddress!, imag: imag.baseAddress!, storedFrames: spectrogram.frameCount),
+                                     frameCount: frames, weights: weights, segments: segments, into: output.baseAddress!)
+                }
+            }
             initialized = outputCount
         }
     }
@@ -191,6 +195,25 @@ public final class ShortTimeFourierTransform: Sendable {
         case complex(real: UnsafeMutablePointer<Float>, imag: UnsafeMutablePointer<Float>)
         /// `|X|^power`.
         case magnitude(UnsafeMutablePointer<Float>, power: Float)
+        /// FFTW's own layout, written in place: frame `t` at `complexStride · t` interleaved pairs, for
+        /// ``frameMajorCount(frames:)`` floats from a `fftwf_malloc`-aligned pointer (see ``FrameMajorSpectrum``).
+        case frameMajor(UnsafeMutablePointer<Float>)
+    }
+
+    /// Where ``inverseTransform(_:frameCount:weights:segments:into:)`` reads the spectrum.
+    enum InverseInput {
+        /// `[bins, storedFrames]` real and imaginary arrays.
+        case binMajor(real: UnsafePointer<Float>, imag: UnsafePointer<Float>, storedFrames: Int)
+        /// FFTW's layout (as ``ForwardOutput/frameMajor(_:)``); it is overwritten (FFTW's c2r destroys its input).
+        case frameMajor(UnsafeMutablePointer<Float>)
+    }
+
+    /// Interleaved floats per frame in the frame-major layout.
+    var frameMajorStride: Int { 2 * forwardPlan.complexStride }
+
+    /// Floats needed for `frames` frames in the frame-major layout (rounded up to whole batches).
+    func frameMajorCount(frames: Int) -> Int {
+        (frames + Self.framesPerBatch - 1) / Self.framesPerBatch * Self.framesPerBatch * frameMajorStride
     }
 
     /// Sample `index` of the signal extended by `fftSize / 2` samples on each side when centring (zeros, or NumPy's
@@ -226,6 +249,10 @@ public final class ShortTimeFourierTransform: Sendable {
                     destination.update(repeating: 0, count: n)
                 }
             }
+            if case let .frameMajor(destination) = output {
+                plan.execute(real: buffers.real, complex: destination + first * 2 * complexStride)
+                return
+            }
             plan.execute(buffers)
             // Transpose [frames, bins] → [bins, frames] in tiles of bins, so the strided side stays in L1.
             for tile in stride(from: 0, to: bins, by: Self.transposeTile) {
@@ -242,6 +269,8 @@ public final class ShortTimeFourierTransform: Sendable {
                         for k in tile..<tileEnd {
                             values[k * frames + first + row] = spectralMagnitude(source[2 * k], source[2 * k + 1], power: power)
                         }
+                    case .frameMajor:
+                        break  // written by FFTW above
                     }
                 }
             }
@@ -269,27 +298,21 @@ public final class ShortTimeFourierTransform: Sendable {
         return sums.map { $0 > Float.leastNormalMagnitude ? 1 / $0 : 1 }
     }
 
-    /// The inverse STFT of `storedFrames`-wide real/imaginary arrays, using their first `frames` frames, into
-    /// `output` (`weights.count` samples). `segments` is scratch space of `frames · fftSize` values.
-    func inverseTransform(real: UnsafePointer<Float>, imag: UnsafePointer<Float>, storedFrames: Int, frameCount frames: Int,
-                          weights: [Float], segments: UnsafeMutablePointer<Float>, into output: UnsafeMutablePointer<Float>) {
-        let bins = binCount, n = fftSize, batch = Self.framesPerBatch
+    /// The inverse STFT of the first `frames` frames of `input` into `output` (`weights.count` samples).
+    /// `segments` is scratch space of `frames · fftSize` values.
+    func inverseTransform(_ input: InverseInput, frameCount frames: Int, weights: [Float],
+                          segments: UnsafeMutablePointer<Float>, into output: UnsafeMutablePointer<Float>) {
+        let n = fftSize
         let plan = inversePlan, realStride = plan.realStride, complexStride = plan.complexStride
         let scale = 1 / Float(n)
         forEachBatch(of: frames, plan: plan) { buffers, spectrum, window, first, count in
-            // Transpose [bins, frames] → [frames, bins] in tiles of bins; rows past the last frame are zeros.
-            for tile in stride(from: 0, to: bins, by: Self.transposeTile) {
-                let tileEnd = min(bins, tile + Self.transposeTile)
-                for row in 0..<count {
-                    let destination = spectrum + 2 * row * complexStride
-                    for k in tile..<tileEnd {
-                        destination[2 * k] = real[k * storedFrames + first + row]
-                        destination[2 * k + 1] = imag[k * storedFrames + first + row]
-                    }
-                }
+            switch input {
+            case let .frameMajor(source):
+                plan.execute(real: buffers.real, complex: source + first * 2 * complexStride)
+            case let .binMajor(real, imag, storedFrames):
+                transposeToRows(real: real, imag: imag, storedFrames: storedFrames, first: first, count: count, into: spectrum)
+                plan.execute(buffers)
             }
-            for row in count..<batch { (spectrum + 2 * row * complexStride).update(repeating: 0, count: 2 * bins) }
-            plan.execute(buffers)
             for row in 0..<count {
                 let source = buffers.real + row * realStride
                 let destination = segments + (first + row) * n
@@ -300,6 +323,24 @@ public final class ShortTimeFourierTransform: Sendable {
         weights.withUnsafeBufferPointer { weights in
             for i in 0..<weights.count { output[i] *= weights[i] }
         }
+    }
+
+    /// Copies frames `first ..< first + count` of `[bins, storedFrames]` arrays into FFTW's interleaved rows
+    /// (tiles of bins keep the strided reads in L1); the rest of the batch's rows become zeros.
+    private func transposeToRows(real: UnsafePointer<Float>, imag: UnsafePointer<Float>, storedFrames: Int, first: Int,
+                                 count: Int, into spectrum: UnsafeMutablePointer<Float>) {
+        let bins = binCount, complexStride = inversePlan.complexStride
+        for tile in stride(from: 0, to: bins, by: Self.transposeTile) {
+            let tileEnd = min(bins, tile + Self.transposeTile)
+            for row in 0..<count {
+                let destination = spectrum + 2 * row * complexStride
+                for k in tile..<tileEnd {
+                    destination[2 * k] = real[k * storedFrames + first + row]
+                    destination[2 * k + 1] = imag[k * storedFrames + first + row]
+                }
+            }
+        }
+        for row in count..<Self.framesPerBatch { (spectrum + 2 * row * complexStride).update(repeating: 0, count: 2 * bins) }
     }
 
     /// Runs `body(buffers, spectrum, window, first, count)` for every batch of up to ``framesPerBatch`` frames

@@ -99,47 +99,41 @@ let truePower = magnitude.values.map { $0 * $0 }
 print("clip: \(clipURL.lastPathComponent), \(samples.count) samples at \(sampleRate) Hz; n_fft \(fftSize), hop \(hopLength), "
       + "\(melBands) mels, Griffin-Lim \(iterations) iterations; load+resample to \(loadRate) Hz")
 
-/// One operation: ours (returning accuracy notes) and the peer command it is compared with.
+/// One operation: ours (timed), an untimed accuracy note on our last result, and the peer command it is compared with.
 struct Operation {
     let name: String
     let peerCommand: String
-    let ours: () throws -> String
+    let ours: () throws -> Void
+    var note: () throws -> String = { "" }
 }
 
-var lastInverse: Spectrogram?
-var reused = ComplexSpectrogram(real: [], imag: [], binCount: 0, frameCount: 0)
+var lastInverse = Spectrogram(values: [], binCount: 0, frameCount: 0)
 var lastGriffinLim: [Float] = []
+var reused = ComplexSpectrogram(real: [], imag: [], binCount: 0, frameCount: 0)
+let griffinLimNote: () throws -> String = {
+    let convergence = GriffinLim.spectralConvergence(try stft.magnitude(lastGriffinLim), reference: magnitude)
+    return String(format: "ours: spectral convergence %.4f (seed 0)", convergence)
+}
 let operations = [
-    Operation(name: "load + resample 22.05→16 kHz", peerCommand: "load") {
-        _ = try AudioFile.read(clipURL, sampleRate: loadRate)
-        return "ours: libsamplerate sinc best; librosa: soxr_hq"
-    },
-    Operation(name: "STFT (complex, new arrays)", peerCommand: "stft") { _ = try stft.forward(samples); return "" },
-    Operation(name: "STFT (complex, into reused arrays)", peerCommand: "stft") {
-        try stft.forward(samples, into: &reused)
-        return "forward(_:into:)"
-    },
-    Operation(name: "mel spectrogram (power 2)", peerCommand: "mel") {
-        _ = try melSpectrogram(samples, stft: stft, filterbank: bank)
-        return ""
-    },
-    Operation(name: "inverse mel (NNLS)", peerCommand: "inverse_mel") {
-        let solution = try bank.inverse(melPower)
-        lastInverse = solution
-        let residual = norm(zip(bank.apply(solution).values, melPower.values).map { $0 - $1 }) / norm(melPower.values)
-        let error = norm(zip(solution.values, truePower).map { $0 - $1 }) / norm(truePower)
+    Operation(name: "load + resample 22.05→16 kHz", peerCommand: "load",
+              ours: { _ = try AudioFile.read(clipURL, sampleRate: loadRate) },
+              note: { "ours: libsamplerate sinc best; librosa: soxr_hq" }),
+    Operation(name: "STFT (complex, new arrays)", peerCommand: "stft", ours: { _ = try stft.forward(samples) }),
+    Operation(name: "STFT (complex, into reused arrays)", peerCommand: "stft",
+              ours: { try stft.forward(samples, into: &reused) }, note: { "ours: forward(_:into:)" }),
+    Operation(name: "mel spectrogram (power 2)", peerCommand: "mel",
+              ours: { _ = try melSpectrogram(samples, stft: stft, filterbank: bank) }),
+    Operation(name: "inverse mel (NNLS)", peerCommand: "inverse_mel", ours: { lastInverse = try bank.inverse(melPower) }) {
+        let residual = norm(zip(bank.apply(lastInverse).values, melPower.values).map { $0 - $1 }) / norm(melPower.values)
+        let error = norm(zip(lastInverse.values, truePower).map { $0 - $1 }) / norm(truePower)
         return String(format: "ours: mel residual %.4f, error vs true power %.3f", residual, error)
     },
-    Operation(name: "Griffin-Lim 32 iterations", peerCommand: "griffinlim") {
+    Operation(name: "Griffin-Lim 32 iterations", peerCommand: "griffinlim", ours: {
         lastGriffinLim = try GriffinLim(stft: stft, iterations: iterations).reconstruct(magnitude: magnitude, length: samples.count)
-        let convergence = GriffinLim.spectralConvergence(try stft.magnitude(lastGriffinLim), reference: magnitude)
-        return String(format: "ours: spectral convergence %.4f", convergence)
-    },
-    Operation(name: "Griffin-Lim 32 iterations vs torchaudio", peerCommand: "torch_griffinlim") {
+    }, note: griffinLimNote),
+    Operation(name: "Griffin-Lim 32 iterations vs torchaudio", peerCommand: "torch_griffinlim", ours: {
         lastGriffinLim = try GriffinLim(stft: stft, iterations: iterations).reconstruct(magnitude: magnitude, length: samples.count)
-        let convergence = GriffinLim.spectralConvergence(try stft.magnitude(lastGriffinLim), reference: magnitude)
-        return String(format: "ours: spectral convergence %.4f", convergence)
-    },
+    }, note: griffinLimNote),
 ]
 
 let dump = FileManager.default.temporaryDirectory.appendingPathComponent("audiodsp-bench-\(ProcessInfo.processInfo.processIdentifier)")
@@ -155,7 +149,7 @@ for threads in threadCounts {
         var ourTimes: [Double] = [], peerTimes: [Double] = []
         var ourNote = "", peerNote = ""
         for round in 0...rounds {
-            let ours = try seconds { ourNote = try operation.ours() }
+            let ours = try seconds(operation.ours)
             let reply = try peer.run(operation.peerCommand)
             if reply["skipped"] != nil { peerNote = "skipped: \(reply["skipped"]!)"; break }
             if round > 0 {  // round 0 warms up both sides
@@ -166,10 +160,11 @@ for threads in threadCounts {
             peerNote = extras.map { "\($0.key) \($0.value is Double ? String(format: "%.4f", $0.value as! Double) : "\($0.value)")" }
                 .joined(separator: ", ")
         }
-        if operation.peerCommand == "inverse_mel", let ours = lastInverse,
+        ourNote = try operation.note()
+        if operation.peerCommand == "inverse_mel",
            let librosa = try? NPY.read(dump.appendingPathComponent("librosa_inverse_mel.npy")).values {
             let scale = Double(librosa.max() ?? 1)
-            let difference = zip(ours.values, librosa).map { Double(abs($0 - $1)) }.max() ?? 0
+            let difference = zip(lastInverse.values, librosa).map { Double(abs($0 - $1)) }.max() ?? 0
             ourNote += String(format: "; max |ours − librosa| / max = %.3f", difference / scale)
         }
         guard !ourTimes.isEmpty else {
