@@ -195,6 +195,9 @@ public final class ShortTimeFourierTransform: Sendable {
         case complex(real: UnsafeMutablePointer<Float>, imag: UnsafeMutablePointer<Float>)
         /// `|X|^power`.
         case magnitude(UnsafeMutablePointer<Float>, power: Float)
+        /// `filterbank · |X|^power`, `[filterbank.rowCount, frames]`, without materialising `|X|^power`: each batch's
+        /// magnitudes go through the sparse filters while they are in cache.
+        case filtered(UnsafeMutablePointer<Float>, filterbank: SparseRows, power: Float)
         /// FFTW's own layout, written in place: frame `t` at `complexStride · t` interleaved pairs, for
         /// ``frameMajorCount(frames:)`` floats from a `fftwf_malloc`-aligned pointer (see ``FrameMajorSpectrum``).
         case frameMajor(UnsafeMutablePointer<Float>)
@@ -254,6 +257,10 @@ public final class ShortTimeFourierTransform: Sendable {
                 return
             }
             plan.execute(buffers)
+            if case let .filtered(values, filterbank, power) = output {
+                filterBatch(spectrum, count: count, filterbank: filterbank, power: power, into: values + first, frames: frames)
+                return
+            }
             // Transpose [frames, bins] → [bins, frames] in tiles of bins, so the strided side stays in L1.
             for tile in stride(from: 0, to: bins, by: Self.transposeTile) {
                 let tileEnd = min(bins, tile + Self.transposeTile)
@@ -269,8 +276,8 @@ public final class ShortTimeFourierTransform: Sendable {
                         for k in tile..<tileEnd {
                             values[k * frames + first + row] = spectralMagnitude(source[2 * k], source[2 * k + 1], power: power)
                         }
-                    case .frameMajor:
-                        break  // written by FFTW above
+                    case .frameMajor, .filtered:
+                        break  // handled above
                     }
                 }
             }
@@ -322,6 +329,26 @@ public final class ShortTimeFourierTransform: Sendable {
         overlapAdd(segments, segmentStride: n, frameCount: frames, into: output, count: weights.count)
         weights.withUnsafeBufferPointer { weights in
             for i in 0..<weights.count { output[i] *= weights[i] }
+        }
+    }
+
+    /// Writes `filterbank · |X|^power` for one batch of `count` frames (FFTW's interleaved rows in `spectrum`) to
+    /// columns `0 ..< count` of `output`, a `[filterbank.rowCount, frames]` array offset to the batch's first frame.
+    private func filterBatch(_ spectrum: UnsafePointer<Float>, count: Int, filterbank: SparseRows, power: Float,
+                             into output: UnsafeMutablePointer<Float>, frames: Int) {
+        let bins = binCount, width = Self.framesPerBatch, complexStride = forwardPlan.complexStride
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: (bins + filterbank.rowCount) * width) { scratch in
+            let magnitudes = scratch.baseAddress!, filtered = magnitudes + bins * width
+            for k in 0..<bins {
+                for row in 0..<width {
+                    let source = spectrum + 2 * (row * complexStride + k)
+                    magnitudes[k * width + row] = row < count ? spectralMagnitude(source[0], source[1], power: power) : 0
+                }
+            }
+            filterbank.multiply(magnitudes, filtered, width: width, rows: 0..<filterbank.rowCount)
+            for band in 0..<filterbank.rowCount {
+                (output + band * frames).update(from: filtered + band * width, count: count)
+            }
         }
     }
 

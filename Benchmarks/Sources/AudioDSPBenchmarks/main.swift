@@ -138,7 +138,6 @@ let operations = [
 
 let dump = FileManager.default.temporaryDirectory.appendingPathComponent("audiodsp-bench-\(ProcessInfo.processInfo.processIdentifier)")
 try FileManager.default.createDirectory(at: dump, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(at: dump) }
 
 var convergence: [String] = []
 var table = ["| operation | threads | ours (ms) | peer (ms) | peer / ours | accuracy |", "|---|---|---|---|---|---|"]
@@ -196,4 +195,5 @@ for threads in threadCounts {
     }
     peer.quit()
 }
+try? FileManager.default.removeItem(at: dump)
 print("\nmedians over \(rounds) alternating rounds\n" + (table + convergence).joined(separator: "\n"))
