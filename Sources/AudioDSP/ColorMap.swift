@@ -30,10 +30,14 @@ public enum ColorMap: String, Sendable, CaseIterable {
         var best = 0
         var bestDistance = Int.max
         for (i, packed) in table.enumerated() {
-            let dr = Int(packed >> 16 & 0xFF) - Int(red), dg = Int(packed >> 8 & 0xFF) - Int(green)
+            let dr = Int(packed >> 16 & 0xFF) - Int(red)
+            let dg = Int(packed >> 8 & 0xFF) - Int(green)
             let db = Int(packed & 0xFF) - Int(blue)
             let distance = dr * dr + dg * dg + db * db
-            if distance < bestDistance { best = i; bestDistance = distance }
+            if distance < bestDistance {
+                best = i
+                bestDistance = distance
+            }
         }
         return best
     }

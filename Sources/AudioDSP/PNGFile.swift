@@ -55,7 +55,8 @@ struct PNGFile: Equatable {
         guard let header = chunks.first, header.type == "IHDR", header.data.count == 13 else {
             throw AudioDSPError.unreadableFile(path: path, reason: "PNG without an IHDR chunk")
         }
-        let bitDepth = bytes[header.data.lowerBound + 8], colorType = bytes[header.data.lowerBound + 9]
+        let bitDepth = bytes[header.data.lowerBound + 8]
+        let colorType = bytes[header.data.lowerBound + 9]
         let isGray16 = bitDepth == 16 && colorType == 0
         // The simplified reader converts 16-bit data from the file's gamma to linear; declare the file linear
         // (gAMA 1.0, no sRGB/iCCP/cHRM) so the stored levels come back unchanged.
@@ -88,14 +89,18 @@ struct PNGFile: Equatable {
         _ image: inout png_image, _ body: (UnsafeMutablePointer<png_image>, UnsafeRawPointer) -> R
     ) -> R {
         switch pixels {
-        case let .gray16(levels):
+        case .gray16(let levels):
             precondition(levels.count == width * height)
             image.format = UInt32(PNG_FORMAT_LINEAR_Y)
-            return levels.withUnsafeBytes { buffer in withUnsafeMutablePointer(to: &image) { body($0, buffer.baseAddress!) } }
-        case let .rgb8(rgb):
+            return levels.withUnsafeBytes { buffer in
+                withUnsafeMutablePointer(to: &image) { body($0, buffer.baseAddress!) }
+            }
+        case .rgb8(let rgb):
             precondition(rgb.count == 3 * width * height)
             image.format = UInt32(PNG_FORMAT_RGB)
-            return rgb.withUnsafeBytes { buffer in withUnsafeMutablePointer(to: &image) { body($0, buffer.baseAddress!) } }
+            return rgb.withUnsafeBytes { buffer in
+                withUnsafeMutablePointer(to: &image) { body($0, buffer.baseAddress!) }
+            }
         }
     }
 
@@ -116,16 +121,16 @@ struct PNGFile: Equatable {
         var chunks: [Chunk] = []
         var offset = 8
         while offset + 12 <= bytes.count {
-            let length = bytes[offset ..< offset + 4].reduce(0) { $0 << 8 | Int($1) }
+            let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
             let end = offset + 12 + length
             guard end <= bytes.count else { break }
-            let type = String(decoding: bytes[offset + 4 ..< offset + 8], as: UTF8.self)
-            let data = offset + 8 ..< offset + 8 + length
-            let stored = bytes[data.upperBound ..< end].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-            if type == "tEXt", crc32(bytes[offset + 4 ..< data.upperBound]) != stored {
+            let type = String(decoding: bytes[offset + 4..<offset + 8], as: UTF8.self)
+            let data = offset + 8..<offset + 8 + length
+            let stored = bytes[data.upperBound..<end].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            if type == "tEXt", crc32(bytes[offset + 4..<data.upperBound]) != stored {
                 throw AudioDSPError.unreadableFile(path: path, reason: "corrupted tEXt chunk (CRC mismatch)")
             }
-            chunks.append(Chunk(type: type, range: offset ..< end, data: data))
+            chunks.append(Chunk(type: type, range: offset..<end, data: data))
             if type == "IEND" { break }
             offset = end
         }
@@ -137,7 +142,9 @@ struct PNGFile: Equatable {
         return bigEndian(UInt32(data.count)) + body + bigEndian(crc32(body[...]))
     }
 
-    private static func bigEndian(_ value: UInt32) -> [UInt8] { (0 ..< 4).map { UInt8(truncatingIfNeeded: value >> (24 - 8 * $0)) } }
+    private static func bigEndian(_ value: UInt32) -> [UInt8] {
+        (0..<4).map { UInt8(truncatingIfNeeded: value >> (24 - 8 * $0)) }
+    }
 
     private static func insertingText(_ text: [String: String], into data: Data) -> Data {
         var bytes = [UInt8](data)
@@ -156,8 +163,8 @@ struct PNGFile: Equatable {
         return result
     }
 
-    private static let crcTable: [UInt32] = (0 ..< 256).map { n in
-        (0 ..< 8).reduce(UInt32(n)) { c, _ in c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+    private static let crcTable: [UInt32] = (0..<256).map { n in
+        (0..<8).reduce(UInt32(n)) { c, _ in c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
     }
 
     /// The CRC-32 of the PNG specification (ISO 3309), over a chunk's type and data.

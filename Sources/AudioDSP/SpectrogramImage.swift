@@ -10,8 +10,11 @@ public struct SpectrogramImageParameters: Sendable, Equatable {
     public enum FrequencyScale: Sendable, Equatable {
         /// STFT bins, `1 + fftSize/2` rows.
         case linear
-        /// Slaney-scale, Slaney-normalised mel bands (librosa `filters.mel` defaults) between two frequencies in Hz.
-        case mel(bandCount: Int, minimumFrequency: Float, maximumFrequency: Float)
+        /// Mel bands between two frequencies in Hz, as ``MelFilterbank`` makes them (librosa `filters.mel(n_mels,
+        /// fmin, fmax, htk, norm)`).
+        case mel(
+            bandCount: Int, minimumFrequency: Float, maximumFrequency: Float, scale: MelFilterbank.Scale,
+            normalization: MelFilterbank.Normalization)
     }
 
     /// Samples per second of the analysed audio, in Hz (librosa `sr`).
@@ -34,34 +37,62 @@ public struct SpectrogramImageParameters: Sendable, Equatable {
         self.power = power
     }
 
+    /// The parameters of a mel spectrogram made with `filterbank` and frames `hopLength` apart, from STFT magnitudes
+    /// raised to `power`.
+    public init(filterbank: MelFilterbank, hopLength: Int, power: Float) {
+        self.init(
+            sampleRate: filterbank.sampleRate, fftSize: filterbank.fftSize, hopLength: hopLength,
+            frequencyScale: .mel(
+                bandCount: filterbank.melBandCount, minimumFrequency: filterbank.minimumFrequency,
+                maximumFrequency: filterbank.maximumFrequency, scale: filterbank.scale,
+                normalization: filterbank.normalization),
+            power: power)
+    }
+
+    /// The filterbank of a mel spectrogram (nil for linear bins), to invert it with ``MelFilterbank/inverse(_:iterations:)``.
+    public func melFilterbank() throws -> MelFilterbank? {
+        guard case .mel(let bandCount, let low, let high, let scale, let normalization) = frequencyScale else {
+            return nil
+        }
+        return try MelFilterbank(
+            sampleRate: sampleRate, fftSize: fftSize, melBandCount: bandCount,
+            minimumFrequency: low, maximumFrequency: high, scale: scale,
+            normalization: normalization)
+    }
+
     /// The analysis the `demo` CLI uses unless told otherwise: 22 050 Hz, `fftSize` 1024, `hopLength` 256, 80 Slaney
     /// mel bands from 0 Hz to Nyquist, power 2 (librosa `melspectrogram(sr=22050, n_fft=1024, hop_length=256,
     /// n_mels=80)`; the vocoder front end of the study, apart from HiFi-GAN's fmax 8000).
     public static let standard = SpectrogramImageParameters(
         sampleRate: AudioFile.defaultSampleRate, fftSize: 1024, hopLength: 256,
-        frequencyScale: .mel(bandCount: 80, minimumFrequency: 0, maximumFrequency: Float(AudioFile.defaultSampleRate) / 2),
+        frequencyScale: .mel(
+            bandCount: 80, minimumFrequency: 0, maximumFrequency: Float(AudioFile.defaultSampleRate) / 2,
+            scale: .slaney, normalization: .slaney),
         power: 2)
 
     /// The number of image rows these parameters imply: `1 + fftSize/2` or the mel band count.
     public var binCount: Int {
         switch frequencyScale {
         case .linear: 1 + fftSize / 2
-        case let .mel(bandCount, _, _): bandCount
+        case .mel(let bandCount, _, _, _, _): bandCount
         }
     }
 
     func validate(what: String) throws {
         func check(_ ok: Bool, _ name: String, _ value: Any, _ reason: String) throws {
-            guard ok else { throw AudioDSPError.invalidParameter(name: name, value: "\(value)", reason: "\(reason) (\(what))") }
+            guard ok else {
+                throw AudioDSPError.invalidParameter(name: name, value: "\(value)", reason: "\(reason) (\(what))")
+            }
         }
         try check(sampleRate > 0, "sampleRate", sampleRate, "must be positive")
         try check(fftSize >= 2, "fftSize", fftSize, "must be at least 2")
         try check(hopLength > 0, "hopLength", hopLength, "must be positive")
         try check(power == 1 || power == 2, "power", power, "must be 1 (amplitude) or 2 (power)")
-        if case let .mel(bandCount, low, high) = frequencyScale {
+        if case .mel(let bandCount, let low, let high, _, _) = frequencyScale {
             try check(bandCount > 0, "melBandCount", bandCount, "must be positive")
             try check(low >= 0 && low < high, "minimumFrequency", low, "must be in [0, maximumFrequency)")
-            try check(high <= Float(sampleRate) / 2, "maximumFrequency", high, "must not exceed Nyquist \(sampleRate / 2) Hz")
+            try check(
+                high <= Float(sampleRate) / 2, "maximumFrequency", high, "must not exceed Nyquist \(sampleRate / 2) Hz")
         }
     }
 }
@@ -111,8 +142,10 @@ public enum SpectrogramImage {
     ) throws {
         let range = try checkedRange(decibels, parameters: parameters, decibelRange: decibelRange, url: url)
         let levels = quantised(decibels, range: range, maxLevel: 65_535).map { UInt16($0) }
-        try write(PNGFile(width: decibels.frameCount, height: decibels.binCount, pixels: .gray16(levels),
-                          text: metadata(parameters, range: range, colorMap: nil)), to: url)
+        try write(
+            PNGFile(
+                width: decibels.frameCount, height: decibels.binCount, pixels: .gray16(levels),
+                text: metadata(parameters, range: range, colorMap: nil)), to: url)
     }
 
     /// Writes a dB spectrogram as an 8-bit colour PNG through `colorMap`, atomically (parameters and errors as
@@ -128,8 +161,10 @@ public enum SpectrogramImage {
             let color = colorMap.color(at: level)
             rgb += [color.red, color.green, color.blue]
         }
-        try write(PNGFile(width: decibels.frameCount, height: decibels.binCount, pixels: .rgb8(rgb),
-                          text: metadata(parameters, range: range, colorMap: colorMap)), to: url)
+        try write(
+            PNGFile(
+                width: decibels.frameCount, height: decibels.binCount, pixels: .rgb8(rgb),
+                text: metadata(parameters, range: range, colorMap: colorMap)), to: url)
     }
 
     /// Reads a spectrogram image written by this type: the dB spectrogram, its analysis parameters and range.
@@ -154,22 +189,25 @@ public enum SpectrogramImage {
         let levels: [Int]
         let maxLevel: Float
         switch (png.pixels, colorMap) {
-        case let (.gray16(gray), nil):
+        case (.gray16(let gray), nil):
             levels = gray.map { Int($0) }
             maxLevel = 65_535
-        case let (.rgb8(rgb), colorMap?):
-            levels = (0 ..< rgb.count / 3).map { colorMap.index(nearestTo: rgb[3 * $0], rgb[3 * $0 + 1], rgb[3 * $0 + 2]) }
+        case (.rgb8(let rgb), let colorMap?):
+            levels = (0..<rgb.count / 3).map {
+                colorMap.index(nearestTo: rgb[3 * $0], rgb[3 * $0 + 1], rgb[3 * $0 + 2])
+            }
             maxLevel = 255
         default:
             throw AudioDSPError.unreadableFile(
                 path: url.path, reason: "pixel format does not match its metadata (16-bit gray or colour-mapped RGB)")
         }
-        let width = png.width, height = png.height
+        let width = png.width
+        let height = png.height
         var values = [Float](repeating: 0, count: width * height)
         let step = (range.upperBound - range.lowerBound) / maxLevel
-        for row in 0 ..< height {
+        for row in 0..<height {
             let bin = height - 1 - row
-            for frame in 0 ..< width {
+            for frame in 0..<width {
                 values[bin * width + frame] = range.lowerBound + Float(levels[row * width + frame]) * step
             }
         }
@@ -195,25 +233,27 @@ public enum SpectrogramImage {
         }
         if let decibelRange {
             guard decibelRange.lowerBound.isFinite, decibelRange.upperBound.isFinite,
-                  decibelRange.lowerBound < decibelRange.upperBound
+                decibelRange.lowerBound < decibelRange.upperBound
             else {
                 throw AudioDSPError.invalidParameter(
                     name: "decibelRange", value: "\(decibelRange)", reason: "must be finite with lower < upper")
             }
             return decibelRange
         }
-        let low = decibels.values.min()!, high = decibels.values.max()!
-        return low < high ? low ... high : (high - 1) ... high
+        let low = decibels.values.min()!
+        let high = decibels.values.max()!
+        return low < high ? low...high : (high - 1)...high
     }
 
     /// Levels in image order: top row (highest bin) first.
     private static func quantised(_ decibels: Spectrogram, range: ClosedRange<Float>, maxLevel: Float) -> [Int] {
         let scale = maxLevel / (range.upperBound - range.lowerBound)
         var levels = [Int](repeating: 0, count: decibels.values.count)
-        let width = decibels.frameCount, height = decibels.binCount
-        for row in 0 ..< height {
+        let width = decibels.frameCount
+        let height = decibels.binCount
+        for row in 0..<height {
             let bin = height - 1 - row
-            for frame in 0 ..< width {
+            for frame in 0..<width {
                 let level = ((decibels.values[bin * width + frame] - range.lowerBound) * scale).rounded()
                 levels[row * width + frame] = Int(min(max(level, 0), maxLevel))
             }
@@ -244,8 +284,10 @@ public enum SpectrogramImage {
         switch parameters.frequencyScale {
         case .linear:
             text["frequencyScale"] = "linear"
-        case let .mel(bandCount, low, high):
-            text["frequencyScale"] = "mel (slaney, slaney norm)"
+        case .mel(let bandCount, let low, let high, let scale, let normalization):
+            text["frequencyScale"] = "mel"
+            text["melScale"] = scale.rawValue
+            text["melNormalization"] = normalization.rawValue
             text["melBandCount"] = "\(bandCount)"
             text["minimumFrequency"] = "\(low)"
             text["maximumFrequency"] = "\(high)"
@@ -259,7 +301,8 @@ public enum SpectrogramImage {
         -> (SpectrogramImageParameters, ClosedRange<Float>, ColorMap?)
     {
         guard let version = text[prefix + "version"] else {
-            throw AudioDSPError.unreadableFile(path: path, reason: "PNG has no spectrogram metadata (spectrogram:* tEXt)")
+            throw AudioDSPError.unreadableFile(
+                path: path, reason: "PNG has no spectrogram metadata (spectrogram:* tEXt)")
         }
         func damaged(_ key: String) -> AudioDSPError {
             .unreadableFile(path: path, reason: "spectrogram metadata \(prefix)\(key) is missing or invalid")
@@ -269,14 +312,24 @@ public enum SpectrogramImage {
             guard let string = text[prefix + key], let value = T(string) else { throw damaged(key) }
             return value
         }
-        let low: Float = try value("decibelMinimum"), high: Float = try value("decibelMaximum")
+        let low: Float = try value("decibelMinimum")
+        let high: Float = try value("decibelMaximum")
         guard low.isFinite, high.isFinite, low < high else { throw damaged("decibelMinimum") }
         let scale: SpectrogramImageParameters.FrequencyScale
         switch text[prefix + "frequencyScale"] {
         case "linear": scale = .linear
-        case "mel (slaney, slaney norm)":
-            scale = .mel(bandCount: try value("melBandCount"), minimumFrequency: try value("minimumFrequency"),
-                         maximumFrequency: try value("maximumFrequency"))
+        case "mel":
+            guard let melScale = text[prefix + "melScale"].flatMap(MelFilterbank.Scale.init(rawValue:)) else {
+                throw damaged("melScale")
+            }
+            guard
+                let normalization = text[prefix + "melNormalization"]
+                    .flatMap(MelFilterbank.Normalization.init(rawValue:))
+            else { throw damaged("melNormalization") }
+            scale = .mel(
+                bandCount: try value("melBandCount"), minimumFrequency: try value("minimumFrequency"),
+                maximumFrequency: try value("maximumFrequency"), scale: melScale,
+                normalization: normalization)
         default: throw damaged("frequencyScale")
         }
         let colorName: String = try value("colorMap")
@@ -286,6 +339,6 @@ public enum SpectrogramImage {
             sampleRate: try value("sampleRate"), fftSize: try value("fftSize"), hopLength: try value("hopLength"),
             frequencyScale: scale, power: try value("power"))
         do { try parameters.validate(what: path) } catch { throw damaged("parameters (\(error))") }
-        return (parameters, low ... high, colorMap)
+        return (parameters, low...high, colorMap)
     }
 }

@@ -5,7 +5,7 @@ import AudioDSP
 struct AnalysisOptions: ParsableArguments {
     private static let standard = SpectrogramImageParameters.standard
     private static var standardMelBandCount: Int {
-        if case let .mel(bandCount, _, _) = standard.frequencyScale { return bandCount }
+        if case .mel(let bandCount, _, _, _, _) = standard.frequencyScale { return bandCount }
         preconditionFailure("the standard front end is a mel spectrogram")
     }
 

@@ -23,14 +23,14 @@ struct ReconstructCommand: ParsableCommand {
     @Option(help: "Seed of Griffin-Lim's random initial phase.")
     var seed: UInt64 = 0
 
-    @Option(help: "Output encoding: \(AudioFileFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var format: AudioFileFormat = .default
+    @Option(help: "Output encoding; default: flac for a .flac name, else wav16.")
+    var format: AudioFileFormat?
 
     @OptionGroup var analysis: AnalysisOptions
 
     func validate() throws {
         guard (audio == nil) != (fromImage == nil) else {
-            throw ValidationError("give either an audio file or --from-image, not both")
+            throw ValidationError("give exactly one of <audio> and --from-image")
         }
     }
 
@@ -38,13 +38,19 @@ struct ReconstructCommand: ParsableCommand {
         try reportingErrors {
             try checkOutputFolders([out])
             let source = try fromImage.map(Self.magnitude(fromImage:)) ?? magnitude(fromAudio: audio!)
-            let griffinLim = try iterations.map {
-                try GriffinLim(stft: source.stft, iterations: $0, initialPhase: .random(seed: seed))
-            } ?? GriffinLim(stft: source.stft, initialPhase: .random(seed: seed))
+            let griffinLim =
+                try iterations.map {
+                    try GriffinLim(stft: source.stft, iterations: $0, initialPhase: .random(seed: seed))
+                } ?? GriffinLim(stft: source.stft, initialPhase: .random(seed: seed))
             let samples = try griffinLim.reconstruct(magnitude: source.magnitude, length: source.length)
-            try AudioFile.write(Waveform(samples: samples, sampleRate: source.sampleRate),
-                                to: URL(fileURLWithPath: out), format: format)
-            print("\(out): \(source.sampleRate) Hz, \(samples.count) samples, \(griffinLim.iterations) Griffin-Lim iterations")
+            let url = URL(fileURLWithPath: out)
+            try AudioFile.write(
+                Waveform(samples: samples, sampleRate: source.sampleRate), to: url,
+                format: format ?? AudioFileFormat(pathExtensionOf: url))
+            print(
+                "\(out): \(source.sampleRate) Hz, \(samples.count) samples, "
+                    + "\(griffinLim.iterations) Griffin-Lim iterations"
+            )
         }
     }
 
@@ -63,8 +69,9 @@ struct ReconstructCommand: ParsableCommand {
         let clip = try AudioFile.read(URL(fileURLWithPath: path), sampleRate: analysis.sampleRate)
         guard !clip.isSilent else { throw AudioDSPError.silentInput(what: path) }
         let mel = try melSpectrogram(clip.samples, stft: stft, filterbank: filterbank, power: 2)
-        return Source(magnitude: try filterbank.inverseMagnitude(mel, power: 2), stft: stft,
-                      sampleRate: clip.sampleRate, length: clip.frameCount)
+        return Source(
+            magnitude: try filterbank.inverseMagnitude(mel, power: 2), stft: stft,
+            sampleRate: clip.sampleRate, length: clip.frameCount)
     }
 
     /// Reads a spectrogram image: dB → power or amplitude (re 1.0) → NNLS inverse for mel images.
@@ -72,18 +79,10 @@ struct ReconstructCommand: ParsableCommand {
         let image = try SpectrogramImage.read(URL(fileURLWithPath: path))
         let parameters = image.parameters
         let stft = try ShortTimeFourierTransform(fftSize: parameters.fftSize, hopLength: parameters.hopLength)
-        let values = parameters.power == 2
+        let values =
+            parameters.power == 2
             ? Decibels.decibelsToPower(image.decibels) : Decibels.decibelsToAmplitude(image.decibels)
-        let magnitude: Spectrogram
-        switch parameters.frequencyScale {
-        case .linear:
-            magnitude = values
-        case let .mel(bandCount, low, high):
-            let filterbank = try MelFilterbank(
-                sampleRate: parameters.sampleRate, fftSize: parameters.fftSize, melBandCount: bandCount,
-                minimumFrequency: low, maximumFrequency: high)
-            magnitude = try filterbank.inverseMagnitude(values, power: parameters.power)
-        }
+        let magnitude = try parameters.melFilterbank()?.inverseMagnitude(values, power: parameters.power) ?? values
         return Source(magnitude: magnitude, stft: stft, sampleRate: parameters.sampleRate, length: nil)
     }
 }

@@ -40,12 +40,7 @@ struct SpectrogramCommand: ParsableCommand {
             if let filterbank {
                 spectrogram = try melSpectrogram(clip.samples, stft: stft, filterbank: filterbank, power: 2)
                 decibels = Decibels.powerToDecibels(spectrogram)
-                parameters = SpectrogramImageParameters(
-                    sampleRate: clip.sampleRate, fftSize: stft.fftSize, hopLength: stft.hopLength,
-                    frequencyScale: .mel(bandCount: filterbank.melBandCount,
-                                         minimumFrequency: filterbank.minimumFrequency,
-                                         maximumFrequency: filterbank.maximumFrequency),
-                    power: 2)
+                parameters = SpectrogramImageParameters(filterbank: filterbank, hopLength: stft.hopLength, power: 2)
             } else {
                 spectrogram = try stft.magnitude(clip.samples, power: 1)
                 decibels = Decibels.amplitudeToDecibels(spectrogram)
@@ -62,8 +57,9 @@ struct SpectrogramCommand: ParsableCommand {
                     decibels, parameters: parameters, colorMap: colorMap, to: URL(fileURLWithPath: png))
             }
             let kind = linear ? "linear magnitude" : "mel power"
-            print("\(audio): \(clip.sampleRate) Hz, \(String(format: "%.2f", clip.duration)) s → \(kind) "
-                  + "[\(spectrogram.binCount), \(spectrogram.frameCount)]")
+            print(
+                "\(audio): \(clip.sampleRate) Hz, \(String(format: "%.2f", clip.duration)) s → \(kind) "
+                    + "[\(spectrogram.binCount), \(spectrogram.frameCount)]")
         }
     }
 }

@@ -21,8 +21,9 @@ final class AudioFileFixtureTests: XCTestCase {
             XCTAssertEqual(shape, [2, stereo.frameCount], ext)
             assertClose(stereo.channels.flatMap { $0 }, values, relative: 0, absolute: tolerance, ext)
             let mono = try AudioFile.read(url)
-            assertClose(mono.samples, try expected("formats_stereo_\(ext)_mono.npy"), relative: 0,
-                        absolute: tolerance + 1e-7, ext)
+            assertClose(
+                mono.samples, try expected("formats_stereo_\(ext)_mono.npy"), relative: 0,
+                absolute: tolerance + 1e-7, ext)
         }
     }
 
@@ -32,7 +33,7 @@ final class AudioFileFixtureTests: XCTestCase {
         XCTAssertEqual(resampled.frameCount, soxr.count)
         // Different filters (libsamplerate sinc best vs libsoxr HQ): away from the first and last 64 samples (filter
         // transients) they agree to 1e-4 of full scale on this 1 kHz sine at amplitude 0.5.
-        let middle = 64 ..< soxr.count - 64
+        let middle = 64..<soxr.count - 64
         assertClose(Array(resampled.samples[middle]), Array(soxr[middle]), relative: 0, absolute: 1e-4, "soxr_hq")
     }
 
@@ -44,7 +45,7 @@ final class AudioFileFixtureTests: XCTestCase {
         let magnitude = try stft.magnitude(clip.samples)
         let (shape, expected) = try NPY.read(fixture("speech_female_us_linear.npy"))
         XCTAssertEqual(shape, [513, 16])
-        let firstFrames = (0 ..< 513).flatMap { bin in (0 ..< 16).map { magnitude[bin: bin, frame: $0] } }
+        let firstFrames = (0..<513).flatMap { bin in (0..<16).map { magnitude[bin: bin, frame: $0] } }
         assertClose(firstFrames, expected, relative: 1e-4)
     }
 
@@ -55,8 +56,9 @@ final class AudioFileFixtureTests: XCTestCase {
         let standard = SpectrogramImageParameters.standard
         let clip = try AudioFile.read(url, sampleRate: standard.sampleRate)
         let stft = try ShortTimeFourierTransform(fftSize: standard.fftSize, hopLength: standard.hopLength)
-        let filterbank = try MelFilterbank(sampleRate: standard.sampleRate, fftSize: standard.fftSize,
-                                           melBandCount: standard.binCount)
+        let filterbank = try MelFilterbank(
+            sampleRate: standard.sampleRate, fftSize: standard.fftSize,
+            melBandCount: standard.binCount)
         let mel = try melSpectrogram(clip.samples, stft: stft, filterbank: filterbank)
         let (shape, expected) = try NPY.read(fixture("speech_female_us_mel.npy"))
         XCTAssertEqual(shape, mel.shape)

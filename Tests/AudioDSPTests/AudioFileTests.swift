@@ -7,7 +7,7 @@ final class AudioFileTests: XCTestCase {
     /// Deterministic samples in [−1, 1) from a fixed linear congruential sequence.
     private func noise(_ count: Int, seed: UInt64) -> [Float] {
         var state = seed
-        return (0 ..< count).map { _ in
+        return (0..<count).map { _ in
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Float(state >> 40) / Float(1 << 23) - 1
         }
@@ -21,14 +21,17 @@ final class AudioFileTests: XCTestCase {
 
     func testIntegerFormatsRoundTripWithinHalfAStep() throws {
         let original = Waveform(channels: [noise(4000, seed: 1), noise(4000, seed: 2)], sampleRate: 44_100)
-        for (format, bits, ext) in [(AudioFileFormat.wav16, 16, "wav"), (.wav24, 24, "wav"), (.flac, 16, "flac"),
-                                    (.flac24, 24, "flac")] {
+        for (format, bits, ext) in [
+            (AudioFileFormat.wav16, 16, "wav"), (.wav24, 24, "wav"), (.flac, 16, "flac"),
+            (.flac24, 24, "flac"),
+        ] {
             let read = try roundTrip(original, format, name: "x.\(ext)")
             XCTAssertEqual(read.sampleRate, 44_100)
             XCTAssertEqual(read.channelCount, 2)
             let step = 1 / Float(1 << (bits - 1))
-            for c in 0 ..< 2 {
-                assertClose(read.channels[c], original.channels[c], relative: 0, absolute: step / 2 * 1.0001, "\(format)")
+            for c in 0..<2 {
+                assertClose(
+                    read.channels[c], original.channels[c], relative: 0, absolute: step / 2 * 1.0001, "\(format)")
             }
         }
     }
@@ -53,7 +56,7 @@ final class AudioFileTests: XCTestCase {
         try AudioFile.write(Waveform(channels: channels, sampleRate: 8000), to: url, format: .wavFloat)
         let mono = try AudioFile.read(url)
         XCTAssertEqual(mono.channelCount, 1)
-        let mean = (0 ..< 500).map { (channels[0][$0] + channels[1][$0] + channels[2][$0]) / 3 }
+        let mean = (0..<500).map { (channels[0][$0] + channels[1][$0] + channels[2][$0]) / 3 }
         assertClose(mono.samples, mean, relative: 0, absolute: 1e-7)
         let info = try AudioFile.info(url)
         XCTAssertEqual(info.channelCount, 3)
@@ -88,7 +91,10 @@ final class AudioFileTests: XCTestCase {
     func testBadFilesGiveTypedErrors() throws {
         let files = try BadInputFiles.make(in: try makeTemporaryDirectory(self))
         func error(_ name: String) -> AudioDSPError? {
-            do { _ = try AudioFile.read(files[name]!); return nil } catch { return error as? AudioDSPError }
+            do {
+                _ = try AudioFile.read(files[name]!)
+                return nil
+            } catch { return error as? AudioDSPError }
         }
         XCTAssertEqual(error("missing.wav"), .fileNotFound(path: files["missing.wav"]!.path))
         XCTAssertEqual(error("zero-length.wav"), .emptyInput(what: files["zero-length.wav"]!.path))

@@ -5,13 +5,22 @@ enum BadInputFiles {
     /// A canonical 44-byte-header WAV holding 32-bit float samples (any values, NaN included) or none.
     static func floatWAV(_ samples: [Float], sampleRate: Int = 22_050) -> Data {
         var data = Data()
-        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
+        func append<T: FixedWidthInteger>(_ value: T) {
+            withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) }
+        }
         let payload = samples.count * 4
-        data.append(contentsOf: Array("RIFF".utf8)); append(UInt32(36 + payload))
-        data.append(contentsOf: Array("WAVEfmt ".utf8)); append(UInt32(16))
-        append(UInt16(3)); append(UInt16(1))  // IEEE float, mono
-        append(UInt32(sampleRate)); append(UInt32(sampleRate * 4)); append(UInt16(4)); append(UInt16(32))
-        data.append(contentsOf: Array("data".utf8)); append(UInt32(payload))
+        data.append(contentsOf: Array("RIFF".utf8))
+        append(UInt32(36 + payload))
+        data.append(contentsOf: Array("WAVEfmt ".utf8))
+        append(UInt32(16))
+        append(UInt16(3))
+        append(UInt16(1))  // IEEE float, mono
+        append(UInt32(sampleRate))
+        append(UInt32(sampleRate * 4))
+        append(UInt16(4))
+        append(UInt16(32))
+        data.append(contentsOf: Array("data".utf8))
+        append(UInt32(payload))
         for sample in samples { append(sample.bitPattern) }
         return data
     }

@@ -1,7 +1,8 @@
-@testable import AudioDSP
 import Foundation
 import TestSupport
 import XCTest
+
+@testable import AudioDSP
 
 /// Runs the built `demo` executable (from this test bundle's build folder) on good and bad inputs.
 final class DemoCommandLineTests: XCTestCase {
@@ -22,22 +23,24 @@ final class DemoCommandLineTests: XCTestCase {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        let output = Pipe(), error = Pipe()
+        let output = Pipe()
+        let error = Pipe()
         process.standardOutput = output
         process.standardError = error
         try process.run()
         let outData = output.fileHandleForReading.readDataToEndOfFile()
         let errData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
-                       standardError: String(decoding: errData, as: UTF8.self))
+        return Outcome(
+            status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
+            standardError: String(decoding: errData, as: UTF8.self))
     }
 
     /// A one-second 440 Hz tone at the standard rate, plus every bad file, in a fresh folder.
     private func inputs() throws -> (folder: URL, files: [String: URL]) {
         let folder = try makeTemporaryDirectory(self)
         var files = try BadInputFiles.make(in: folder)
-        let tone = (0 ..< 22_050).map { Float(0.5 * sin(2 * Double.pi * 440 * Double($0) / 22_050)) }
+        let tone = (0..<22_050).map { Float(0.5 * sin(2 * Double.pi * 440 * Double($0) / 22_050)) }
         files["tone.wav"] = folder.appendingPathComponent("tone.wav")
         try AudioFile.write(Waveform(samples: tone, sampleRate: 22_050), to: files["tone.wav"]!, format: .wavFloat)
         files["plain.png"] = folder.appendingPathComponent("plain.png")
@@ -56,8 +59,9 @@ final class DemoCommandLineTests: XCTestCase {
         let lines = outcome.standardError.split(separator: "\n", omittingEmptySubsequences: true)
         XCTAssertEqual(lines.count, 1, "stderr: \(outcome.standardError)", file: file, line: line)
         XCTAssert(outcome.standardError.hasPrefix("error: "), outcome.standardError, file: file, line: line)
-        XCTAssert(outcome.standardError.contains(fragment), "\(outcome.standardError) lacks \(fragment)",
-                  file: file, line: line)
+        XCTAssert(
+            outcome.standardError.contains(fragment), "\(outcome.standardError) lacks \(fragment)",
+            file: file, line: line)
         XCTAssertEqual(fileNames(in: folder), before, "a failed command left files behind", file: file, line: line)
     }
 
@@ -72,35 +76,49 @@ final class DemoCommandLineTests: XCTestCase {
         try assertFails(["spectrogram", path("no-samples.wav"), "--npy", npy], in: folder, mentioning: "is empty")
         try assertFails(["spectrogram", path("nan.wav"), "--npy", npy], in: folder, mentioning: "NaN")
         try assertFails(["reconstruct", path("silent.wav"), "--out", wav], in: folder, mentioning: "silent")
-        try assertFails(["spectrogram", path("tone.wav"), "--hop-length", "2048", "--npy", npy], in: folder,
-                        mentioning: "hopLength")
-        try assertFails(["spectrogram", path("tone.wav"), "--fft-size", "1", "--npy", npy], in: folder,
-                        mentioning: "fftSize")
-        try assertFails(["spectrogram", path("tone.wav"), "--fmax", "20000", "--npy", npy], in: folder,
-                        mentioning: "maximumFrequency")
-        try assertFails(["reconstruct", "--from-image", path("plain.png"), "--out", wav], in: folder,
-                        mentioning: "no spectrogram metadata")
-        try assertFails(["spectrogram", path("tone.wav"), "--png", folder.appendingPathComponent("out.png").path,
-                         "--npy", folder.appendingPathComponent("missing/out.npy").path], in: folder,
-                        mentioning: "does not exist")
-        try assertFails(["reconstruct", path("tone.wav"), "--out", folder.appendingPathComponent("no/out.wav").path],
-                        in: folder, mentioning: "does not exist")
+        try assertFails(
+            ["spectrogram", path("tone.wav"), "--hop-length", "2048", "--npy", npy], in: folder,
+            mentioning: "hopLength")
+        try assertFails(
+            ["spectrogram", path("tone.wav"), "--fft-size", "1", "--npy", npy], in: folder,
+            mentioning: "fftSize")
+        try assertFails(
+            ["spectrogram", path("tone.wav"), "--fmax", "20000", "--npy", npy], in: folder,
+            mentioning: "maximumFrequency")
+        try assertFails(
+            ["reconstruct", "--from-image", path("plain.png"), "--out", wav], in: folder,
+            mentioning: "no spectrogram metadata")
+        try assertFails(
+            [
+                "spectrogram", path("tone.wav"), "--png", folder.appendingPathComponent("out.png").path,
+                "--npy", folder.appendingPathComponent("missing/out.npy").path,
+            ], in: folder,
+            mentioning: "does not exist")
+        try assertFails(
+            ["reconstruct", path("tone.wav"), "--out", folder.appendingPathComponent("no/out.wav").path],
+            in: folder, mentioning: "does not exist")
     }
 
     func testSpectrogramWritesTheLibrarysMelSpectrogramAndImagesThatReconstruct() throws {
         let (folder, files) = try inputs()
-        let npy = folder.appendingPathComponent("mel.npy"), image = folder.appendingPathComponent("mel16.png")
-        let png = folder.appendingPathComponent("mel.png"), wav = folder.appendingPathComponent("back.wav")
-        let outcome = try run(["spectrogram", files["tone.wav"]!.path, "--npy", npy.path, "--image-16bit", image.path,
-                               "--png", png.path, "--color-map", "magma"])
+        let npy = folder.appendingPathComponent("mel.npy")
+        let image = folder.appendingPathComponent("mel16.png")
+        let png = folder.appendingPathComponent("mel.png")
+        let wav = folder.appendingPathComponent("back.wav")
+        let outcome = try run([
+            "spectrogram", files["tone.wav"]!.path, "--npy", npy.path, "--image-16bit", image.path,
+            "--png", png.path, "--color-map", "magma",
+        ])
         XCTAssertEqual(outcome.status, 0, outcome.standardError)
         let (shape, values) = try NPY.read(npy)
         let standard = SpectrogramImageParameters.standard
         let stft = try ShortTimeFourierTransform(fftSize: standard.fftSize, hopLength: standard.hopLength)
-        let filterbank = try MelFilterbank(sampleRate: standard.sampleRate, fftSize: standard.fftSize,
-                                           melBandCount: standard.binCount)
-        let expected = try melSpectrogram(try AudioFile.read(files["tone.wav"]!).samples, stft: stft,
-                                          filterbank: filterbank)
+        let filterbank = try MelFilterbank(
+            sampleRate: standard.sampleRate, fftSize: standard.fftSize,
+            melBandCount: standard.binCount)
+        let expected = try melSpectrogram(
+            try AudioFile.read(files["tone.wav"]!).samples, stft: stft,
+            filterbank: filterbank)
         XCTAssertEqual(shape, [80, 87])
         // Same code, another process: FFTW may pick other (equally exact) plans, so equal up to rounding.
         assertClose(values, expected.values, relative: 1e-6)
@@ -122,13 +140,14 @@ final class DemoCommandLineTests: XCTestCase {
 
     func testReconstructFromAudioKeepsTheTone() throws {
         let (folder, files) = try inputs()
-        let wav = folder.appendingPathComponent("back.wav")
-        let outcome = try run(["reconstruct", files["tone.wav"]!.path, "--out", wav.path, "--iterations", "16"])
+        let flac = folder.appendingPathComponent("back.flac")
+        let outcome = try run(["reconstruct", files["tone.wav"]!.path, "--out", flac.path, "--iterations", "16"])
         XCTAssertEqual(outcome.status, 0, outcome.standardError)
-        let audio = try AudioFile.read(wav)
+        XCTAssertEqual(try AudioFile.info(flac).container, "FLAC (Free Lossless Audio Codec)")
+        let audio = try AudioFile.read(flac)
         XCTAssertEqual(audio.frameCount, 22_050)
         // The rebuilt tone's level is that of the original (0.5 peak, 0.354 RMS) within 20 %.
-        let middle = audio.samples[2048 ..< 20_000]
+        let middle = audio.samples[2048..<20_000]
         let rms = (middle.reduce(Float(0)) { $0 + $1 * $1 } / Float(middle.count)).squareRoot()
         XCTAssertEqual(rms, 0.354, accuracy: 0.07)
     }

@@ -5,19 +5,32 @@ import XCTest
 
 final class ResamplingTests: XCTestCase {
     private func sine(frequency: Double, amplitude: Double, sampleRate: Int, count: Int) -> [Float] {
-        (0 ..< count).map { Float(amplitude * sin(2 * Double.pi * frequency * Double($0) / Double(sampleRate))) }
+        (0..<count).map { Float(amplitude * sin(2 * Double.pi * frequency * Double($0) / Double(sampleRate))) }
     }
 
     /// Amplitude and phase of `frequency` in `x` by least squares against sin and cos (over the whole slice).
-    private func fit(_ x: ArraySlice<Float>, frequency: Double, sampleRate: Int) -> (amplitude: Double, residual: Double) {
-        var ss = 0.0, sc = 0.0, cc = 0.0, xs = 0.0, xc = 0.0
+    private func fit(_ x: ArraySlice<Float>, frequency: Double, sampleRate: Int) -> (
+        amplitude: Double, residual: Double
+    ) {
+        var ss = 0.0
+        var sc = 0.0
+        var cc = 0.0
+        var xs = 0.0
+        var xc = 0.0
         for i in x.indices {
             let phase = 2 * Double.pi * frequency * Double(i) / Double(sampleRate)
-            let s = sin(phase), c = cos(phase), v = Double(x[i])
-            ss += s * s; sc += s * c; cc += c * c; xs += v * s; xc += v * c
+            let s = sin(phase)
+            let c = cos(phase)
+            let v = Double(x[i])
+            ss += s * s
+            sc += s * c
+            cc += c * c
+            xs += v * s
+            xc += v * c
         }
         let det = ss * cc - sc * sc
-        let a = (xs * cc - xc * sc) / det, b = (xc * ss - xs * sc) / det
+        let a = (xs * cc - xc * sc) / det
+        let b = (xc * ss - xs * sc) / det
         var residual = 0.0
         for i in x.indices {
             let phase = 2 * Double.pi * frequency * Double(i) / Double(sampleRate)
@@ -27,14 +40,15 @@ final class ResamplingTests: XCTestCase {
     }
 
     func testSineKeepsItsFrequencyAmplitudeAndPhaseAtEveryQuality() throws {
-        let input = Waveform(samples: sine(frequency: 1000, amplitude: 0.5, sampleRate: 44_100, count: 11_025),
-                             sampleRate: 44_100)
+        let input = Waveform(
+            samples: sine(frequency: 1000, amplitude: 0.5, sampleRate: 44_100, count: 11_025),
+            sampleRate: 44_100)
         for quality in ResampleQuality.allCases where quality != .zeroOrderHold {
             let output = try input.resampled(to: 22_050, quality: quality)
             XCTAssertEqual(output.sampleRate, 22_050)
             XCTAssertEqual(output.frameCount, 5513)  // ceil(11025 / 2), as librosa
             // Away from the edges, where the filters see zero padding.
-            let (amplitude, residual) = fit(output.samples[200 ..< 5300], frequency: 1000, sampleRate: 22_050)
+            let (amplitude, residual) = fit(output.samples[200..<5300], frequency: 1000, sampleRate: 22_050)
             let tolerance = quality == .linear ? 5e-3 : 1e-4
             XCTAssertEqual(amplitude, 0.5, accuracy: tolerance, "\(quality)")
             XCTAssertLessThan(residual, quality == .linear ? 1e-2 : 1e-3, "\(quality)")
@@ -42,12 +56,13 @@ final class ResamplingTests: XCTestCase {
     }
 
     func testUpsamplingAndEqualRates() throws {
-        let input = Waveform(samples: sine(frequency: 440, amplitude: 0.25, sampleRate: 8000, count: 4000),
-                             sampleRate: 8000)
+        let input = Waveform(
+            samples: sine(frequency: 440, amplitude: 0.25, sampleRate: 8000, count: 4000),
+            sampleRate: 8000)
         XCTAssertEqual(try input.resampled(to: 8000), input)
         let output = try input.resampled(to: 48_000)
         XCTAssertEqual(output.frameCount, 24_000)
-        let (amplitude, residual) = fit(output.samples[1000 ..< 23_000], frequency: 440, sampleRate: 48_000)
+        let (amplitude, residual) = fit(output.samples[1000..<23_000], frequency: 440, sampleRate: 48_000)
         XCTAssertEqual(amplitude, 0.25, accuracy: 1e-4)
         XCTAssertLessThan(residual, 1e-3)
     }
@@ -55,7 +70,8 @@ final class ResamplingTests: XCTestCase {
     func testInvalidRatesThrow() {
         let input = Waveform(samples: [0, 1, 0], sampleRate: 8000)
         XCTAssertThrowsError(try input.resampled(to: 0)) {
-            XCTAssertEqual($0 as? AudioDSPError, .invalidParameter(name: "sampleRate", value: "0", reason: "must be positive"))
+            XCTAssertEqual(
+                $0 as? AudioDSPError, .invalidParameter(name: "sampleRate", value: "0", reason: "must be positive"))
         }
         XCTAssertThrowsError(try input.resampled(to: 8000 * 300))
     }

@@ -1,17 +1,20 @@
-@testable import AudioDSP
 import Foundation
 import TestSupport
 import XCTest
 
+@testable import AudioDSP
+
 final class SpectrogramImageTests: XCTestCase {
     private let mel = SpectrogramImageParameters(
         sampleRate: 22_050, fftSize: 1024, hopLength: 256,
-        frequencyScale: .mel(bandCount: 80, minimumFrequency: 0, maximumFrequency: 11_025), power: 2)
+        frequencyScale: .mel(
+            bandCount: 80, minimumFrequency: 0, maximumFrequency: 11_025, scale: .htk,
+            normalization: .none), power: 2)
 
     /// dB values spread over exactly −120…0 dB, bin 0 loudest so orientation mistakes show.
     private func decibels(bins: Int = 80, frames: Int = 37) -> Spectrogram {
         var state: UInt64 = 7
-        var values = (0 ..< bins * frames).map { i -> Float in
+        var values = (0..<bins * frames).map { i -> Float in
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             let bin = i / frames
             return -120 * Float(bin) / Float(bins - 1) * 0.5 - Float(state >> 40) / Float(1 << 24) * 60
@@ -27,7 +30,14 @@ final class SpectrogramImageTests: XCTestCase {
         try SpectrogramImage.write16Bit(original, parameters: mel, to: url)
         let decoded = try SpectrogramImage.read(url)
         XCTAssertEqual(decoded.parameters, mel)
-        XCTAssertEqual(decoded.decibelRange, -120 ... 0)
+        let filterbank = try XCTUnwrap(try decoded.parameters.melFilterbank())
+        XCTAssertEqual(
+            filterbank,
+            try MelFilterbank(
+                sampleRate: 22_050, fftSize: 1024, melBandCount: 80, scale: .htk,
+                normalization: .none))
+        XCTAssertEqual(SpectrogramImageParameters(filterbank: filterbank, hopLength: 256, power: 2), mel)
+        XCTAssertEqual(decoded.decibelRange, -120...0)
         XCTAssertNil(decoded.colorMap)
         XCTAssertEqual(decoded.decibels.shape, [80, 37])
         // Half a 16-bit step over 120 dB is 0.000 92 dB; the requirement is 0.01 dB.
@@ -42,8 +52,9 @@ final class SpectrogramImageTests: XCTestCase {
         try SpectrogramImage.write16Bit(original, parameters: linear, decibelRange: -80 ... -10, to: url)
         let decoded = try SpectrogramImage.read(url)
         XCTAssertEqual(decoded.parameters, linear)
-        assertClose(decoded.decibels.values, original.values.map { min(max($0, -80), -10) }, relative: 0,
-                    absolute: 70 / 65_535 / 2 * 1.01)
+        assertClose(
+            decoded.decibels.values, original.values.map { min(max($0, -80), -10) }, relative: 0,
+            absolute: 70 / 65_535 / 2 * 1.01)
     }
 
     func testColorMappedImagesPutLowFrequenciesAtTheBottomAndReadBack() throws {
@@ -53,11 +64,12 @@ final class SpectrogramImageTests: XCTestCase {
             let url = folder.appendingPathComponent("\(colorMap).png")
             try SpectrogramImage.writeColorMapped(original, parameters: mel, colorMap: colorMap, to: url)
             let png = try PNGFile.decode(try Data(contentsOf: url), path: url.path)
-            guard case let .rgb8(rgb) = png.pixels else { return XCTFail("not RGB") }
+            guard case .rgb8(let rgb) = png.pixels else { return XCTFail("not RGB") }
             // Bin 0, frame 0 is 0 dB (the top of the range): the bottom-left pixel has the map's last colour.
             let bottomLeft = 3 * (png.height - 1) * png.width
             let top = colorMap.color(at: 255)
-            XCTAssertEqual([rgb[bottomLeft], rgb[bottomLeft + 1], rgb[bottomLeft + 2]], [top.red, top.green, top.blue])
+            XCTAssertEqual(
+                [rgb[bottomLeft], rgb[bottomLeft + 1], rgb[bottomLeft + 2]], [top.red, top.green, top.blue])
             let decoded = try SpectrogramImage.read(url)
             XCTAssertEqual(decoded.colorMap, colorMap)
             // Half a step, plus one where viridis has two equal 8-bit colours (entries 43/44 and 49/50).
@@ -82,8 +94,10 @@ final class SpectrogramImageTests: XCTestCase {
         let plain = PNGFile(width: 2, height: 2, pixels: .gray16([0, 1, 2, 3]), text: ["Software": "someone else"])
         try plain.encoded().write(to: url)
         XCTAssertThrowsError(try SpectrogramImage.read(url)) {
-            XCTAssertEqual($0 as? AudioDSPError, .unreadableFile(
-                path: url.path, reason: "PNG has no spectrogram metadata (spectrogram:* tEXt)"))
+            XCTAssertEqual(
+                $0 as? AudioDSPError,
+                .unreadableFile(
+                    path: url.path, reason: "PNG has no spectrogram metadata (spectrogram:* tEXt)"))
         }
     }
 
@@ -100,12 +114,13 @@ final class SpectrogramImageTests: XCTestCase {
         let png = PNGFile(width: 3, height: 2, pixels: .gray16(levels), text: [:])
         var bytes = [UInt8](try png.encoded())
         let gamma = [UInt8]("gAMA".utf8)
-        guard let start = (0 ..< bytes.count - 4).first(where: { Array(bytes[$0 ..< $0 + 4]) == gamma }) else {
+        guard let start = (0..<bytes.count - 4).first(where: { Array(bytes[$0..<$0 + 4]) == gamma }) else {
             return XCTFail("the encoder should write gAMA")
         }
-        bytes.replaceSubrange(start + 4 ..< start + 8, with: [0, 0, 0xB1, 0x8F])  // 45 455 = 1/2.2
-        let crc = PNGFile.crc32(bytes[start ..< start + 8])
-        bytes.replaceSubrange(start + 8 ..< start + 12, with: (0 ..< 4).map { UInt8(truncatingIfNeeded: crc >> (24 - 8 * $0)) })
+        bytes.replaceSubrange(start + 4..<start + 8, with: [0, 0, 0xB1, 0x8F])  // 45 455 = 1/2.2
+        let crc = PNGFile.crc32(bytes[start..<start + 8])
+        bytes.replaceSubrange(
+            start + 8..<start + 12, with: (0..<4).map { UInt8(truncatingIfNeeded: crc >> (24 - 8 * $0)) })
         XCTAssertEqual(try PNGFile.decode(Data(bytes), path: "memory").pixels, .gray16(levels))
     }
 
@@ -135,7 +150,9 @@ final class SpectrogramImageTests: XCTestCase {
             guard case .shapeMismatch? = $0 as? AudioDSPError else { return XCTFail("\($0)") }
         }
         var aboveNyquist = mel
-        aboveNyquist.frequencyScale = .mel(bandCount: 80, minimumFrequency: 0, maximumFrequency: 12_000)
+        aboveNyquist.frequencyScale = .mel(
+            bandCount: 80, minimumFrequency: 0, maximumFrequency: 12_000, scale: .slaney,
+            normalization: .slaney)
         XCTAssertThrowsError(try SpectrogramImage.write16Bit(decibels(), parameters: aboveNyquist, to: out)) {
             guard case .invalidParameter(name: "maximumFrequency", _, _)? = $0 as? AudioDSPError else {
                 return XCTFail("\($0)")
