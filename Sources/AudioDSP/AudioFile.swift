@@ -95,9 +95,12 @@ public enum AudioFile {
         }
         // Some compressed formats report an estimated length; keep what was decoded.
         let decoded = Int(read)
-        var channels = [[Float]](repeating: [Float](repeating: 0, count: decoded), count: channelCount)
-        for frame in 0..<decoded {
-            for channel in 0..<channelCount { channels[channel][frame] = interleaved[frame * channelCount + channel] }
+        interleaved.removeLast(interleaved.count - decoded * channelCount)
+        let channels = channelCount == 1 ? [interleaved] : (0..<channelCount).map { channel in
+            [Float](unsafeUninitializedCapacity: decoded) { buffer, count in
+                for frame in 0..<decoded { buffer[frame] = interleaved[frame * channelCount + channel] }
+                count = decoded
+            }
         }
         var waveform = Waveform(channels: channels, sampleRate: Int(file.info.samplerate))
         try waveform.validate(url.path)
@@ -138,22 +141,27 @@ public enum AudioFile {
             defer { file.close() }
             let channelCount = waveform.channelCount
             let frames = waveform.frameCount
-            var interleaved = [Float](repeating: 0, count: frames * channelCount)
-            for (c, channel) in waveform.channels.enumerated() {
-                for i in 0..<frames { interleaved[i * channelCount + c] = channel[i] }
+            let interleaved = channelCount == 1 ? waveform.channels[0] : [Float](
+                unsafeUninitializedCapacity: frames * channelCount
+            ) { buffer, count in
+                for (c, channel) in waveform.channels.enumerated() {
+                    for i in 0..<frames { buffer[i * channelCount + c] = channel[i] }
+                }
+                count = frames * channelCount
             }
+            // Our own symmetric scaling: libsndfile's float → int multiplies by 2^(bits−1) − 1 but its int → float
+            // divides by 2^(bits−1). Scaling by a power of two is exact in Float, so is the rounding.
             let written: Int64
-            if let bits = format.integerBits {
-                // Our own symmetric scaling (libsndfile's float → int uses 2^(bits−1) − 1, its int → float 2^(bits−1)).
+            switch format.integerBits {
+            case 16?:
+                let shorts = interleaved.map { Int16(min(max(($0 * 32_768).rounded(), -32_768), 32_767)) }
+                written = shorts.withUnsafeBufferPointer { sf_writef_short(file.handle, $0.baseAddress, Int64(frames)) }
+            case let bits?:
                 let scale = Float(1 << (bits - 1))
                 let shift = Int32(32 - bits)
-                let lowest = -Double(scale)
-                let highest = Double(scale) - 1
-                let integers = interleaved.map { sample -> Int32 in
-                    Int32(min(max((Double(sample) * Double(scale)).rounded(), lowest), highest)) << shift
-                }
+                let integers = interleaved.map { Int32(min(max(($0 * scale).rounded(), -scale), scale - 1)) << shift }
                 written = integers.withUnsafeBufferPointer { sf_writef_int(file.handle, $0.baseAddress, Int64(frames)) }
-            } else {
+            case nil:
                 written = interleaved.withUnsafeBufferPointer {
                     sf_writef_float(file.handle, $0.baseAddress, Int64(frames))
                 }

@@ -91,18 +91,39 @@ public struct GriffinLim: Sendable {
                 spectrum.imag[index] = magnitude.values[index] * im / modulus
             }
         }
-        let outputLength = length ?? stft.hopLength * (frames - 1) + (stft.center ? 0 : stft.fftSize)
-        let analysisFrames = try stft.frameCount(sampleCount: outputLength)
-        var previous: ComplexSpectrogram?
+        let (usedFrames, outputLength) = stft.inverseSize(frameCount: frames, length: length)
+        guard try stft.frameCount(sampleCount: outputLength) == frames, usedFrames == frames else {
+            throw AudioDSPError.invalidParameter(name: "length", value: "\(outputLength)",
+                                                 reason: "its STFT would not have the magnitude's \(frames) frames")
+        }
+        let weights = stft.overlapWeights(frameCount: frames, outputCount: outputLength)
+        // The loop works in FFTW's frame-major layout (frame t at t · complexStride complex values), so the
+        // transforms read and write the spectra in place with no transposes and no allocation.
+        let complexStride = stft.frameMajorStride / 2, total = stft.frameMajorCount(frames: frames)
+        let target = AlignedFloats(count: total / 2), current = AlignedFloats(count: total)
+        var rebuilt = AlignedFloats(count: total), previous = AlignedFloats(count: total)
+        for bin in 0..<bins {
+            for frame in 0..<frames {
+                let index = frame * complexStride + bin
+                target.pointer[index] = magnitude.values[bin * frames + frame]
+                current.pointer[2 * index] = spectrum.real[bin * frames + frame]
+                current.pointer[2 * index + 1] = spectrum.imag[bin * frames + frame]
+            }
+        }
+        var segments = [Float](repeating: 0, count: frames * stft.fftSize)
+        var signal = [Float](repeating: 0, count: outputLength)
         let weight = momentum / (1 + momentum)
         for _ in 0..<iterations {
-            let signal = stft.inverseTransform(spectrum, length: outputLength)
-            var rebuilt = stft.transform(stft.padded(signal), frameCount: analysisFrames)
-            if rebuilt.frameCount != frames { rebuilt = Self.resized(rebuilt, frameCount: frames) }
-            spectrum = Self.projected(magnitude, onto: rebuilt, subtracting: previous, weight: weight)
-            previous = rebuilt
+            stft.inverseTransform(.frameMajor(current.pointer), frameCount: frames, weights: weights, segments: &segments,
+                                  into: &signal)
+            stft.transform(signal, count: outputLength, frameCount: frames, into: .frameMajor(rebuilt.pointer))
+            Self.updateAngles(current.pointer, magnitude: target.pointer, rebuilt: rebuilt.pointer,
+                              previous: previous.pointer, weight: weight, count: total / 2)
+            swap(&rebuilt, &previous)
         }
-        return stft.inverseTransform(spectrum, length: outputLength)
+        stft.inverseTransform(.frameMajor(current.pointer), frameCount: frames, weights: weights, segments: &segments,
+                              into: &signal)
+        return signal
     }
 
     /// The spectral convergence `‖|S| − |Ŝ|‖_F / ‖|S|‖_F` between a target magnitude and the magnitude of a
@@ -119,37 +140,22 @@ public struct GriffinLim: Sendable {
         return Float((difference / total).squareRoot())
     }
 
-    /// `magnitude · a / (|a| + tiny)` with `a = direction − weight · previous` (librosa's angle update).
-    private static func projected(_ magnitude: Spectrogram, onto direction: ComplexSpectrogram,
-                                  subtracting previous: ComplexSpectrogram?, weight: Float) -> ComplexSpectrogram {
-        var result = direction
+    /// `spectrum = magnitude · a / (|a| + tiny)` with `a = rebuilt − weight · previous` (librosa's angle update;
+    /// `previous` is all zeros before the first iteration) for `count` interleaved complex values, split over
+    /// ``AudioDSPThreads/threadCount`` threads.
+    private static func updateAngles(_ spectrum: UnsafeMutablePointer<Float>, magnitude: UnsafePointer<Float>,
+                                     rebuilt: UnsafePointer<Float>, previous: UnsafePointer<Float>, weight: Float,
+                                     count: Int) {
         let tiny = Float.leastNormalMagnitude
-        if let previous {
-            for index in result.real.indices {
-                result.real[index] -= weight * previous.real[index]
-                result.imag[index] -= weight * previous.imag[index]
+        AudioDSPThreads.forEachRange(count, minimumPerThread: 65536) { range in
+            for index in range {
+                let re = rebuilt[2 * index] - weight * previous[2 * index]
+                let im = rebuilt[2 * index + 1] - weight * previous[2 * index + 1]
+                let scale = magnitude[index] / ((re * re + im * im).squareRoot() + tiny)
+                spectrum[2 * index] = re * scale
+                spectrum[2 * index + 1] = im * scale
             }
         }
-        for index in result.real.indices {
-            let re = result.real[index], im = result.imag[index]
-            let scale = magnitude.values[index] / ((re * re + im * im).squareRoot() + tiny)
-            result.real[index] = re * scale
-            result.imag[index] = im * scale
-        }
-        return result
-    }
-
-    /// `spectrum` cut or zero-extended to `frameCount` frames.
-    private static func resized(_ spectrum: ComplexSpectrogram, frameCount: Int) -> ComplexSpectrogram {
-        var real = [Float](repeating: 0, count: spectrum.binCount * frameCount), imag = real
-        let kept = min(frameCount, spectrum.frameCount)
-        for bin in 0..<spectrum.binCount {
-            for frame in 0..<kept {
-                real[bin * frameCount + frame] = spectrum.real[bin * spectrum.frameCount + frame]
-                imag[bin * frameCount + frame] = spectrum.imag[bin * spectrum.frameCount + frame]
-            }
-        }
-        return ComplexSpectrogram(real: real, imag: imag, binCount: spectrum.binCount, frameCount: frameCount)
     }
 }
 

@@ -166,7 +166,8 @@ public struct MelFilterbank: Sendable, Equatable {
 
 /// The mel spectrogram of `samples` (librosa `feature.melspectrogram(y, sr, n_fft, hop_length, win_length, window,
 /// center, pad_mode, power, n_mels, fmin, fmax, htk, norm)`): `filterbank.apply(|stft.forward(samples)|^power)`,
-/// shape `[melBandCount, frames]`.
+/// shape `[melBandCount, frames]`. The filters are applied batch by batch as the STFT is computed, so the
+/// `[bins, frames]` magnitude is never stored.
 ///
 /// - Parameters:
 ///   - power: the exponent of the magnitude before filtering: 2 (default, librosa's) for power, 1 for amplitude.
@@ -178,5 +179,12 @@ public func melSpectrogram(_ samples: [Float], stft: ShortTimeFourierTransform, 
         throw AudioDSPError.invalidParameter(name: "fftSize", value: "\(stft.fftSize)",
                                              reason: "the mel filterbank was made for fftSize \(filterbank.fftSize)")
     }
-    return filterbank.apply(try stft.magnitude(samples, power: power))
+    try validateFinite(samples, what: "samples")
+    let frames = try stft.frameCount(sampleCount: samples.count)
+    let values = [Float](unsafeUninitializedCapacity: filterbank.melBandCount * frames) { values, initialized in
+        stft.transform(samples, count: samples.count, frameCount: frames,
+                       into: .filtered(values.baseAddress!, filterbank: filterbank.sparse, power: power))
+        initialized = values.count
+    }
+    return Spectrogram(values: values, binCount: filterbank.melBandCount, frameCount: frames)
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// NumPy `.npy` files (format versions 1.0–3.0), to move arrays to and from Python (`np.load` / `np.save`).
 ///
-/// Reading accepts little-endian, C-order arrays of `<f4`, `<f8`, `<i2` and `<i4` and converts them to `Float`;
+/// Reading accepts little-endian arrays of `<f4`, `<f8`, `<i2` and `<i4` in C or Fortran order (as NumPy saves
+/// many librosa results) and returns `Float` values in C order;
 /// writing produces version 1.0 files of `<f4` in C order, through a temporary file renamed into place. A
 /// ``Spectrogram`` is saved with shape `[binCount, frameCount]`, which NumPy reads as librosa's layout.
 public enum NPY {
@@ -13,7 +14,7 @@ public enum NPY {
     /// - Returns: the shape (empty for a 0-d array) and the values in C order, converted to `Float`.
     /// - Throws: ``AudioDSPError/fileNotFound(path:)`` if the file cannot be opened;
     ///   ``AudioDSPError/unreadableFile(path:reason:)`` for a bad magic string, a malformed or truncated header, a
-    ///   data type other than `<f4`, `<f8`, `<i2`, `<i4`, Fortran order, or fewer data bytes than the shape needs.
+    ///   data type other than `<f4`, `<f8`, `<i2`, `<i4`, or fewer data bytes than the shape needs.
     public static func read(_ url: URL) throws -> (shape: [Int], values: [Float]) {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw AudioDSPError.fileNotFound(path: url.path)
@@ -41,7 +42,7 @@ public enum NPY {
               let fortran = value(of: "fortran_order", in: header),
               let shapeText = value(of: "shape", in: header)
         else { throw corrupt("header lacks descr, fortran_order or shape") }
-        guard fortran == "False" else { throw corrupt("Fortran-order arrays are not supported") }
+        guard fortran == "False" || fortran == "True" else { throw corrupt("fortran_order is \(fortran)") }
         let shape = try parseShape(shapeText, corrupt: corrupt)
         let count = shape.reduce(1, *)
         let itemSize: Int
@@ -67,7 +68,28 @@ public enum NPY {
                 }
             }
         }
-        return (shape, values)
+        return (shape, fortran == "True" ? cOrder(fortranOrder: values, shape: shape) : values)
+    }
+
+    /// Reorders the values of a Fortran-order (column-major) array of `shape` into C order.
+    private static func cOrder(fortranOrder values: [Float], shape: [Int]) -> [Float] {
+        guard shape.count > 1 else { return values }
+        var strides = [Int](repeating: 1, count: shape.count)  // Fortran strides: the first index varies fastest
+        for axis in 1..<shape.count { strides[axis] = strides[axis - 1] * shape[axis - 1] }
+        var result = [Float]()
+        result.reserveCapacity(values.count)
+        var index = [Int](repeating: 0, count: shape.count)
+        for _ in 0..<values.count {
+            result.append(values[zip(index, strides).reduce(0) { $0 + $1.0 * $1.1 }])
+            var axis = shape.count - 1  // advance the C-order multi-index: the last index varies fastest
+            while axis >= 0 {
+                index[axis] += 1
+                if index[axis] < shape[axis] { break }
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+        return result
     }
 
     /// Writes `values` as a little-endian Float32 C-order `.npy` file (version 1.0) of `shape`, atomically.

@@ -23,6 +23,9 @@ public final class ShortTimeFourierTransform: Sendable {
     /// Frames transformed per batched FFTW call.
     public static let framesPerBatch = 16
 
+    /// Bins per tile when transposing between FFTW's frame-major rows and the bin-major spectrogram.
+    private static let transposeTile = 32
+
     /// FFT length in samples (librosa `n_fft`), ≥ 2. Default 2048.
     public let fftSize: Int
     /// Samples between the starts of consecutive frames (librosa `hop_length`), `1 ... windowLength`.
@@ -107,9 +110,31 @@ public final class ShortTimeFourierTransform: Sendable {
     ///   ``AudioDSPError/invalidParameter(name:value:reason:)`` if the signal is too short (see
     ///   ``frameCount(sampleCount:)``).
     public func forward(_ samples: [Float]) throws -> ComplexSpectrogram {
+        var spectrum = ComplexSpectrogram(real: [], imag: [], binCount: 0, frameCount: 0)
+        try forward(samples, into: &spectrum)
+        return spectrum
+    }
+
+    /// ``forward(_:)`` into an existing spectrogram, reusing its arrays when it already has the result's shape
+    /// (otherwise they are replaced). Repeated transforms of equal-length signals then allocate nothing, which
+    /// saves the cost of fresh pages for two `[bins, frames]` arrays on every call.
+    ///
+    /// - Throws: the errors of ``forward(_:)``; `spectrum` is unchanged when it throws.
+    public func forward(_ samples: [Float], into spectrum: inout ComplexSpectrogram) throws {
         try validateFinite(samples, what: "samples")
         let frames = try frameCount(sampleCount: samples.count)
-        return transform(padded(samples), frameCount: frames)
+        if spectrum.binCount != binCount || spectrum.frameCount != frames {
+            // Every value is written by the transform below, so the new arrays need no zero fill.
+            let count = binCount * frames
+            let fresh = { [Float](unsafeUninitializedCapacity: count) { $1 = count } }
+            spectrum = ComplexSpectrogram(real: fresh(), imag: fresh(), binCount: binCount, frameCount: frames)
+        }
+        spectrum.real.withUnsafeMutableBufferPointer { real in
+            spectrum.imag.withUnsafeMutableBufferPointer { imag in
+                transform(samples, count: samples.count, frameCount: frames,
+                          into: .complex(real: real.baseAddress!, imag: imag.baseAddress!))
+            }
+        }
     }
 
     /// The magnitude spectrogram `|STFT(samples)|^power` (librosa `np.abs(stft(...)) ** power`), shape
@@ -117,7 +142,13 @@ public final class ShortTimeFourierTransform: Sendable {
     ///
     /// - Throws: the errors of ``forward(_:)``.
     public func magnitude(_ samples: [Float], power: Float = 1) throws -> Spectrogram {
-        try forward(samples).magnitude(power: power)
+        try validateFinite(samples, what: "samples")
+        let frames = try frameCount(sampleCount: samples.count)
+        let values = [Float](unsafeUninitializedCapacity: binCount * frames) { values, initialized in
+            transform(samples, count: samples.count, frameCount: frames, into: .magnitude(values.baseAddress!, power: power))
+            initialized = binCount * frames
+        }
+        return Spectrogram(values: values, binCount: binCount, frameCount: frames)
     }
 
     /// The inverse STFT (librosa `istft(stft_matrix, hop_length, win_length, n_fft, window, center, length)`):
@@ -141,169 +172,252 @@ public final class ShortTimeFourierTransform: Sendable {
         }
         try validateFinite(spectrogram.real, what: "spectrogram (real part)")
         try validateFinite(spectrogram.imag, what: "spectrogram (imaginary part)")
-        return inverseTransform(spectrogram, length: length)
+        let (frames, outputCount) = inverseSize(frameCount: spectrogram.frameCount, length: length)
+        let weights = overlapWeights(frameCount: frames, outputCount: outputCount)
+        let segments = UnsafeMutablePointer<Float>.allocate(capacity: frames * fftSize)  // fully written before use
+        defer { segments.deallocate() }
+        return [Float](unsafeUninitializedCapacity: outputCount) { output, initialized in
+            spectrogram.real.withUnsafeBufferPointer { real in
+                spectrogram.imag.withUnsafeBufferPointer { imag in
+                    inverseTransform(.binMajor(real: real.baseAddress!, imag: imag.baseAddress!, storedFrames: spectrogram.frameCount),
+                                     frameCount: frames, weights: weights, segments: segments, into: output.baseAddress!)
+                }
+            }
+            initialized = outputCount
+        }
     }
 
     // MARK: - Unchecked internals (also used by GriffinLim)
 
-    /// `samples` padded by `fftSize / 2` on each side according to ``padMode`` (or returned as is without centring).
-    func padded(_ samples: [Float]) -> [Float] {
-        guard center else { return samples }
-        let pad = fftSize / 2
-        var out = [Float](repeating: 0, count: samples.count + 2 * pad)
-        for (index, value) in samples.enumerated() { out[pad + index] = value }
-        if padMode == .reflect {
-            let count = samples.count
-            let period = 2 * (count - 1)
-            func mirrored(_ index: Int) -> Float {
-                guard period > 0 else { return samples[0] }
-                var j = abs(index) % period
-                if j >= count { j = period - j }
-                return samples[j]
-            }
-            for i in 0..<pad {
-                out[i] = mirrored(i - pad)
-                out[pad + count + i] = mirrored(count + i)
-            }
-        }
-        return out
+    /// Where ``transform(_:frameCount:into:)`` writes each `[bins, frames]` value.
+    enum ForwardOutput {
+        /// Real and imaginary parts.
+        case complex(real: UnsafeMutablePointer<Float>, imag: UnsafeMutablePointer<Float>)
+        /// `|X|^power`.
+        case magnitude(UnsafeMutablePointer<Float>, power: Float)
+        /// `filterbank · |X|^power`, `[filterbank.rowCount, frames]`, without materialising `|X|^power`: each batch's
+        /// magnitudes go through the sparse filters while they are in cache.
+        case filtered(UnsafeMutablePointer<Float>, filterbank: SparseRows, power: Float)
+        /// FFTW's own layout, written in place: frame `t` at `complexStride · t` interleaved pairs, for
+        /// ``frameMajorCount(frames:)`` floats from a `fftwf_malloc`-aligned pointer (see ``FrameMajorSpectrum``).
+        case frameMajor(UnsafeMutablePointer<Float>)
     }
 
-    /// The STFT of an already padded signal holding at least `fftSize + hopLength · (frameCount − 1)` samples.
-    func transform(_ signal: [Float], frameCount frames: Int) -> ComplexSpectrogram {
+    /// Where ``inverseTransform(_:frameCount:weights:segments:into:)`` reads the spectrum.
+    enum InverseInput {
+        /// `[bins, storedFrames]` real and imaginary arrays.
+        case binMajor(real: UnsafePointer<Float>, imag: UnsafePointer<Float>, storedFrames: Int)
+        /// FFTW's layout (as ``ForwardOutput/frameMajor(_:)``); it is overwritten (FFTW's c2r destroys its input).
+        case frameMajor(UnsafeMutablePointer<Float>)
+    }
+
+    /// Interleaved floats per frame in the frame-major layout.
+    var frameMajorStride: Int { 2 * forwardPlan.complexStride }
+
+    /// Floats needed for `frames` frames in the frame-major layout (rounded up to whole batches).
+    func frameMajorCount(frames: Int) -> Int {
+        (frames + Self.framesPerBatch - 1) / Self.framesPerBatch * Self.framesPerBatch * frameMajorStride
+    }
+
+    /// Sample `index` of the signal extended by `fftSize / 2` samples on each side when centring (zeros, or NumPy's
+    /// `'reflect'`, repeated for pads longer than the signal), read without building the padded copy.
+    @inline(__always)
+    private func paddedSample(_ samples: UnsafePointer<Float>, count: Int, at index: Int) -> Float {
+        let position = center ? index - fftSize / 2 : index
+        if position >= 0 && position < count { return samples[position] }
+        guard padMode == .reflect, count > 1 else { return padMode == .reflect ? samples[0] : 0 }
+        let period = 2 * (count - 1)
+        let folded = abs(position) % period
+        return samples[folded < count ? folded : period - folded]
+    }
+
+    /// The STFT of `count` samples (padded on the fly when centring), `frames` frames written as `[binCount, frames]`
+    /// to `output`. Frames inside the signal are read in place; only the few edge frames go through the padding.
+    func transform(_ samples: UnsafePointer<Float>, count sampleCount: Int, frameCount frames: Int, into output: ForwardOutput) {
         let bins = binCount, n = fftSize, hop = hopLength, batch = Self.framesPerBatch
-        let plan = forwardPlan
-        var real = [Float](repeating: 0, count: bins * frames)
-        var imag = [Float](repeating: 0, count: bins * frames)
-        let batches = (frames + batch - 1) / batch
-        signal.withUnsafeBufferPointer { signal in
-            windowValues.withUnsafeBufferPointer { window in
-                real.withUnsafeMutableBufferPointer { realOut in
-                    imag.withUnsafeMutableBufferPointer { imagOut in
-                        let (signal, window) = (signal.baseAddress!, window.baseAddress!)
-                        let (realOut, imagOut) = (realOut.baseAddress!, imagOut.baseAddress!)
-                        AudioDSPThreads.forEachRange(batches) { range in
-                            let buffers = FFTBuffers(for: plan)
-                            let spectrum = UnsafeMutableRawPointer(buffers.complex).assumingMemoryBound(to: Float.self)
-                            for batchIndex in range {
-                                let first = batchIndex * batch
-                                let count = min(batch, frames - first)
-                                for row in 0..<batch {
-                                    let destination = buffers.real + row * plan.realStride
-                                    if row < count {
-                                        let source = signal + (first + row) * hop
-                                        for t in 0..<n { destination[t] = source[t] * window[t] }
-                                    } else {
-                                        destination.update(repeating: 0, count: n)
-                                    }
-                                }
-                                plan.execute(buffers)
-                                for k in 0..<bins {
-                                    let offset = k * frames + first
-                                    for row in 0..<count {
-                                        let source = 2 * (row * plan.complexStride + k)
-                                        realOut[offset + row] = spectrum[source]
-                                        imagOut[offset + row] = spectrum[source + 1]
-                                    }
-                                }
-                            }
+        let shift = center ? n / 2 : 0
+        let plan = forwardPlan, realStride = plan.realStride, complexStride = plan.complexStride
+        forEachBatch(of: frames, plan: plan) { buffers, spectrum, window, first, count in
+            for row in 0..<batch {
+                let destination = buffers.real + row * realStride
+                let start = (first + row) * hop - shift
+                if row < count && start >= 0 && start + n <= sampleCount {
+                    let source = samples + start
+                    for t in 0..<n { destination[t] = source[t] * window[t] }
+                } else if row < count {
+                    for t in 0..<n {
+                        destination[t] = paddedSample(samples, count: sampleCount, at: start + shift + t) * window[t]
+                    }
+                } else {
+                    destination.update(repeating: 0, count: n)
+                }
+            }
+            if case let .frameMajor(destination) = output {
+                plan.execute(real: buffers.real, complex: destination + first * 2 * complexStride)
+                return
+            }
+            plan.execute(buffers)
+            if case let .filtered(values, filterbank, power) = output {
+                filterBatch(spectrum, count: count, filterbank: filterbank, power: power, into: values + first, frames: frames)
+                return
+            }
+            // Transpose [frames, bins] → [bins, frames] in tiles of bins, so the strided side stays in L1.
+            for tile in stride(from: 0, to: bins, by: Self.transposeTile) {
+                let tileEnd = min(bins, tile + Self.transposeTile)
+                for row in 0..<count {
+                    let source = spectrum + 2 * row * complexStride
+                    switch output {
+                    case let .complex(real, imag):
+                        for k in tile..<tileEnd {
+                            real[k * frames + first + row] = source[2 * k]
+                            imag[k * frames + first + row] = source[2 * k + 1]
                         }
+                    case let .magnitude(values, power):
+                        for k in tile..<tileEnd {
+                            values[k * frames + first + row] = spectralMagnitude(source[2 * k], source[2 * k + 1], power: power)
+                        }
+                    case .frameMajor, .filtered:
+                        break  // handled above
                     }
                 }
             }
         }
-        return ComplexSpectrogram(real: real, imag: imag, binCount: bins, frameCount: frames)
     }
 
-    /// The inverse STFT without input checks (see ``inverse(_:length:)``).
-    func inverseTransform(_ spectrogram: ComplexSpectrogram, length: Int?) -> [Float] {
-        let bins = binCount, n = fftSize, hop = hopLength, batch = Self.framesPerBatch
-        let pad = center ? n / 2 : 0
-        var frames = spectrogram.frameCount
-        if let length {
-            frames = min(frames, (length + 2 * pad + hop - 1) / hop)
+    /// The frames used and the output length of an inverse STFT of `frameCount` frames (librosa `istft`'s rules:
+    /// with `length`, only the frames that reach into it; without, `fftSize + hop · (frames − 1)` minus the pads).
+    func inverseSize(frameCount: Int, length: Int?) -> (frames: Int, outputCount: Int) {
+        let n = fftSize, hop = hopLength, pad = center ? n / 2 : 0
+        guard let length else { return (frameCount, n + hop * (frameCount - 1) - 2 * pad) }
+        return (min(frameCount, (length + 2 * pad + hop - 1) / hop), length)
+    }
+
+    /// The reciprocal of librosa's window sum-square `Σ_t w²[i + offset − t·hop]` for each of `outputCount` output
+    /// samples, or 1 where the sum is below the smallest normal Float (librosa leaves those samples undivided).
+    func overlapWeights(frameCount frames: Int, outputCount: Int) -> [Float] {
+        let squared = windowValues.map { $0 * $0 }
+        var sums = [Float](repeating: 0, count: outputCount)
+        sums.withUnsafeMutableBufferPointer { sums in
+            squared.withUnsafeBufferPointer {
+                overlapAdd($0.baseAddress!, segmentStride: 0, frameCount: frames, into: sums.baseAddress!, count: outputCount)
+            }
         }
-        let stored = spectrogram.frameCount
-        let outputCount = length ?? (n + hop * (frames - 1) - 2 * pad)
-        let plan = inversePlan
-        // Windowed time-domain frames, [frames, n], scaled by 1/n as NumPy's irfft.
-        var segments = [Float](repeating: 0, count: frames * n)
-        let batches = (frames + batch - 1) / batch
+        return sums.map { $0 > Float.leastNormalMagnitude ? 1 / $0 : 1 }
+    }
+
+    /// The inverse STFT of the first `frames` frames of `input` into `output` (`weights.count` samples).
+    /// `segments` is scratch space of `frames · fftSize` values.
+    func inverseTransform(_ input: InverseInput, frameCount frames: Int, weights: [Float],
+                          segments: UnsafeMutablePointer<Float>, into output: UnsafeMutablePointer<Float>) {
+        let n = fftSize
+        let plan = inversePlan, realStride = plan.realStride, complexStride = plan.complexStride
         let scale = 1 / Float(n)
-        spectrogram.real.withUnsafeBufferPointer { realIn in
-            spectrogram.imag.withUnsafeBufferPointer { imagIn in
-                windowValues.withUnsafeBufferPointer { window in
-                    segments.withUnsafeMutableBufferPointer { segments in
-                        let (realIn, imagIn) = (realIn.baseAddress!, imagIn.baseAddress!)
-                        let (window, segments) = (window.baseAddress!, segments.baseAddress!)
-                        AudioDSPThreads.forEachRange(batches) { range in
-                            let buffers = FFTBuffers(for: plan)
-                            let spectrum = UnsafeMutableRawPointer(buffers.complex).assumingMemoryBound(to: Float.self)
-                            for batchIndex in range {
-                                let first = batchIndex * batch
-                                let count = min(batch, frames - first)
-                                for k in 0..<bins {
-                                    let offset = k * stored + first
-                                    for row in 0..<batch {
-                                        let destination = 2 * (row * plan.complexStride + k)
-                                        spectrum[destination] = row < count ? realIn[offset + row] : 0
-                                        spectrum[destination + 1] = row < count ? imagIn[offset + row] : 0
-                                    }
-                                }
-                                plan.execute(buffers)
-                                for row in 0..<count {
-                                    let source = buffers.real + row * plan.realStride
-                                    let destination = segments + (first + row) * n
-                                    for t in 0..<n { destination[t] = source[t] * window[t] * scale }
-                                }
-                            }
-                        }
-                    }
-                }
+        forEachBatch(of: frames, plan: plan) { buffers, spectrum, window, first, count in
+            switch input {
+            case let .frameMajor(source):
+                plan.execute(real: buffers.real, complex: source + first * 2 * complexStride)
+            case let .binMajor(real, imag, storedFrames):
+                transposeToRows(real: real, imag: imag, storedFrames: storedFrames, first: first, count: count, into: spectrum)
+                plan.execute(buffers)
+            }
+            for row in 0..<count {
+                let source = buffers.real + row * realStride
+                let destination = segments + (first + row) * n
+                for t in 0..<n { destination[t] = source[t] * window[t] * scale }
             }
         }
-        return overlapAdd(segments, frameCount: frames, outputCount: outputCount, offset: pad)
+        overlapAdd(segments, segmentStride: n, frameCount: frames, into: output, count: weights.count)
+        weights.withUnsafeBufferPointer { weights in
+            for i in 0..<weights.count { output[i] *= weights[i] }
+        }
     }
 
-    /// Overlap-adds `[frames, fftSize]` windowed segments, divides by the window sum-square (librosa
-    /// `filters.window_sumsquare`) where it exceeds the smallest normal Float, and returns `outputCount` samples
-    /// starting at `offset` of the full signal (zeros past its end).
-    private func overlapAdd(_ segments: [Float], frameCount frames: Int, outputCount: Int, offset: Int) -> [Float] {
-        let n = fftSize, hop = hopLength
-        let fullCount = n + hop * (frames - 1)
-        var output = [Float](repeating: 0, count: outputCount)
-        let squaredWindow = windowValues.map { $0 * $0 }
-        let tiny = Float.leastNormalMagnitude
-        segments.withUnsafeBufferPointer { segments in
-            squaredWindow.withUnsafeBufferPointer { squaredWindow in
-                output.withUnsafeMutableBufferPointer { output in
-                    let (segments, squaredWindow, output) = (segments.baseAddress!, squaredWindow.baseAddress!, output.baseAddress!)
-                    // Each thread owns a range of output samples and sums every frame that overlaps it.
-                    AudioDSPThreads.forEachRange(min(outputCount, max(0, fullCount - offset)), minimumPerThread: 4096) { range in
-                        let start = offset + range.lowerBound, end = offset + range.upperBound
-                        var sum = [Float](repeating: 0, count: range.count)
-                        var weight = [Float](repeating: 0, count: range.count)
-                        let firstFrame = max(0, (start - n) / hop)
-                        let lastFrame = min(frames - 1, (end - 1) / hop)
-                        if firstFrame <= lastFrame {
-                            for frame in firstFrame...lastFrame {
-                                let frameStart = frame * hop
-                                let from = max(start, frameStart), to = min(end, frameStart + n)
-                                guard from < to else { continue }
-                                let segment = segments + frame * n
-                                for i in from..<to {
-                                    sum[i - start] += segment[i - frameStart]
-                                    weight[i - start] += squaredWindow[i - frameStart]
-                                }
-                            }
-                        }
-                        for i in 0..<range.count {
-                            output[range.lowerBound + i] = weight[i] > tiny ? sum[i] / weight[i] : sum[i]
-                        }
-                    }
+    /// Writes `filterbank · |X|^power` for one batch of `count` frames (FFTW's interleaved rows in `spectrum`) to
+    /// columns `0 ..< count` of `output`, a `[filterbank.rowCount, frames]` array offset to the batch's first frame.
+    private func filterBatch(_ spectrum: UnsafePointer<Float>, count: Int, filterbank: SparseRows, power: Float,
+                             into output: UnsafeMutablePointer<Float>, frames: Int) {
+        let bins = binCount, width = Self.framesPerBatch, complexStride = forwardPlan.complexStride
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: (bins + filterbank.rowCount) * width) { scratch in
+            let magnitudes = scratch.baseAddress!, filtered = magnitudes + bins * width
+            for k in 0..<bins {
+                for row in 0..<width {
+                    let source = spectrum + 2 * (row * complexStride + k)
+                    magnitudes[k * width + row] = row < count ? spectralMagnitude(source[0], source[1], power: power) : 0
+                }
+            }
+            filterbank.multiply(magnitudes, filtered, width: width, rows: 0..<filterbank.rowCount)
+            for band in 0..<filterbank.rowCount {
+                (output + band * frames).update(from: filtered + band * width, count: count)
+            }
+        }
+    }
+
+    /// Copies frames `first ..< first + count` of `[bins, storedFrames]` arrays into FFTW's interleaved rows
+    /// (tiles of bins keep the strided reads in L1); the rest of the batch's rows become zeros.
+    private func transposeToRows(real: UnsafePointer<Float>, imag: UnsafePointer<Float>, storedFrames: Int, first: Int,
+                                 count: Int, into spectrum: UnsafeMutablePointer<Float>) {
+        let bins = binCount, complexStride = inversePlan.complexStride
+        for tile in stride(from: 0, to: bins, by: Self.transposeTile) {
+            let tileEnd = min(bins, tile + Self.transposeTile)
+            for row in 0..<count {
+                let destination = spectrum + 2 * row * complexStride
+                for k in tile..<tileEnd {
+                    destination[2 * k] = real[k * storedFrames + first + row]
+                    destination[2 * k + 1] = imag[k * storedFrames + first + row]
                 }
             }
         }
-        return output
+        for row in count..<Self.framesPerBatch { (spectrum + 2 * row * complexStride).update(repeating: 0, count: 2 * bins) }
     }
+
+    /// Runs `body(buffers, spectrum, window, first, count)` for every batch of up to ``framesPerBatch`` frames
+    /// (`first ..< first + count`), batches spread over ``AudioDSPThreads/threadCount`` threads, each thread with its
+    /// own FFTW work arrays (`spectrum` is their complex array seen as interleaved floats).
+    private func forEachBatch(
+        of frames: Int, plan: FFTPlan,
+        _ body: (FFTBuffers, UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int) -> Void
+    ) {
+        let batch = Self.framesPerBatch
+        windowValues.withUnsafeBufferPointer { window in
+            let window = window.baseAddress!
+            AudioDSPThreads.forEachRange((frames + batch - 1) / batch) { range in
+                let buffers = FFTBuffers(for: plan)
+                let spectrum = UnsafeMutableRawPointer(buffers.complex).assumingMemoryBound(to: Float.self)
+                for batchIndex in range {
+                    let first = batchIndex * batch
+                    body(buffers, spectrum, window, first, min(batch, frames - first))
+                }
+            }
+        }
+    }
+
+    /// Sums `frames` segments of `fftSize` samples (segment `t` starts at `segments + t · segmentStride`; stride 0
+    /// repeats one segment) placed `hopLength` apart, and writes samples `offset ..< offset + count` of the sum
+    /// (`offset = fftSize / 2` when centring; zeros past the end) to `output`. Each thread owns a range of outputs.
+    private func overlapAdd(_ segments: UnsafePointer<Float>, segmentStride: Int, frameCount frames: Int,
+                            into output: UnsafeMutablePointer<Float>, count: Int) {
+        let n = fftSize, hop = hopLength, offset = center ? n / 2 : 0
+        AudioDSPThreads.forEachRange(count, minimumPerThread: 8192) { range in
+            let start = offset + range.lowerBound, end = offset + range.upperBound
+            (output + range.lowerBound).update(repeating: 0, count: range.count)
+            let firstFrame = max(0, (start - n) / hop), lastFrame = min(frames - 1, (end - 1) / hop)
+            guard firstFrame <= lastFrame else { return }
+            for frame in firstFrame...lastFrame {
+                let frameStart = frame * hop
+                let from = max(start, frameStart), to = min(end, frameStart + n)
+                guard from < to else { continue }
+                let source = segments + frame * segmentStride - frameStart, destination = output - offset
+                for i in from..<to { destination[i] += source[i] }
+            }
+        }
+    }
+}
+
+/// `|re + i·im|^power`, with the common powers 1 and 2 computed without `pow`.
+@inline(__always)
+func spectralMagnitude(_ re: Float, _ im: Float, power: Float) -> Float {
+    let squared = re * re + im * im
+    if power == 2 { return squared }
+    if power == 1 { return squared.squareRoot() }
+    return powf(squared, power / 2)
 }

@@ -7,35 +7,41 @@
 struct SparseRows: Sendable, Equatable {
     let rowCount: Int
     let columnCount: Int
-    /// `starts[r] ..< starts[r] + weights[r].count` are row `r`'s non-zero columns.
+    /// Row `r`'s non-zero run covers columns `starts[r] ..< starts[r] + (offsets[r + 1] − offsets[r])`, with weights
+    /// `values[offsets[r] ..< offsets[r + 1]]`.
     let starts: [Int]
-    let weights: [[Float]]
+    let offsets: [Int]
+    let values: [Float]
 
     /// Keeps, for every row of the dense `[rowCount, columnCount]` matrix, the run from its first to its last
     /// non-zero entry.
     init(dense: [Float], rowCount: Int, columnCount: Int) {
         self.rowCount = rowCount
         self.columnCount = columnCount
-        var starts: [Int] = [], weights: [[Float]] = []
+        var starts: [Int] = [], offsets = [0], values: [Float] = []
         for row in 0..<rowCount {
-            let values = dense[row * columnCount ..< (row + 1) * columnCount]
-            if let first = values.firstIndex(where: { $0 != 0 }), let last = values.lastIndex(where: { $0 != 0 }) {
+            let rowValues = dense[row * columnCount ..< (row + 1) * columnCount]
+            if let first = rowValues.firstIndex(where: { $0 != 0 }), let last = rowValues.lastIndex(where: { $0 != 0 }) {
                 starts.append(first - row * columnCount)
-                weights.append(Array(dense[first...last]))
+                values += dense[first...last]
             } else {
                 starts.append(0)
-                weights.append([])
             }
+            offsets.append(values.count)
         }
         self.starts = starts
-        self.weights = weights
+        self.offsets = offsets
+        self.values = values
     }
+
+    /// Row `row`'s weights, in column order from `starts[row]`.
+    func weights(ofRow row: Int) -> ArraySlice<Float> { values[offsets[row] ..< offsets[row + 1]] }
 
     /// The transpose, in the same contiguous-run form.
     func transposed() -> SparseRows {
         var dense = [Float](repeating: 0, count: rowCount * columnCount)
         for row in 0..<rowCount {
-            for (offset, weight) in weights[row].enumerated() { dense[(starts[row] + offset) * rowCount + row] = weight }
+            for (offset, weight) in weights(ofRow: row).enumerated() { dense[(starts[row] + offset) * rowCount + row] = weight }
         }
         return SparseRows(dense: dense, rowCount: columnCount, columnCount: rowCount)
     }
@@ -43,12 +49,16 @@ struct SparseRows: Sendable, Equatable {
     /// `output[r, :] = Σ_c W[r, c] · input[c, :]` for the rows in `rows`, on row-major blocks `width` columns wide
     /// (`input` is `[columnCount, width]`, `output` is `[rowCount, width]`).
     func multiply(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, width: Int, rows: Range<Int>) {
-        for row in rows {
-            let destination = output + row * width
-            destination.update(repeating: 0, count: width)
-            for (offset, weight) in weights[row].enumerated() {
-                let source = input + (starts[row] + offset) * width
-                for frame in 0..<width { destination[frame] += weight * source[frame] }
+        values.withUnsafeBufferPointer { values in
+            for row in rows {
+                let destination = output + row * width
+                destination.update(repeating: 0, count: width)
+                var source = input + starts[row] * width
+                for index in offsets[row] ..< offsets[row + 1] {
+                    let weight = values[index]
+                    for frame in 0..<width { destination[frame] += weight * source[frame] }
+                    source += width
+                }
             }
         }
     }

@@ -64,14 +64,7 @@ public struct ComplexSpectrogram: Sendable, Equatable {
     /// 2 the power spectrogram.
     public func magnitude(power: Float = 1) -> Spectrogram {
         var out = [Float](repeating: 0, count: real.count)
-        if power == 2 {
-            for i in out.indices { out[i] = real[i] * real[i] + imag[i] * imag[i] }
-        } else if power == 1 {
-            for i in out.indices { out[i] = (real[i] * real[i] + imag[i] * imag[i]).squareRoot() }
-        } else {
-            let half = power / 2
-            for i in out.indices { out[i] = powf(real[i] * real[i] + imag[i] * imag[i], half) }
-        }
+        for i in out.indices { out[i] = spectralMagnitude(real[i], imag[i], power: power) }
         return Spectrogram(values: out, binCount: binCount, frameCount: frameCount)
     }
 }

@@ -70,11 +70,7 @@ public struct SafeTensors: Sendable {
     /// - Throws: ``NeuralCoreError/fileNotFound(path:)`` when it cannot be opened;
     ///   ``NeuralCoreError/invalidSafeTensors(path:reason:)`` when the contents are not a valid file.
     public init(contentsOf url: URL) throws {
-        let data: Data
-        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-            throw NeuralCoreError.fileNotFound(path: url.path)
-        }
-        try self.init(bytes: data, source: url.path)
+        try self.init(bytes: try mappedFile(at: url), source: url.path)
     }
 
     /// Parses and validates safetensors bytes held in memory; `source` names them in error messages.
@@ -210,6 +206,26 @@ public struct SafeTensors: Sendable {
         }
         return out + "\""
     }
+}
+
+/// The file's bytes, memory-mapped read-only (`mmap`, unmapped when the last copy of the `Data` goes away), so
+/// only the pages of the tensors actually read are loaded. Empty files are returned as empty data.
+///
+/// - Throws: ``NeuralCoreError/fileNotFound(path:)`` when the file cannot be opened or mapped.
+private func mappedFile(at url: URL) throws -> Data {
+    let descriptor = open(url.path, O_RDONLY)
+    guard descriptor >= 0 else { throw NeuralCoreError.fileNotFound(path: url.path) }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+        throw NeuralCoreError.fileNotFound(path: url.path)
+    }
+    let size = Int(status.st_size)
+    if size == 0 { return Data() }
+    guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
+        throw NeuralCoreError.fileNotFound(path: url.path)
+    }
+    return Data(bytesNoCopy: address, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
 }
 
 /// Header parsing and validation, kept apart from the byte access in ``SafeTensors``.

@@ -30,7 +30,7 @@ struct ReconstructCommand: ParsableCommand {
 
     func validate() throws {
         guard (audio == nil) != (fromImage == nil) else {
-            throw ValidationError("give either an audio file or --from-image, not both")
+            throw ValidationError("give exactly one of <audio> and --from-image")
         }
     }
 

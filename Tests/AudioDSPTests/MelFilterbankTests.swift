@@ -34,6 +34,19 @@ final class MelFilterbankTests: XCTestCase {
         AudioDSPThreads.threadCount = ProcessInfo.processInfo.activeProcessorCount
     }
 
+    /// The fused mel spectrogram equals applying the filterbank to the stored magnitude, for several powers.
+    func testFusedMelSpectrogramEqualsApply() throws {
+        let samples = try fixture("signal.npy").values
+        let stft = try ShortTimeFourierTransform(fftSize: 400, hopLength: 100, windowLength: 300, padMode: .reflect)
+        let bank = try MelFilterbank(sampleRate: 8000, fftSize: 400, melBandCount: 24, scale: .htk)
+        for power in [Float(1), 2, 1.5] {
+            let fused = try melSpectrogram(samples, stft: stft, filterbank: bank, power: power)
+            let separate = bank.apply(try stft.magnitude(samples, power: power))
+            XCTAssertEqual(fused.shape, separate.shape)
+            assertClose(fused.values, separate.values, relative: 1e-6, "power \(power)")
+        }
+    }
+
     func testDefaultsAndNyquist() throws {
         let bank = try MelFilterbank(sampleRate: 16000, fftSize: 512)
         XCTAssertEqual(bank.melBandCount, 128)

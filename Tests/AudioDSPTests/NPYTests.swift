@@ -64,7 +64,7 @@ final class NPYTests: XCTestCase {
         ]
         let header = String(decoding: bytes[10..<(bytes.count - 16)], as: UTF8.self)
         for (name, replacement) in [("big-endian", header.replacingOccurrences(of: "<f4", with: ">f4")),
-                                    ("fortran", header.replacingOccurrences(of: "False", with: "True")),
+                                    ("fortran flag", header.replacingOccurrences(of: "False", with: "Maybe")),
                                     ("bad shape", header.replacingOccurrences(of: "(2, 2)", with: "(2, x)"))] {
             variants[name] = Array(bytes[..<10]) + Array(replacement.utf8) + bytes.suffix(16)
         }
@@ -78,6 +78,19 @@ final class NPYTests: XCTestCase {
         XCTAssertThrowsError(try NPY.read(folder.appendingPathComponent("missing.npy"))) {
             XCTAssertEqual($0 as? AudioDSPError, .fileNotFound(path: self.folder.appendingPathComponent("missing.npy").path))
         }
+    }
+
+    /// A Fortran-order file (as `np.save` writes librosa's `mel_to_stft` result) is returned in C order.
+    func testReadsFortranOrder() throws {
+        let url = folder.appendingPathComponent("f.npy")
+        try NPY.write([1, 2, 3, 4, 5, 6], shape: [2, 3], to: url)
+        var bytes = [UInt8](try Data(contentsOf: url))
+        let header = String(decoding: bytes[10..<(bytes.count - 24)], as: UTF8.self)
+        bytes = Array(bytes[..<10]) + Array(header.replacingOccurrences(of: "False", with: "True ").utf8) + bytes.suffix(24)
+        try Data(bytes).write(to: url)
+        let read = try NPY.read(url)
+        XCTAssertEqual(read.shape, [2, 3])
+        XCTAssertEqual(read.values, [1, 3, 5, 2, 4, 6])  // column-major [[1, 3, 5], [2, 4, 6]]
     }
 
     func testWriteRejectsWrongShapeAndLeavesNothing() throws {

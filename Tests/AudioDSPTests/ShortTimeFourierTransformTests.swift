@@ -73,6 +73,29 @@ final class ShortTimeFourierTransformTests: XCTestCase {
         XCTAssertEqual(long[1090], 0)
     }
 
+    /// `forward(_:into:)` gives the same values as `forward(_:)`, reuses a same-shaped spectrogram and reshapes
+    /// a different one.
+    func testForwardIntoReusesArrays() throws {
+        let stft = try ShortTimeFourierTransform(fftSize: 256, hopLength: 64, padMode: .reflect)
+        let signal = try fixture("signal.npy").values
+        var spectrum = ComplexSpectrogram(real: [], imag: [], binCount: 0, frameCount: 0)
+        try stft.forward(signal, into: &spectrum)
+        XCTAssertEqual(spectrum, try stft.forward(signal))
+        let shorter = Array(signal[..<1000])
+        try stft.forward(shorter, into: &spectrum)
+        XCTAssertEqual(spectrum, try stft.forward(shorter))
+        let before = spectrum
+        XCTAssertThrowsError(try stft.forward([.nan], into: &spectrum))
+        XCTAssertEqual(spectrum, before)
+    }
+
+    func testThreadCountIsAtLeastOne() {
+        let saved = AudioDSPThreads.threadCount
+        AudioDSPThreads.threadCount = 0
+        XCTAssertEqual(AudioDSPThreads.threadCount, 1)
+        AudioDSPThreads.threadCount = saved
+    }
+
     func testDefaults() throws {
         let stft = try ShortTimeFourierTransform()
         XCTAssertEqual(stft.fftSize, 2048)

@@ -76,10 +76,18 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertEqual(file.shape(of: "f16"), [5, 3])
     }
 
-    func testMissingFileThrowsFileNotFound() {
+    func testMissingFileOrFolderThrowsFileNotFoundAndEmptyFileTruncated() throws {
         XCTAssertThrowsError(try SafeTensors(contentsOf: URL(fileURLWithPath: "/nonexistent/x.safetensors"))) {
             XCTAssertEqual($0 as? NeuralCoreError, .fileNotFound(path: "/nonexistent/x.safetensors"))
         }
+        let folder = FileManager.default.temporaryDirectory
+        XCTAssertThrowsError(try SafeTensors(contentsOf: folder)) {
+            XCTAssertEqual($0 as? NeuralCoreError, .fileNotFound(path: folder.path))
+        }
+        let empty = folder.appendingPathComponent("empty-\(UUID()).safetensors")
+        try Data().write(to: empty)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        XCTAssertEqual(problem { _ = try SafeTensors(contentsOf: empty) }, .truncated(expectedBytes: 8, actualBytes: 0))
     }
 
     func testTruncatedFilesThrowTruncated() throws {

@@ -1,0 +1,199 @@
+// AudioDSP against librosa 0.11 (and torchaudio's GriffinLim) on the bundled 10 s speech clip.
+//
+// For each thread count (1, then 2) it starts Peers/audiodsp_librosa.py with OMP/OPENBLAS/MKL_NUM_THREADS set to
+// that count, sets AudioDSPThreads.threadCount, and then alternates: one timed run of ours, one of the peer's,
+// operation by operation, for --rounds rounds (after one warm-up round each). It prints the medians, the ratio
+// peer/ours (> 1 means we are faster) and accuracy figures as a Markdown table.
+//
+//   swift run -c release --package-path Benchmarks AudioDSPBenchmarks [--rounds 7] [--threads 1,2]
+//   (PEER_PYTHON overrides the interpreter, default /work/venv/bin/python)
+
+import AudioDSP
+import Foundation
+
+let repository = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let clipURL = repository.appendingPathComponent("Resources/Samples/speech_male_us_10s.wav")
+let peerScript = repository.appendingPathComponent("Benchmarks/Peers/audiodsp_librosa.py")
+let python = ProcessInfo.processInfo.environment["PEER_PYTHON"] ?? "/work/venv/bin/python"
+
+var rounds = 7
+var threadCounts = [1, 2]
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let argument = arguments.next() {
+    switch argument {
+    case "--rounds": rounds = Int(arguments.next() ?? "") ?? rounds
+    case "--threads": threadCounts = (arguments.next() ?? "").split(separator: ",").compactMap { Int($0) }
+    default: fatalError("unknown argument \(argument)")
+    }
+}
+
+let sampleRate = 22_050, fftSize = 1024, hopLength = 256, melBands = 80, iterations = 32, loadRate = 16_000
+
+/// The peer process: one command per line in, one JSON line out.
+final class Peer {
+    let process = Process()
+    let input = Pipe(), output = Pipe()
+    var buffer = Data()
+
+    init(threads: Int, dump: URL) throws {
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [peerScript.path, clipURL.path, "--threads", "\(threads)", "--sr", "\(sampleRate)",
+                             "--n-fft", "\(fftSize)", "--hop", "\(hopLength)", "--mels", "\(melBands)",
+                             "--iterations", "\(iterations)", "--load-sr", "\(loadRate)", "--dump", dump.path]
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"] {
+            environment[name] = "\(threads)"
+        }
+        process.environment = environment
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        print("peer:", try readLine())
+    }
+
+    func readLine() throws -> [String: Any] {
+        while true {
+            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = buffer[..<newline]
+                buffer = Data(buffer[(newline + 1)...])
+                return try JSONSerialization.jsonObject(with: line) as! [String: Any]
+            }
+            let chunk = output.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { fatalError("the peer exited") }
+            buffer.append(chunk)
+        }
+    }
+
+    func run(_ command: String) throws -> [String: Any] {
+        input.fileHandleForWriting.write(Data("\(command)\n".utf8))
+        return try readLine()
+    }
+
+    func quit() {
+        input.fileHandleForWriting.write(Data("quit\n".utf8))
+        process.waitUntilExit()
+    }
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+func norm(_ values: [Float]) -> Double { values.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot() }
+
+// Inputs shared by every round.
+let samples = try AudioFile.read(clipURL, sampleRate: sampleRate).samples
+let stft = try ShortTimeFourierTransform(fftSize: fftSize, hopLength: hopLength)
+let bank = try MelFilterbank(sampleRate: sampleRate, fftSize: fftSize, melBandCount: melBands)
+let magnitude = try stft.magnitude(samples)
+let melPower = try melSpectrogram(samples, stft: stft, filterbank: bank)
+let truePower = magnitude.values.map { $0 * $0 }
+print("clip: \(clipURL.lastPathComponent), \(samples.count) samples at \(sampleRate) Hz; n_fft \(fftSize), hop \(hopLength), "
+      + "\(melBands) mels, Griffin-Lim \(iterations) iterations; load+resample to \(loadRate) Hz")
+
+/// One operation: ours (timed), an untimed accuracy note on our last result, and the peer command it is compared with.
+struct Operation {
+    let name: String
+    let peerCommand: String
+    let ours: () throws -> Void
+    var note: () throws -> String = { "" }
+}
+
+var lastInverse = Spectrogram(values: [], binCount: 0, frameCount: 0)
+var lastGriffinLim: [Float] = []
+var reused = ComplexSpectrogram(real: [], imag: [], binCount: 0, frameCount: 0)
+let griffinLimNote: () throws -> String = {
+    let convergence = GriffinLim.spectralConvergence(try stft.magnitude(lastGriffinLim), reference: magnitude)
+    return String(format: "ours: spectral convergence %.4f (seed 0)", convergence)
+}
+let operations = [
+    Operation(name: "load + resample 22.05→16 kHz", peerCommand: "load",
+              ours: { _ = try AudioFile.read(clipURL, sampleRate: loadRate) },
+              note: { "ours: libsamplerate sinc best; librosa: soxr_hq" }),
+    Operation(name: "STFT (complex, new arrays)", peerCommand: "stft", ours: { _ = try stft.forward(samples) }),
+    Operation(name: "STFT (complex, into reused arrays)", peerCommand: "stft",
+              ours: { try stft.forward(samples, into: &reused) }, note: { "ours: forward(_:into:)" }),
+    Operation(name: "mel spectrogram (power 2)", peerCommand: "mel",
+              ours: { _ = try melSpectrogram(samples, stft: stft, filterbank: bank) }),
+    Operation(name: "inverse mel (NNLS)", peerCommand: "inverse_mel", ours: { lastInverse = try bank.inverse(melPower) }) {
+        let residual = norm(zip(bank.apply(lastInverse).values, melPower.values).map { $0 - $1 }) / norm(melPower.values)
+        let error = norm(zip(lastInverse.values, truePower).map { $0 - $1 }) / norm(truePower)
+        return String(format: "ours: mel residual %.4f, error vs true power %.3f", residual, error)
+    },
+    Operation(name: "Griffin-Lim 32 iterations", peerCommand: "griffinlim", ours: {
+        lastGriffinLim = try GriffinLim(stft: stft, iterations: iterations).reconstruct(magnitude: magnitude, length: samples.count)
+    }, note: griffinLimNote),
+    Operation(name: "Griffin-Lim 32 iterations vs torchaudio", peerCommand: "torch_griffinlim", ours: {
+        lastGriffinLim = try GriffinLim(stft: stft, iterations: iterations).reconstruct(magnitude: magnitude, length: samples.count)
+    }, note: griffinLimNote),
+]
+
+let dump = FileManager.default.temporaryDirectory.appendingPathComponent("audiodsp-bench-\(ProcessInfo.processInfo.processIdentifier)")
+try FileManager.default.createDirectory(at: dump, withIntermediateDirectories: true)
+
+var convergence: [String] = []
+var table = ["| operation | threads | ours (ms) | peer (ms) | peer / ours | accuracy |", "|---|---|---|---|---|---|"]
+for threads in threadCounts {
+    AudioDSPThreads.threadCount = threads
+    let peer = try Peer(threads: threads, dump: dump)
+    for operation in operations {
+        var ourTimes: [Double] = [], peerTimes: [Double] = []
+        var ourNote = "", peerNote = ""
+        for round in 0...rounds {
+            let ours = try seconds(operation.ours)
+            let reply = try peer.run(operation.peerCommand)
+            if reply["skipped"] != nil { peerNote = "skipped: \(reply["skipped"]!)"; break }
+            if round > 0 {  // round 0 warms up both sides
+                ourTimes.append(ours)
+                peerTimes.append(reply["seconds"] as! Double)
+            }
+            let extras = reply.filter { !["command", "seconds"].contains($0.key) }.sorted { $0.key < $1.key }
+            peerNote = extras.map { "\($0.key) \($0.value is Double ? String(format: "%.4f", $0.value as! Double) : "\($0.value)")" }
+                .joined(separator: ", ")
+        }
+        ourNote = try operation.note()
+        if operation.peerCommand == "inverse_mel",
+           let librosa = try? NPY.read(dump.appendingPathComponent("librosa_inverse_mel.npy")).values {
+            let scale = Double(librosa.max() ?? 1)
+            let difference = zip(lastInverse.values, librosa).map { Double(abs($0 - $1)) }.max() ?? 0
+            ourNote += String(format: "; max |ours − librosa| / max = %.3f", difference / scale)
+        }
+        guard !ourTimes.isEmpty else {
+            table.append("| \(operation.name) | \(threads) | – | – | – | \(peerNote) |")
+            continue
+        }
+        let ourMedian = median(ourTimes) * 1000, peerMedian = median(peerTimes) * 1000
+        let row = String(format: "| %@ | %d | %.2f | %.2f | %.1f× | %@; peer: %@ |", operation.name, threads, ourMedian,
+                         peerMedian, peerMedian / ourMedian, ourNote, peerNote)
+        print(row)
+        table.append(row)
+    }
+    if threads == threadCounts.first {
+        // Spectral convergence does not depend on timing: compare it once, over five random starts each.
+        let reply = try peer.run("convergence_seeds")
+        let ours = try (0..<5).map { seed -> Double in
+            let audio = try GriffinLim(stft: stft, iterations: iterations, initialPhase: .random(seed: UInt64(seed)))
+                .reconstruct(magnitude: magnitude, length: samples.count)
+            return Double(GriffinLim.spectralConvergence(try stft.magnitude(audio), reference: magnitude))
+        }
+        func summary(_ values: [Double]) -> String {
+            values.isEmpty ? "–" : String(format: "mean %.4f (%@)", values.reduce(0, +) / Double(values.count),
+                                          values.map { String(format: "%.4f", $0) }.joined(separator: ", "))
+        }
+        convergence = ["", "Griffin-Lim \(iterations) iterations, spectral convergence over random seeds 0–4:",
+                       "- ours: " + summary(ours),
+                       "- librosa: " + summary(reply["librosa"] as? [Double] ?? []),
+                       "- torchaudio: " + summary(reply["torchaudio"] as? [Double] ?? [])]
+    }
+    peer.quit()
+}
+try? FileManager.default.removeItem(at: dump)
+print("\nmedians over \(rounds) alternating rounds\n" + (table + convergence).joined(separator: "\n"))
