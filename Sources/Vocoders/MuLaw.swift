@@ -11,8 +11,8 @@ import Foundation
 ///   grid is not symmetric: class 0 decodes to −1, class µ to slightly below 1 (`0.957` for µ = 255).
 ///
 /// Computed in double precision (as NumPy does for float64 input), so the classes equal librosa's on float64 input.
-/// Round-trip error `|decode(encode(x)) − x|` is about `ln(1 + µ)/µ · (1 + µ|x|) · 2/µ` at most: ≈ 1.7e-4 near 0 and
-/// ≈ 0.045 near ±1 for µ = 255 (measured in `MuLawTests`).
+/// Round-trip error `|decode(encode(x)) − x|` is at most `2/µ · ln(1 + µ)/µ · (1 + µ|x|)` (the compressed step times
+/// the expansion's slope); for µ = 255 measured at most 7.4e-5 for `|x| < 0.001` and 0.043 at `x = 1` (`MuLawTests`).
 public struct MuLaw: Sendable, Equatable {
     /// The compression parameter µ (librosa `mu`), `1 ... 65535`. Default 255 (8-bit WaveNet).
     public let mu: Int

@@ -11,6 +11,14 @@ public struct QualityReport: Sendable, Equatable, Codable {
     public let spectralConvergence: Float
     /// The number of STFT frames compared.
     public let frameCount: Int
+
+    /// Wraps measured values (``QualityMeasure/measure(_:reference:)`` makes them).
+    public init(logSpectralDistance: Float, melCepstralDistortion: Float, spectralConvergence: Float, frameCount: Int) {
+        self.logSpectralDistance = logSpectralDistance
+        self.melCepstralDistortion = melCepstralDistortion
+        self.spectralConvergence = spectralConvergence
+        self.frameCount = frameCount
+    }
 }
 
 /// Objective distances between a synthesised waveform and its reference, all on the same STFT.
