@@ -65,18 +65,23 @@ for name, values in front_ends.items():
     save(f"frontend_{name}.npy", values)
 
 # --- Quality metrics, defined as in Sources/Vocoders/Quality.swift, computed in float64 --------------------------
-def quality(estimate, reference, n_fft, hop, n_mels, n_ceps, floor=1e-10):
+def quality(estimate, reference, n_fft, hop, n_mels, n_ceps, fmax=None, dynamic_range=80.0):
     n = min(len(estimate), len(reference))
     S = np.abs(librosa.stft(reference[:n], n_fft=n_fft, hop_length=hop)).astype(np.float64)
     E = np.abs(librosa.stft(estimate[:n], n_fft=n_fft, hop_length=hop)).astype(np.float64)
-    P, Q = S**2, E**2
+    fmax = sr / 2 if fmax is None else fmax
+    band = np.fft.rfftfreq(n_fft, 1.0 / sr) <= fmax
+    P, Q = S[band]**2, E[band]**2
+    floor = P.max() * 10 ** (-dynamic_range / 10)
     lsd = np.mean(np.sqrt(np.mean((10 * np.log10(np.maximum(P, floor) / np.maximum(Q, floor)))**2, axis=0)))
-    mel = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels).astype(np.float64)
+    mel = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, fmax=fmax).astype(np.float64)
+    M, N = mel @ S**2, mel @ E**2
+    mel_floor = M.max() * 10 ** (-dynamic_range / 10)
     def cepstra(power):
-        return scipy.fft.dct(0.5 * np.log(np.maximum(mel @ power, floor)), type=2, norm="ortho", axis=0)[1:n_ceps + 1]
-    diff = cepstra(P) - cepstra(Q)
+        return scipy.fft.dct(0.5 * np.log(np.maximum(power, mel_floor)), type=2, norm="ortho", axis=0)[1:n_ceps + 1]
+    diff = cepstra(M) - cepstra(N)
     mcd = np.mean(10 / np.log(10) * np.sqrt(2 * np.sum(diff**2, axis=0)))
-    sc = np.linalg.norm(S - E) / np.linalg.norm(S)
+    sc = np.linalg.norm(S[band] - E[band]) / np.linalg.norm(S[band])
     return {"log_spectral_distance": float(lsd), "mel_cepstral_distortion": float(mcd),
             "spectral_convergence": float(sc), "frame_count": int(S.shape[1])}
 
@@ -86,8 +91,10 @@ estimate = librosa.griffinlim(np.abs(librosa.stft(clip, n_fft=1024, hop_length=2
                               n_fft=1024, length=len(clip), random_state=0)
 save("metrics_estimate.npy", estimate)
 cases["quality"] = {
-    "default": dict(n_fft=1024, hop=256, n_mels=80, n_ceps=24, **quality(estimate, clip, 1024, 256, 80, 24)),
-    "small": dict(n_fft=512, hop=128, n_mels=40, n_ceps=13, **quality(estimate, clip, 512, 128, 40, 13)),
+    "default": dict(n_fft=1024, hop=256, n_mels=80, n_ceps=24, fmax=None, dynamic_range=80.0,
+                    **quality(estimate, clip, 1024, 256, 80, 24)),
+    "small_band": dict(n_fft=512, hop=128, n_mels=40, n_ceps=13, fmax=8000.0, dynamic_range=60.0,
+                       **quality(estimate, clip, 512, 128, 40, 13, fmax=8000.0, dynamic_range=60.0)),
 }
 
 # --- librosa's Griffin-Lim on the whole bundled clip, the bar for GriffinLimVocoder --------------------------------

@@ -6,22 +6,25 @@ import XCTest
 
 final class QualityTests: XCTestCase {
     /// Log-spectral distance, mel-cepstral distortion and spectral convergence equal the float64 numpy/scipy/librosa
-    /// reference (`make_vocoder_fixtures.py`) on an 8-iteration Griffin-Lim reconstruction of the clip, for the
-    /// default (1024/256, 80 mels, c1…c24) and a small (512/128, 40 mels, c1…c13) configuration.
+    /// reference (`make_vocoder_fixtures.py`) within 1e-5 relative (measured ≤ 3.3e-7) on an 8-iteration Griffin-Lim
+    /// reconstruction of the clip, for the
+    /// default (1024/256, 80 mels, c1…c24, whole band, 80 dB floor) and a small one (512/128, 40 mels, c1…c13,
+    /// 0–8 kHz, 60 dB floor).
     func testMatchesPythonReference() throws {
         let clip = try VocoderFixtures.clip()
         let estimate = Waveform(samples: try VocoderFixtures.array("metrics_estimate.npy").values, sampleRate: 22_050)
         for (name, expected) in try VocoderFixtures.cases().quality {
             let measure = try QualityMeasure(fftSize: expected.n_fft, hopLength: expected.hop, melBandCount: expected.n_mels,
-                                             cepstralCoefficientCount: expected.n_ceps)
+                                             cepstralCoefficientCount: expected.n_ceps, maximumFrequency: expected.fmax,
+                                             dynamicRange: expected.dynamic_range)
             let report = try measure.measure(estimate, reference: clip)
             XCTAssertEqual(report.frameCount, expected.frame_count, name)
             XCTAssertEqual(report.logSpectralDistance, expected.log_spectral_distance,
-                           accuracy: 1e-4 * expected.log_spectral_distance, name)
+                           accuracy: 1e-5 * expected.log_spectral_distance, name)
             XCTAssertEqual(report.melCepstralDistortion, expected.mel_cepstral_distortion,
-                           accuracy: 1e-4 * expected.mel_cepstral_distortion, name)
+                           accuracy: 1e-5 * expected.mel_cepstral_distortion, name)
             XCTAssertEqual(report.spectralConvergence, expected.spectral_convergence,
-                           accuracy: 1e-4 * expected.spectral_convergence, name)
+                           accuracy: 1e-5 * expected.spectral_convergence, name)
         }
     }
 
@@ -45,6 +48,13 @@ final class QualityTests: XCTestCase {
         XCTAssertLessThan(small.melCepstralDistortion, large.melCepstralDistortion)
         XCTAssertLessThan(small.spectralConvergence, large.spectralConvergence)
         XCTAssertGreaterThan(small.logSpectralDistance, 0)
+        // Scaling both signals together changes nothing (the log floor follows the reference's peak).
+        let quiet = { (waveform: Waveform) in Waveform(samples: waveform.samples.map { $0 / 64 }, sampleRate: 22_050) }
+        let scaled = try measure.measure(quiet(estimate), reference: quiet(clip))
+        let unscaled = try measure.measure(estimate, reference: clip)
+        XCTAssertEqual(scaled.logSpectralDistance, unscaled.logSpectralDistance, accuracy: 1e-4)
+        XCTAssertEqual(scaled.melCepstralDistortion, unscaled.melCepstralDistortion, accuracy: 1e-4)
+        XCTAssertEqual(scaled.spectralConvergence, unscaled.spectralConvergence, accuracy: 1e-6)
     }
 
     func testBadInputThrows() throws {
@@ -61,5 +71,15 @@ final class QualityTests: XCTestCase {
             }
         }
         XCTAssertThrowsError(try QualityMeasure(hopLength: 0))
+        XCTAssertThrowsError(try QualityMeasure(dynamicRange: 0))
+        let silence = Waveform(samples: [Float](repeating: 0, count: clip.frameCount), sampleRate: 22_050)
+        XCTAssertThrowsError(try measure.measure(clip, reference: silence)) { error in
+            guard case .invalidInput(what: "reference", _)? = error as? VocodersError else { return XCTFail("\(error)") }
+        }
+        XCTAssertThrowsError(try QualityMeasure(maximumFrequency: 12_000).measure(clip, reference: clip)) { error in
+            guard case .invalidParameter(name: "maximumFrequency", _, _)? = error as? VocodersError else {
+                return XCTFail("\(error)")
+            }
+        }
     }
 }

@@ -11,6 +11,8 @@ enum VocoderFixtures {
             let hop: Int
             let n_mels: Int
             let n_ceps: Int
+            let fmax: Float?
+            let dynamic_range: Float
             let log_spectral_distance: Float
             let mel_cepstral_distortion: Float
             let spectral_convergence: Float
