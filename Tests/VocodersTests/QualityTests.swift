@@ -7,9 +7,8 @@ import XCTest
 final class QualityTests: XCTestCase {
     /// Log-spectral distance, mel-cepstral distortion and spectral convergence equal the float64 numpy/scipy/librosa
     /// reference (`make_vocoder_fixtures.py`) within 1e-5 relative (measured ≤ 3.3e-7) on an 8-iteration Griffin-Lim
-    /// reconstruction of the clip, for the
-    /// default (1024/256, 80 mels, c1…c24, whole band, 80 dB floor) and a small one (512/128, 40 mels, c1…c13,
-    /// 0–8 kHz, 60 dB floor).
+    /// reconstruction of the clip, for the default configuration (1024/256, 80 mels, c1…c24, whole band, 80 dB
+    /// floor) and a small one (512/128, 40 mels, c1…c13, 0–8 kHz, 60 dB floor).
     func testMatchesPythonReference() throws {
         let clip = try VocoderFixtures.clip()
         let estimate = Waveform(samples: try VocoderFixtures.array("metrics_estimate.npy").values, sampleRate: 22_050)

@@ -4,8 +4,9 @@
 // features (80-band log-clamped amplitude mel, n_fft 1024, hop 256), synthesises them with GriffinLimVocoder at 32
 // and 100 iterations (seed 0), and, as the ceiling of phase reconstruction alone, with 32 iterations from the linear
 // STFT amplitude. Each output is measured against the original with QualityMeasure (log-spectral distance,
-// mel-cepstral distortion over c1…c24 of 80 mel bands, spectral convergence; n_fft 1024, hop 256). It prints one
-// Markdown row per clip and configuration, the means, and the synthesis time as a real-time factor (seconds of
+// mel-cepstral distortion over c1…c24 of 80 mel bands, spectral convergence; n_fft 1024, hop 256, 80 dB floor) on
+// 0–8 kHz (the band the front end's mel describes) and on the whole band. It prints one Markdown row per clip and
+// configuration (0–8 kHz), the means for both bands, and the synthesis time as a real-time factor (seconds of
 // compute per second of audio, median over clips; a quality program, not a speed benchmark).
 //
 //   python3 Scripts/make_vocoder_corpus.py /tmp/vocoder-corpus
@@ -42,9 +43,12 @@ let linear = try FrontEnd(sampleRate: 22_050, fftSize: 1024, hopLength: 256, fre
 let configurations: [(name: String, vocoder: GriffinLimVocoder)] = [
     ("Griffin-Lim 32, from 80-band mel", try GriffinLimVocoder(frontEnd: .default, iterations: 32)),
     ("Griffin-Lim 100, from 80-band mel", try GriffinLimVocoder(frontEnd: .default, iterations: 100)),
-    ("Griffin-Lim 32, from linear |STFT| (no mel)", try GriffinLimVocoder(frontEnd: linear, iterations: 32)),
+    ("Griffin-Lim 32, from linear STFT amplitude (no mel)", try GriffinLimVocoder(frontEnd: linear, iterations: 32)),
 ]
-let measure = try QualityMeasure()
+let bands: [(name: String, measure: QualityMeasure)] = [
+    ("0–8 kHz", try QualityMeasure(maximumFrequency: 8000)),
+    ("whole band", try QualityMeasure()),
+]
 
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
@@ -54,7 +58,8 @@ func median(_ values: [Double]) -> Double {
 print("threads: \(threads), clips: \(clips.count) in \(heldout.path)\n")
 print("| clip | vocoder | LSD (dB) | MCD (dB) | spectral convergence | RTF |")
 print("|---|---|---:|---:|---:|---:|")
-var reports = [[QualityReport]](repeating: [], count: configurations.count)
+var reports = [[[QualityReport]]](repeating: [[QualityReport]](repeating: [], count: bands.count),
+                                  count: configurations.count)
 var realTimeFactors = [[Double]](repeating: [], count: configurations.count)
 for clip in clips {
     let original = try AudioFile.read(heldout.appendingPathComponent(clip), sampleRate: 22_050)
@@ -62,20 +67,25 @@ for clip in clips {
         let start = DispatchTime.now().uptimeNanoseconds
         let audio = try configuration.vocoder.resynthesize(original)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let report = try measure.measure(audio, reference: original)
-        reports[index].append(report)
         realTimeFactors[index].append(seconds / original.duration)
-        print(String(format: "| %@ | %@ | %.2f | %.2f | %.3f | %.3f |", clip, configuration.name,
-                     report.logSpectralDistance, report.melCepstralDistortion, report.spectralConvergence,
-                     seconds / original.duration))
+        for (band, measure) in bands.map(\.measure).enumerated() {
+            reports[index][band].append(try measure.measure(audio, reference: original))
+        }
+        let report = reports[index][0].last!
+        print("| \(clip) | \(configuration.name) | " + String(format: "%.2f | %.2f | %.3f | %.3f |",
+              report.logSpectralDistance, report.melCepstralDistortion, report.spectralConvergence,
+              seconds / original.duration))
     }
 }
 print("\nMeans over \(clips.count) held-out clips (RTF: median):\n")
-print("| vocoder | LSD (dB) | MCD (dB) | spectral convergence | RTF |")
-print("|---|---:|---:|---:|---:|")
+print("| vocoder | band | LSD (dB) | MCD (dB) | spectral convergence | RTF |")
+print("|---|---|---:|---:|---:|---:|")
 for (index, configuration) in configurations.enumerated() {
-    let count = Float(reports[index].count)
-    let mean = { (value: (QualityReport) -> Float) in reports[index].map(value).reduce(0, +) / count }
-    print(String(format: "| %@ | %.2f | %.2f | %.3f | %.3f |", configuration.name, mean(\.logSpectralDistance),
-                 mean(\.melCepstralDistortion), mean(\.spectralConvergence), median(realTimeFactors[index])))
+    for (band, name) in bands.map(\.name).enumerated() {
+        let measured = reports[index][band], count = Float(measured.count)
+        let mean = { (value: (QualityReport) -> Float) in measured.map(value).reduce(0, +) / count }
+        print("| \(configuration.name) | \(name) | " + String(format: "%.2f | %.2f | %.3f | %.3f |",
+              mean(\.logSpectralDistance), mean(\.melCepstralDistortion), mean(\.spectralConvergence),
+              median(realTimeFactors[index])))
+    }
 }
