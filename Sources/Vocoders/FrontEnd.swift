@@ -61,6 +61,7 @@ public struct FrontEnd: Sendable, Equatable, Codable {
             case count, minimumFrequency, maximumFrequency, scale, normalization
         }
 
+        /// Decodes a filterbank description; the scale and normalisation are stored by their raw names.
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             self.init(count: try container.decode(Int.self, forKey: .count),
@@ -70,6 +71,7 @@ public struct FrontEnd: Sendable, Equatable, Codable {
                       normalization: try container.decodeRawValue(MelFilterbank.Normalization.self, forKey: .normalization))
         }
 
+        /// Encodes the description, the scale and normalisation as their raw names (`"slaney"`, `"htk"`, `"none"`).
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(count, forKey: .count)
@@ -97,10 +99,35 @@ public struct FrontEnd: Sendable, Equatable, Codable {
 
     /// The fields of a front end, in the order ``requireMatch(_:)`` compares them (the first difference is reported).
     public enum Field: String, Sendable, CaseIterable, Codable {
-        case sampleRate, fftSize, hopLength, windowLength, window, center, padMode, magnitudePower
-        /// `linear` or `mel`.
+        /// ``FrontEnd/sampleRate``.
+        case sampleRate
+        /// ``FrontEnd/fftSize`` (also reported for a linear spectrogram with the wrong number of bins).
+        case fftSize
+        /// ``FrontEnd/hopLength``.
+        case hopLength
+        /// ``FrontEnd/windowLength``.
+        case windowLength
+        /// ``FrontEnd/window``.
+        case window
+        /// ``FrontEnd/center``.
+        case center
+        /// ``FrontEnd/padMode``.
+        case padMode
+        /// ``FrontEnd/magnitudePower``.
+        case magnitudePower
+        /// ``FrontEnd/frequencyAxis``: `linear` or `mel`.
         case frequencyAxis
-        case melBandCount, minimumFrequency, maximumFrequency, melScale, melNormalization
+        /// ``FrontEnd/MelBands/count`` (also reported for a mel spectrogram with the wrong number of rows).
+        case melBandCount
+        /// ``FrontEnd/MelBands/minimumFrequency``.
+        case minimumFrequency
+        /// ``FrontEnd/MelBands/maximumFrequency``.
+        case maximumFrequency
+        /// ``FrontEnd/MelBands/scale``.
+        case melScale
+        /// ``FrontEnd/MelBands/normalization``.
+        case melNormalization
+        /// ``FrontEnd/valueScale``.
         case valueScale
     }
 
@@ -284,6 +311,7 @@ public struct FrontEnd: Sendable, Equatable, Codable {
                       valueScale: try container.decode(ValueScale.self, forKey: .valueScale))
     }
 
+    /// Encodes the front end; the window and pad mode are stored by their raw names (`"hann"`, `"constant"`).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(sampleRate, forKey: .sampleRate)

@@ -14,6 +14,7 @@ public enum VocodersError: Error, Equatable, CustomStringConvertible {
     /// multi-channel audio where mono is required, waveforms at different sample rates.
     case invalidInput(what: String, reason: String)
 
+    /// One readable line naming the problem, for the CLI.
     public var description: String {
         switch self {
         case let .invalidParameter(name, value, reason):
