@@ -72,5 +72,9 @@ let package = Package(
             name: "NeuralCoreTests",
             dependencies: ["NeuralCore", "TestSupport"]
         ),
+        .testTarget(
+            name: "VocodersTests",
+            dependencies: ["Vocoders", "TestSupport"]
+        ),
     ]
 )

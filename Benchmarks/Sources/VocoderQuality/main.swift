@@ -1,0 +1,91 @@
+// Copy-synthesis quality of the Griffin-Lim vocoder on the held-out clips of the vocoder corpus.
+//
+// For every WAV in <corpus>/heldout (made by Scripts/make_vocoder_corpus.py) it computes the default front end's
+// features (80-band log-clamped amplitude mel, n_fft 1024, hop 256), synthesises them with GriffinLimVocoder at 32
+// and 100 iterations (seed 0), and, as the ceiling of phase reconstruction alone, with 32 iterations from the linear
+// STFT amplitude. Each output is measured against the original with QualityMeasure (log-spectral distance,
+// mel-cepstral distortion over c1…c24 of 80 mel bands, spectral convergence; n_fft 1024, hop 256, 80 dB floor) on
+// 0–8 kHz (the band the front end's mel describes) and on the whole band. It prints one Markdown row per clip and
+// configuration (0–8 kHz), the means for both bands, and the synthesis time as a real-time factor (seconds of
+// compute per second of audio, median over clips; a quality program, not a speed benchmark).
+//
+//   python3 Scripts/make_vocoder_corpus.py /tmp/vocoder-corpus
+//   swift run -c release --package-path Benchmarks VocoderQuality /tmp/vocoder-corpus [--threads 2]
+
+import AudioDSP
+import Foundation
+import Vocoders
+
+var threads = ProcessInfo.processInfo.activeProcessorCount
+var corpus: URL?
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let argument = arguments.next() {
+    switch argument {
+    case "--threads": threads = Int(arguments.next() ?? "") ?? threads
+    default: corpus = URL(fileURLWithPath: argument)
+    }
+}
+guard let corpus else {
+    print("usage: VocoderQuality <corpus folder made by Scripts/make_vocoder_corpus.py> [--threads N]")
+    exit(2)
+}
+AudioDSPThreads.threadCount = threads
+
+let heldout = corpus.appendingPathComponent("heldout")
+let clips = try FileManager.default.contentsOfDirectory(atPath: heldout.path)
+    .filter { $0.hasSuffix(".wav") }.sorted()
+guard !clips.isEmpty else {
+    print("no .wav files in \(heldout.path)")
+    exit(1)
+}
+
+let linear = try FrontEnd(sampleRate: 22_050, fftSize: 1024, hopLength: 256, frequencyAxis: .linear, valueScale: .linear)
+let configurations: [(name: String, vocoder: GriffinLimVocoder)] = [
+    ("Griffin-Lim 32, from 80-band mel", try GriffinLimVocoder(frontEnd: .default, iterations: 32)),
+    ("Griffin-Lim 100, from 80-band mel", try GriffinLimVocoder(frontEnd: .default, iterations: 100)),
+    ("Griffin-Lim 32, from linear STFT amplitude (no mel)", try GriffinLimVocoder(frontEnd: linear, iterations: 32)),
+]
+let bands: [(name: String, measure: QualityMeasure)] = [
+    ("0–8 kHz", try QualityMeasure(maximumFrequency: 8000)),
+    ("whole band", try QualityMeasure()),
+]
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+print("threads: \(threads), clips: \(clips.count) in \(heldout.path)\n")
+print("| clip | vocoder | LSD (dB) | MCD (dB) | spectral convergence | RTF |")
+print("|---|---|---:|---:|---:|---:|")
+var reports = [[[QualityReport]]](repeating: [[QualityReport]](repeating: [], count: bands.count),
+                                  count: configurations.count)
+var realTimeFactors = [[Double]](repeating: [], count: configurations.count)
+for clip in clips {
+    let original = try AudioFile.read(heldout.appendingPathComponent(clip), sampleRate: 22_050)
+    for (index, configuration) in configurations.enumerated() {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let audio = try configuration.vocoder.resynthesize(original)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        realTimeFactors[index].append(seconds / original.duration)
+        for (band, measure) in bands.map(\.measure).enumerated() {
+            reports[index][band].append(try measure.measure(audio, reference: original))
+        }
+        let report = reports[index][0].last!
+        print("| \(clip) | \(configuration.name) | " + String(format: "%.2f | %.2f | %.3f | %.3f |",
+              report.logSpectralDistance, report.melCepstralDistortion, report.spectralConvergence,
+              seconds / original.duration))
+    }
+}
+print("\nMeans over \(clips.count) held-out clips (RTF: median):\n")
+print("| vocoder | band | LSD (dB) | MCD (dB) | spectral convergence | RTF |")
+print("|---|---|---:|---:|---:|---:|")
+for (index, configuration) in configurations.enumerated() {
+    for (band, name) in bands.map(\.name).enumerated() {
+        let measured = reports[index][band], count = Float(measured.count)
+        let mean = { (value: (QualityReport) -> Float) in measured.map(value).reduce(0, +) / count }
+        print("| \(configuration.name) | \(name) | " + String(format: "%.2f | %.2f | %.3f | %.3f |",
+              mean(\.logSpectralDistance), mean(\.melCepstralDistortion), mean(\.spectralConvergence),
+              median(realTimeFactors[index])))
+    }
+}

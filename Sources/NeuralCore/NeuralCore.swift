@@ -1,1 +1,0 @@
-/// Float32 tensors with reverse-mode automatic differentiation on OpenBLAS; filled by issue 3.

@@ -1,0 +1,102 @@
+import Foundation
+
+/// Which form of GELU to compute (PyTorch `F.gelu(approximate=…)`).
+public enum GELUApproximation: Sendable {
+    /// `approximate='none'`: `x·Φ(x)` with the exact normal CDF `Φ(x) = (1 + erf(x/√2))/2`.
+    case none
+    /// `approximate='tanh'`: `x/2·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`.
+    case tanh
+}
+
+extension Tensor {
+    /// Elementwise unary op with a derivative computed from input and output (no other state).
+    func unary(_ f: (Float) -> Float, derivative: @escaping (Float, Float) -> Float) -> Tensor {
+        let x = self
+        let y = mapScalars(f)
+        return Tensor.record(y, inputs: [x]) { g, _ in
+            var d = [Float](repeating: 0, count: g.scalarCount)
+            for i in 0..<d.count { d[i] = g.storage[i] * derivative(x.storage[i], y.storage[i]) }
+            return [Tensor(shape: g.shape, scalars: d)]
+        }
+    }
+}
+
+/// `max(x, 0)` elementwise (PyTorch `F.relu`); the gradient at 0 is 0, as in PyTorch.
+public func relu(_ x: Tensor) -> Tensor {
+    x.unary({ max($0, 0) }, derivative: { x, _ in x > 0 ? 1 : 0 })
+}
+
+/// `x` for `x > 0`, else `negativeSlope·x` (PyTorch `F.leaky_relu`, default slope 0.01).
+public func leakyReLU(_ x: Tensor, negativeSlope: Float = 0.01) -> Tensor {
+    x.unary({ $0 > 0 ? $0 : negativeSlope * $0 }, derivative: { x, _ in x > 0 ? 1 : negativeSlope })
+}
+
+/// Gaussian error linear unit (PyTorch `F.gelu`, default exact).
+public func gelu(_ x: Tensor, approximation: GELUApproximation = .none) -> Tensor {
+    switch approximation {
+    case .none:
+        let invSqrt2: Float = 0.707_106_781_186_547_5, invSqrt2Pi: Float = 0.398_942_280_401_432_7
+        return x.unary(
+            { $0 * 0.5 * (1 + erf($0 * invSqrt2)) },
+            derivative: { x, _ in 0.5 * (1 + erf(x * invSqrt2)) + x * invSqrt2Pi * Foundation.exp(-0.5 * x * x) })
+    case .tanh:
+        let c: Float = 0.797_884_560_802_865_4
+        return x.unary(
+            { 0.5 * $0 * (1 + Foundation.tanh(c * ($0 + 0.044715 * $0 * $0 * $0))) },
+            derivative: { x, _ in
+                let t = Foundation.tanh(c * (x + 0.044715 * x * x * x))
+                return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
+            })
+    }
+}
+
+/// The hyperbolic tangent elementwise (PyTorch `torch.tanh`).
+public func tanh(_ x: Tensor) -> Tensor {
+    x.unary({ Foundation.tanh($0) }, derivative: { _, y in 1 - y * y })
+}
+
+/// The logistic function `1/(1 + e⁻ˣ)` elementwise (PyTorch `torch.sigmoid`).
+public func sigmoid(_ x: Tensor) -> Tensor {
+    x.unary({ 1 / (1 + Foundation.exp(-$0)) }, derivative: { _, y in y * (1 - y) })
+}
+
+/// `log(softmax(x))` along `axis`, computed stably as `x − max − log Σ exp(x − max)` (PyTorch `F.log_softmax`).
+public func logSoftmax(_ x: Tensor, axis: Int = -1) -> Tensor {
+    let axis = x.normalizedAxis(axis)
+    let shifted = x - x.detached.maxUntracked(alongAxis: axis)
+    return shifted - shifted.exp().sum(alongAxes: [axis], keepingDimensions: true).log()
+}
+
+/// `exp(x)/Σ exp(x)` along `axis` (PyTorch `F.softmax(x, dim=axis)`).
+public func softmax(_ x: Tensor, axis: Int = -1) -> Tensor {
+    logSoftmax(x, axis: axis).exp()
+}
+
+/// The mean cross-entropy of `logits` `[N, C]` against class indices `targets` (`N` values in `0..<C`), PyTorch
+/// `F.cross_entropy(logits, targets)` with `reduction='mean'`.
+public func crossEntropy(_ logits: Tensor, targets: [Int]) -> Tensor {
+    precondition(logits.rank == 2 && logits.shape[0] == targets.count, "crossEntropy: \(logits.shape) vs \(targets.count) targets")
+    let classes = logits.shape[1]
+    var oneHot = [Float](repeating: 0, count: logits.scalarCount)
+    for (n, t) in targets.enumerated() {
+        precondition(t >= 0 && t < classes, "crossEntropy: target \(t) outside 0..<\(classes)")
+        oneHot[n * classes + t] = 1
+    }
+    return -(logSoftmax(logits, axis: 1) * Tensor(shape: logits.shape, scalars: oneHot)).sum() / Float(targets.count)
+}
+
+extension Tensor {
+    /// The maximum along `axis`, kept with extent 1 (no recording; used as a constant shift).
+    func maxUntracked(alongAxis axis: Int) -> Tensor {
+        let outer = shape[..<axis].reduce(1, *), n = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
+        var out = [Float](repeating: -.infinity, count: outer * inner)
+        for o in 0..<outer {
+            for k in 0..<n {
+                for i in 0..<inner { out[o * inner + i] = max(out[o * inner + i], storage[(o * n + k) * inner + i]) }
+            }
+        }
+        var outShape = shape
+        outShape[axis] = 1
+        return Tensor(shape: outShape, scalars: out)
+    }
+}

@@ -1,0 +1,247 @@
+/// The geometry of one 2-D convolution (NCHW input, OIHW weight), shared by the forward pass and both gradients.
+struct ConvolutionGeometry {
+    let channels: Int, height: Int, width: Int
+    let kernelHeight: Int, kernelWidth: Int
+    let stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int)
+    var outHeight: Int { (height + 2 * padding.0 - dilation.0 * (kernelHeight - 1) - 1) / stride.0 + 1 }
+    var outWidth: Int { (width + 2 * padding.1 - dilation.1 * (kernelWidth - 1) - 1) / stride.1 + 1 }
+    var patchSize: Int { channels * kernelHeight * kernelWidth }
+
+    /// Visits every (column row, output row) pair with the matching input row, or `nil` where it lies in padding;
+    /// `body(colOffset, inputOffset)` receives the offset of the column row and of the input row.
+    func forEachRow(_ body: (Int, Int?) -> Void) {
+        let (oh, ow) = (outHeight, outWidth)
+        for c in 0..<channels {
+            for i in 0..<kernelHeight {
+                for j in 0..<kernelWidth {
+                    let row = (c * kernelHeight + i) * kernelWidth + j
+                    for y in 0..<oh {
+                        let h = y * stride.0 - padding.0 + i * dilation.0
+                        body((row * oh + y) * ow, h >= 0 && h < height ? (c * height + h) * width : nil)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Input column for output column `x` at kernel column `j`.
+    @inline(__always) func inputColumn(_ x: Int, _ j: Int) -> Int { x * stride.1 - padding.1 + j * dilation.1 }
+
+    /// Unfolds one image `[channels, height, width]` into columns `[patchSize, outHeight·outWidth]`.
+    func im2col(_ image: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>) {
+        let ow = outWidth
+        forEachRow { colOffset, inputOffset in
+            let j = (colOffset / (outHeight * ow)) % kernelWidth
+            guard let inputOffset else {
+                for x in 0..<ow { cols[colOffset + x] = 0 }
+                return
+            }
+            for x in 0..<ow {
+                let w = inputColumn(x, j)
+                cols[colOffset + x] = w >= 0 && w < width ? image[inputOffset + w] : 0
+            }
+        }
+    }
+
+    /// Adds columns `[patchSize, outHeight·outWidth]` back into an image gradient (the adjoint of `im2col`).
+    func col2im(_ cols: UnsafePointer<Float>, _ image: UnsafeMutablePointer<Float>) {
+        let ow = outWidth
+        forEachRow { colOffset, inputOffset in
+            guard let inputOffset else { return }
+            let j = (colOffset / (outHeight * ow)) % kernelWidth
+            for x in 0..<ow {
+                let w = inputColumn(x, j)
+                if w >= 0 && w < width { image[inputOffset + w] += cols[colOffset + x] }
+            }
+        }
+    }
+}
+
+/// 2-D cross-correlation (PyTorch `F.conv2d`): `x` is `[N, C, H, W]`, `weight` `[O, C/groups, kH, kW]`, `bias`
+/// `[O]` or `nil`; the result is `[N, O, H', W']` with `H' = ⌊(H + 2·padding.0 − dilation.0·(kH−1) − 1)/stride.0⌋ + 1`
+/// (likewise `W'`). Zero padding. Runs im2col + `cblas_sgemm` per image and group.
+public func conv2d(
+    _ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
+    dilation: (Int, Int) = (1, 1), groups: Int = 1
+) -> Tensor {
+    precondition(x.rank == 4 && weight.rank == 4, "conv2d: input \(x.shape), weight \(weight.shape)")
+    let (n, c, o) = (x.shape[0], x.shape[1], weight.shape[0])
+    precondition(c % groups == 0 && o % groups == 0 && weight.shape[1] == c / groups, "conv2d: channels/groups mismatch")
+    let geometry = ConvolutionGeometry(
+        channels: c / groups, height: x.shape[2], width: x.shape[3], kernelHeight: weight.shape[2],
+        kernelWidth: weight.shape[3], stride: stride, padding: padding, dilation: dilation)
+    let (oh, ow) = (geometry.outHeight, geometry.outWidth)
+    precondition(oh > 0 && ow > 0, "conv2d: kernel larger than padded input")
+    let og = o / groups, spatial = oh * ow, k = geometry.patchSize
+    let inImage = c * x.shape[2] * x.shape[3], inGroup = geometry.channels * x.shape[2] * x.shape[3]
+    var out = [Float](repeating: 0, count: n * o * spatial)
+    var cols = [Float](repeating: 0, count: k * spatial)
+    x.withUnsafeBufferPointer { px in
+        weight.withUnsafeBufferPointer { pw in
+            out.withUnsafeMutableBufferPointer { po in
+                cols.withUnsafeMutableBufferPointer { pc in
+                    for b in 0..<n {
+                        for g in 0..<groups {
+                            geometry.im2col(px.baseAddress! + b * inImage + g * inGroup, pc.baseAddress!)
+                            sgemm(pw.baseAddress! + g * og * k, transposeA: false, pc.baseAddress!, transposeB: false,
+                                  po.baseAddress! + (b * o + g * og) * spatial, m: og, n: spatial, k: k)
+                        }
+                    }
+                }
+            }
+        }
+    }
+    var result = Tensor(shape: [n, o, oh, ow], scalars: out)
+    if let bias {
+        precondition(bias.shape == [o], "conv2d: bias shape \(bias.shape) ≠ [\(o)]")
+        result = Tensor.zipBroadcast(result, bias.detached.reshaped([o, 1, 1]), +)
+    }
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    return Tensor.record(result, inputs: inputs) { grad, needs in
+        var dx = [Float](repeating: 0, count: needs[0] ? x.scalarCount : 0)
+        var dw = [Float](repeating: 0, count: needs[1] ? weight.scalarCount : 0)
+        var cols = [Float](repeating: 0, count: k * spatial)
+        x.withUnsafeBufferPointer { px in
+            weight.withUnsafeBufferPointer { pw in
+                grad.withUnsafeBufferPointer { pg in
+                    cols.withUnsafeMutableBufferPointer { pc in
+                        dx.withUnsafeMutableBufferPointer { pdx in
+                            dw.withUnsafeMutableBufferPointer { pdw in
+                                for b in 0..<n {
+                                    for g in 0..<groups {
+                                        let gOut = pg.baseAddress! + (b * o + g * og) * spatial
+                                        if needs[1] {
+                                            geometry.im2col(px.baseAddress! + b * inImage + g * inGroup, pc.baseAddress!)
+                                            sgemm(gOut, transposeA: false, pc.baseAddress!, transposeB: true,
+                                                  pdw.baseAddress! + g * og * k, m: og, n: k, k: spatial, beta: 1)
+                                        }
+                                        if needs[0] {
+                                            sgemm(pw.baseAddress! + g * og * k, transposeA: true, gOut, transposeB: false,
+                                                  pc.baseAddress!, m: k, n: spatial, k: og)
+                                            geometry.col2im(pc.baseAddress!, pdx.baseAddress! + b * inImage + g * inGroup)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var grads: [Tensor?] = [
+            needs[0] ? Tensor(shape: x.shape, scalars: dx) : nil,
+            needs[1] ? Tensor(shape: weight.shape, scalars: dw) : nil,
+        ]
+        if inputs.count == 3 { grads.append(needs[2] ? grad.sum(alongAxes: [0, 2, 3]) : nil) }
+        return grads
+    }
+}
+
+/// 1-D cross-correlation (PyTorch `F.conv1d`): `x` is `[N, C, L]`, `weight` `[O, C/groups, k]`, `bias` `[O]` or
+/// `nil`; the result is `[N, O, L']`, `L' = ⌊(L + 2·padding − dilation·(k−1) − 1)/stride⌋ + 1`. Computed as a
+/// `conv2d` over height 1.
+public func conv1d(
+    _ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0, dilation: Int = 1,
+    groups: Int = 1
+) -> Tensor {
+    precondition(x.rank == 3 && weight.rank == 3, "conv1d: input \(x.shape), weight \(weight.shape)")
+    let y = conv2d(
+        x.reshaped([x.shape[0], x.shape[1], 1, x.shape[2]]),
+        weight: weight.reshaped([weight.shape[0], weight.shape[1], 1, weight.shape[2]]), bias: bias,
+        stride: (1, stride), padding: (0, padding), dilation: (1, dilation), groups: groups)
+    return y.reshaped([y.shape[0], y.shape[1], y.shape[3]])
+}
+
+/// Causal 1-D convolution: the input is padded with `dilation·(k−1)` zeros on the left only, so output `t` sees
+/// inputs `≤ t` and the length is kept (WaveNet's convolution; PyTorch `F.conv1d(F.pad(x, (d·(k−1), 0)), w)`).
+public func causalConv1d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, dilation: Int = 1) -> Tensor {
+    let left = dilation * (weight.shape[2] - 1)
+    return conv1d(x.padded([(0, 0), (0, 0), (left, 0)]), weight: weight, bias: bias, dilation: dilation)
+}
+
+/// 1-D transposed convolution (PyTorch `F.conv_transpose1d`), the adjoint of `conv1d` with respect to its input:
+/// `x` is `[N, C, L]`, `weight` `[C, O/groups, k]` (PyTorch's transposed layout), `bias` `[O]` or `nil`; the result
+/// is `[N, O, L']` with `L' = (L−1)·stride − 2·padding + dilation·(k−1) + outputPadding + 1`. Each input frame
+/// scatters `weight`'s taps into the output (sgemm into columns, then col2im), so upsampling by `stride` costs one
+/// matrix product per image and group.
+public func convTranspose1d(
+    _ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0, outputPadding: Int = 0,
+    dilation: Int = 1, groups: Int = 1
+) -> Tensor {
+    precondition(x.rank == 3 && weight.rank == 3, "convTranspose1d: input \(x.shape), weight \(weight.shape)")
+    let (n, c, length, kernel) = (x.shape[0], x.shape[1], x.shape[2], weight.shape[2])
+    precondition(c % groups == 0 && weight.shape[0] == c, "convTranspose1d: channels/groups mismatch")
+    precondition(outputPadding >= 0 && (outputPadding < stride || outputPadding < dilation),
+                 "convTranspose1d: outputPadding must be smaller than stride or dilation")
+    let og = weight.shape[1], o = og * groups, cg = c / groups
+    let outLength = (length - 1) * stride - 2 * padding + dilation * (kernel - 1) + outputPadding + 1
+    precondition(outLength > 0, "convTranspose1d: empty output")
+    // The geometry of the forward convolution whose input-adjoint this is: its "image" is our output.
+    let geometry = ConvolutionGeometry(
+        channels: og, height: 1, width: outLength, kernelHeight: 1, kernelWidth: kernel, stride: (1, stride),
+        padding: (0, padding), dilation: (1, dilation))
+    precondition(geometry.outWidth == length, "convTranspose1d: inconsistent geometry")
+    let k = geometry.patchSize
+    var out = [Float](repeating: 0, count: n * o * outLength)
+    var cols = [Float](repeating: 0, count: k * length)
+    x.withUnsafeBufferPointer { px in
+        weight.withUnsafeBufferPointer { pw in
+            out.withUnsafeMutableBufferPointer { po in
+                cols.withUnsafeMutableBufferPointer { pc in
+                    for b in 0..<n {
+                        for g in 0..<groups {
+                            sgemm(pw.baseAddress! + g * cg * k, transposeA: true,
+                                  px.baseAddress! + (b * c + g * cg) * length, transposeB: false, pc.baseAddress!,
+                                  m: k, n: length, k: cg)
+                            geometry.col2im(pc.baseAddress!, po.baseAddress! + (b * o + g * og) * outLength)
+                        }
+                    }
+                }
+            }
+        }
+    }
+    var result = Tensor(shape: [n, o, outLength], scalars: out)
+    if let bias {
+        precondition(bias.shape == [o], "convTranspose1d: bias shape \(bias.shape) ≠ [\(o)]")
+        result = Tensor.zipBroadcast(result, bias.detached.reshaped([o, 1]), +)
+    }
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    return Tensor.record(result, inputs: inputs) { grad, needs in
+        var dx = [Float](repeating: 0, count: needs[0] ? x.scalarCount : 0)
+        var dw = [Float](repeating: 0, count: needs[1] ? weight.scalarCount : 0)
+        var cols = [Float](repeating: 0, count: k * length)
+        x.withUnsafeBufferPointer { px in
+            weight.withUnsafeBufferPointer { pw in
+                grad.withUnsafeBufferPointer { pg in
+                    cols.withUnsafeMutableBufferPointer { pc in
+                        dx.withUnsafeMutableBufferPointer { pdx in
+                            dw.withUnsafeMutableBufferPointer { pdw in
+                                for b in 0..<n {
+                                    for g in 0..<groups {
+                                        geometry.im2col(pg.baseAddress! + (b * o + g * og) * outLength, pc.baseAddress!)
+                                        let xg = px.baseAddress! + (b * c + g * cg) * length
+                                        if needs[0] {
+                                            sgemm(pw.baseAddress! + g * cg * k, transposeA: false, pc.baseAddress!,
+                                                  transposeB: false, pdx.baseAddress! + (b * c + g * cg) * length,
+                                                  m: cg, n: length, k: k)
+                                        }
+                                        if needs[1] {
+                                            sgemm(xg, transposeA: false, pc.baseAddress!, transposeB: true,
+                                                  pdw.baseAddress! + g * cg * k, m: cg, n: k, k: length, beta: 1)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var grads: [Tensor?] = [
+            needs[0] ? Tensor(shape: x.shape, scalars: dx) : nil,
+            needs[1] ? Tensor(shape: weight.shape, scalars: dw) : nil,
+        ]
+        if inputs.count == 3 { grads.append(needs[2] ? grad.sum(alongAxes: [0, 2]) : nil) }
+        return grads
+    }
+}

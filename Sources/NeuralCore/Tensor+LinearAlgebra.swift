@@ -1,0 +1,117 @@
+import COpenBLAS
+
+/// `C[m×n] = α·op(A)·op(B) + β·C` on raw row-major pointers through OpenBLAS `cblas_sgemm`, where `op(A)` is
+/// `m×k` (`A` stored `k×m` when `transposeA`) and `op(B)` is `k×n`.
+func sgemm(
+    _ a: UnsafePointer<Float>, transposeA: Bool, _ b: UnsafePointer<Float>, transposeB: Bool,
+    _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0,
+    lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil
+) {
+    guard m > 0 && n > 0 else { return }
+    cblas_sgemm(
+        CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda ?? (transposeA ? m : k)), b,
+        Int32(ldb ?? (transposeB ? k : n)), beta, c, Int32(ldc ?? n))
+}
+
+extension Tensor {
+    /// Batched `op(a)·op(b)` without recording. `a` is `[batch…, r, c]` (`op(a)` is `M×K`), `b` likewise; the batch
+    /// axes must be equal or absent on one side (which is then shared by every batch entry).
+    static func gemm(_ a: Tensor, transposeA: Bool, _ b: Tensor, transposeB: Bool) -> Tensor {
+        precondition(a.rank >= 2 && b.rank >= 2, "matmul needs rank ≥ 2 operands, got \(a.shape) and \(b.shape)")
+        let (ra, ca) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
+        let (rb, cb) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
+        let (m, k) = transposeA ? (ca, ra) : (ra, ca)
+        let (kb, n) = transposeB ? (cb, rb) : (rb, cb)
+        precondition(k == kb, "matmul: inner extents differ in \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
+        let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
+        precondition(
+            batchA.isEmpty || batchB.isEmpty || batchA == batchB, "matmul: batch axes \(batchA) and \(batchB) differ")
+        let batch = batchA.isEmpty ? batchB : batchA
+        let batchCount = batch.reduce(1, *)
+        var out = [Float](repeating: 0, count: batchCount * m * n)
+        a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                out.withUnsafeMutableBufferPointer { po in
+                    if batchB.isEmpty && !transposeA {
+                        // Fold the batch into the rows: one large product.
+                        sgemm(pa.baseAddress!, transposeA: false, pb.baseAddress!, transposeB: transposeB,
+                              po.baseAddress!, m: batchCount * m, n: n, k: k)
+                        return
+                    }
+                    let strideA = batchA.isEmpty ? 0 : ra * ca, strideB = batchB.isEmpty ? 0 : rb * cb
+                    for i in 0..<batchCount {
+                        sgemm(pa.baseAddress! + i * strideA, transposeA: transposeA, pb.baseAddress! + i * strideB,
+                              transposeB: transposeB, po.baseAddress! + i * m * n, m: m, n: n, k: k)
+                    }
+                }
+            }
+        }
+        return Tensor(shape: batch + [m, n], scalars: out)
+    }
+}
+
+/// The matrix product of the last two axes, batched over leading axes (PyTorch `torch.matmul` for operands of rank
+/// ≥ 2): `a` is `[batch…, M, K]`, `b` is `[batch…, K, N]`, the result `[batch…, M, N]`. The batch axes must be
+/// equal, or one operand must be a plain matrix (shared across the batch). Runs on `cblas_sgemm`.
+public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
+    let out = Tensor.gemm(a, transposeA: false, b, transposeB: false)
+    return Tensor.record(out, inputs: [a, b]) { g, needs in
+        var ga: Tensor?
+        var gb: Tensor?
+        if needs[0] { ga = Tensor.gemm(g, transposeA: false, b, transposeB: true).summedToShape(a.shape) }
+        if needs[1] {
+            if b.rank == 2 && a.rank > 2 {
+                let k = a.shape[a.rank - 1], n = b.shape[1]
+                gb = Tensor.gemm(a.reshaped([-1, k]), transposeA: true, g.reshaped([-1, n]), transposeB: false)
+            } else {
+                gb = Tensor.gemm(a, transposeA: true, g, transposeB: false).summedToShape(b.shape)
+            }
+        }
+        return [ga, gb]
+    }
+}
+
+/// A fully connected layer, `x·weightᵀ + bias` (PyTorch `F.linear`): `x` is `[…, in]`, `weight` is `[out, in]`,
+/// `bias` is `[out]` or `nil`; the result is `[…, out]`.
+public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+    precondition(weight.rank == 2 && x.shape.last == weight.shape[1], "linear: \(x.shape) · \(weight.shape)ᵀ")
+    let inFeatures = weight.shape[1], outFeatures = weight.shape[0]
+    let flat = Tensor(shape: [x.scalarCount / max(inFeatures, 1), inFeatures], scalars: x.storage)
+    var y = Tensor.gemm(flat, transposeA: false, weight, transposeB: true)
+    if let bias {
+        precondition(bias.shape == [outFeatures], "linear: bias shape \(bias.shape) ≠ [\(outFeatures)]")
+        y = Tensor.zipBroadcast(y, bias, +)
+    }
+    let out = Tensor(shape: Array(x.shape.dropLast()) + [outFeatures], scalars: y.storage)
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    return Tensor.record(out, inputs: inputs) { g, needs in
+        let g2 = Tensor(shape: [g.scalarCount / max(outFeatures, 1), outFeatures], scalars: g.storage)
+        var grads: [Tensor?] = [
+            needs[0] ? Tensor(shape: x.shape, scalars: Tensor.gemm(g2, transposeA: false, weight, transposeB: false).storage) : nil,
+            needs[1] ? Tensor.gemm(g2, transposeA: true, flat, transposeB: false) : nil,
+        ]
+        if inputs.count == 3 { grads.append(needs[2] ? g2.sum(alongAxes: [0]) : nil) }
+        return grads
+    }
+}
+
+/// The Gram matrix of the rows of `x` normalised by the column count: `G = x·xᵀ / N` for `x` of shape `[C, N]`
+/// (or `[batch…, C, N]`, batched), giving `[C, C]`. For channel statistics of activations `[C, H, W]`, reshape to
+/// `[C, H·W]`; for the "Gram over time" of spectrogram activations `[C, F, T]`, reshape to `[C·F, T]` (see
+/// ``gramDistance(_:_:)`` to avoid building that large matrix).
+public func gram(_ x: Tensor) -> Tensor {
+    matmul(x, x.transposed) / Float(x.shape[x.rank - 1])
+}
+
+/// The squared Frobenius distance between two Gram matrices, `‖X·Xᵀ − S·Sᵀ‖² / N²` for `X`, `S` of shape `[R, N]`
+/// (rows × frames), computed without the `R×R` matrices through
+/// `‖XXᵀ − SSᵀ‖² = ‖XᵀX‖² − 2‖XᵀS‖² + ‖SᵀS‖²`, which needs only `N×N` frame-by-frame products. Use it for the
+/// Gram over time (`R = C·F'` rows, much larger than the frame count `N`). Equals
+/// `(gram(x) − gram(s)).squared().sum()`.
+public func gramDistance(_ x: Tensor, _ s: Tensor) -> Tensor {
+    precondition(x.rank == 2 && x.shape == s.shape, "gramDistance: shapes \(x.shape) and \(s.shape)")
+    let n = Float(x.shape[1])
+    let xx = matmul(x.transposed, x), xs = matmul(x.transposed, s), ss = matmul(s.transposed, s)
+    return (xx.squared().sum() - 2 * xs.squared().sum() + ss.squared().sum()) / (n * n)
+}

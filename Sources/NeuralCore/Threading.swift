@@ -1,0 +1,44 @@
+import COpenBLAS
+import Dispatch
+import Foundation
+import Synchronization
+
+/// How many threads NeuralCore may use: OpenBLAS's thread count and the number of concurrent ranges of NeuralCore's
+/// own parallel loops (im2col, pooling, elementwise kernels over large tensors).
+///
+/// The default is the number of active processors. Setting it calls `openblas_set_num_threads`, so it changes
+/// OpenBLAS for the whole process (PyTorch `torch.set_num_threads`).
+///
+/// ```swift
+/// NeuralCoreThreads.threadCount = 1   // e.g. to compare with PyTorch at torch.set_num_threads(1)
+/// ```
+public enum NeuralCoreThreads {
+    private static let storage = Atomic<Int>(ProcessInfo.processInfo.activeProcessorCount)
+
+    /// The number of threads (≥ 1); values below 1 are stored as 1.
+    public static var threadCount: Int {
+        get { storage.load(ordering: .relaxed) }
+        set {
+            let count = max(1, newValue)
+            storage.store(count, ordering: .relaxed)
+            openblas_set_num_threads(Int32(count))
+        }
+    }
+
+    /// Runs `body` over `0..<count` split into at most ``threadCount`` contiguous, disjoint ranges, concurrently,
+    /// returning when all have finished; ranges smaller than `minimumPerThread` are not split further.
+    static func forEachRange(_ count: Int, minimumPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
+        let parts = min(threadCount, max(1, count / max(1, minimumPerThread)))
+        if parts <= 1 {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        // The ranges are disjoint, so the body's captured state is never written from two threads at once.
+        nonisolated(unsafe) let body = body
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let start = count * part / parts
+            let end = count * (part + 1) / parts
+            if start < end { body(start..<end) }
+        }
+    }
+}

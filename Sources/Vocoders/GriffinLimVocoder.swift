@@ -1,0 +1,88 @@
+import AudioDSP
+import Foundation
+
+/// The training-free vocoder: undo the value scale, invert the mel filterbank, reconstruct the phase by fast
+/// Griffin-Lim.
+///
+/// Named `GriffinLimVocoder` so that it does not clash with AudioDSP's `GriffinLim`, the phase-reconstruction
+/// algorithm it runs (librosa `griffinlim`). Steps for features `X` of its ``frontEnd``:
+/// 1. `M = frontEnd.unscaled(X)` (undo dB / `log1p` / log-clamp), the (mel) magnitude `|S|^p`;
+/// 2. for a mel front end, the amplitude `|S| = MelFilterbank.inverseMagnitude(M, power: p)` (non-negative least
+///    squares, librosa `feature.inverse.mel_to_stft`, with ``inverseMelIterations`` refinement steps); for a linear
+///    one `|S| = M^(1/p)`;
+/// 3. `GriffinLim(stft:, iterations:, momentum:, initialPhase: .random(seed:)).reconstruct(magnitude: |S|, length:)`
+///    with the front end's STFT.
+///
+/// Deterministic: the same features, configuration and ``seed`` give the same samples.
+public struct GriffinLimVocoder: Vocoder {
+    /// The analysis this vocoder's input must come from.
+    public let frontEnd: FrontEnd
+    /// Griffin-Lim iterations (librosa `n_iter`), ≥ 0. Default 32 (librosa's).
+    public let iterations: Int
+    /// Fast Griffin-Lim momentum (librosa `momentum`), `0 ... 1`; 0 is the classic algorithm. Default 0.99 (librosa's).
+    public let momentum: Float
+    /// Seed of the random initial phase (librosa `init='random'` with `random_state`; the generator is AudioDSP's,
+    /// so the phases differ from NumPy's for the same number). Default 0.
+    public let seed: UInt64
+    /// Projected-gradient steps of the inverse mel (`MelFilterbank.inverse(_:iterations:)`), ≥ 0; unused for a
+    /// linear front end. Default 100 (AudioDSP's).
+    public let inverseMelIterations: Int
+
+    private let transform: ShortTimeFourierTransform
+    private let filterbank: MelFilterbank?
+    private let reconstruction: GriffinLim
+
+    /// Configures the vocoder.
+    ///
+    /// - Parameters:
+    ///   - frontEnd: the analysis of its input. Default ``FrontEnd/default``.
+    ///   - iterations: Griffin-Lim iterations, ≥ 0. Default 32.
+    ///   - momentum: `0 ... 1`. Default 0.99.
+    ///   - seed: the initial-phase seed. Default 0.
+    ///   - inverseMelIterations: inverse-mel refinement steps, ≥ 0. Default 100.
+    /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` for an out-of-range value.
+    public init(frontEnd: FrontEnd = .default, iterations: Int = 32, momentum: Float = 0.99, seed: UInt64 = 0,
+                inverseMelIterations: Int = 100) throws {
+        guard inverseMelIterations >= 0 else {
+            throw VocodersError.invalidParameter(name: "inverseMelIterations", value: "\(inverseMelIterations)",
+                                                 reason: "must be ≥ 0")
+        }
+        self.frontEnd = frontEnd
+        self.iterations = iterations
+        self.momentum = momentum
+        self.seed = seed
+        self.inverseMelIterations = inverseMelIterations
+        transform = try frontEnd.makeTransform()
+        filterbank = try frontEnd.makeFilterbank()
+        reconstruction = try withVocodersParameterErrors { [transform] in
+            try GriffinLim(stft: transform, iterations: iterations, momentum: momentum,
+                           initialPhase: .random(seed: seed))
+        }
+    }
+
+    /// The STFT amplitude `|S|`, `[1 + fftSize/2, frames]`, that phase reconstruction starts from (steps 1–2 above).
+    ///
+    /// - Throws: ``VocodersError/frontEndMismatch(field:expected:actual:)`` for features of another front end, and
+    ///   AudioDSP's errors for empty or non-finite values.
+    public func amplitude(of features: AcousticFeatures) throws -> Spectrogram {
+        try frontEnd.requireMatch(features.frontEnd)
+        let magnitude = frontEnd.unscaled(features.spectrogram)
+        let power = frontEnd.magnitudePower
+        if let filterbank {
+            return try filterbank.inverseMagnitude(magnitude, power: power, iterations: inverseMelIterations)
+        }
+        guard power != 1 else { return magnitude }
+        var amplitude = magnitude
+        for index in amplitude.values.indices { amplitude.values[index] = powf(max(0, amplitude.values[index]), 1 / power) }
+        return amplitude
+    }
+
+    /// Reconstructs mono audio at `frontEnd.sampleRate`, `features.sampleCount` samples long when set.
+    ///
+    /// - Throws: ``VocodersError/frontEndMismatch(field:expected:actual:)`` for features of another front end, and
+    ///   AudioDSP's errors for empty or non-finite values.
+    public func synthesize(_ features: AcousticFeatures) throws -> Waveform {
+        let samples = try reconstruction.reconstruct(magnitude: amplitude(of: features), length: features.sampleCount)
+        return Waveform(samples: samples, sampleRate: frontEnd.sampleRate)
+    }
+}

@@ -1,1 +1,0 @@
-/// Spectrogram-to-audio vocoders (Griffin-Lim, WaveNet) behind the `Vocoder` protocol; filled by issue 5.

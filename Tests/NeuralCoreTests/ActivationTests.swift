@@ -1,0 +1,31 @@
+import NeuralCore
+import XCTest
+
+final class ActivationTests: XCTestCase {
+    func testActivationGradients() {
+        let x = randomTensor([3, 5], seed: 21) * 3
+        checkGradients([x]) { xs in leakyReLU(xs[0], negativeSlope: 0.2) }
+        checkGradients([x]) { xs in gelu(xs[0]) }
+        checkGradients([x]) { xs in gelu(xs[0], approximation: .tanh) }
+        checkGradients([x]) { xs in tanh(xs[0]) }
+        checkGradients([x]) { xs in sigmoid(xs[0]) }
+        checkGradients([x]) { xs in softmax(xs[0], axis: 1) }
+        checkGradients([x]) { xs in logSoftmax(xs[0], axis: 0) }
+        checkGradients([x]) { xs in crossEntropy(xs[0], targets: [4, 0, 2]) }
+    }
+
+    func testKnownValues() {
+        let x = Tensor(shape: [4], scalars: [-2, -0.5, 0.5, 2])
+        XCTAssertEqual(relu(x).scalars, [0, 0, 0.5, 2])
+        // torch.nn.functional.gelu(torch.tensor([-2., -.5, .5, 2.])) and approximate='tanh'
+        assertCloseScalars(gelu(x).scalars, [-0.04550027, -0.15426877, 0.34573123, 1.9544997])
+        assertCloseScalars(gelu(x, approximation: .tanh).scalars, [-0.04540231, -0.15428599, 0.34571401, 1.9545977])
+        let p = softmax(Tensor(shape: [1, 3], scalars: [1, 2, 3]))
+        assertCloseScalars(p.scalars, [0.09003057, 0.24472847, 0.66524096])
+        XCTAssertEqual(crossEntropy(Tensor(shape: [1, 3], scalars: [1, 2, 3]), targets: [2]).item, 0.40760596, accuracy: 1e-6)
+    }
+
+    private func assertCloseScalars(_ a: [Float], _ b: [Float], file: StaticString = #filePath, line: UInt = #line) {
+        for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: 1e-6 * max(1, abs(y)), file: file, line: line) }
+    }
+}
