@@ -73,6 +73,10 @@ let package = Package(
             dependencies: ["NeuralCore", "TestSupport"]
         ),
         .testTarget(
+            name: "BackbonesTests",
+            dependencies: ["Backbones", "TestSupport"]
+        ),
+        .testTarget(
             name: "VocodersTests",
             dependencies: ["Vocoders", "TestSupport"]
         ),
