@@ -10,12 +10,23 @@ public enum GELUApproximation: Sendable {
 
 extension Tensor {
     /// Elementwise unary op with a derivative computed from input and output (no other state).
+    @inline(__always)
     func unary(_ f: (Float) -> Float, derivative: @escaping (Float, Float) -> Float) -> Tensor {
         let x = self
         let y = mapScalars(f)
         return Tensor.record(y, inputs: [x]) { g, _ in
-            var d = [Float](repeating: 0, count: g.scalarCount)
-            for i in 0..<d.count { d[i] = g.storage[i] * derivative(x.storage[i], y.storage[i]) }
+            let d = uninitializedScalars(g.scalarCount) { pd in
+                g.storage.withUnsafeBufferPointer { pg in
+                    x.storage.withUnsafeBufferPointer { px in
+                        y.storage.withUnsafeBufferPointer { py in
+                            let (pg, px, py) = (pg.baseAddress!, px.baseAddress!, py.baseAddress!)
+                            NeuralCoreThreads.forEachRange(g.scalarCount, minimumPerThread: elementwiseGrain) { range in
+                                for i in range { pd[i] = pg[i] * derivative(px[i], py[i]) }
+                            }
+                        }
+                    }
+                }
+            }
             return [Tensor(shape: g.shape, scalars: d)]
         }
     }

@@ -22,7 +22,8 @@ public func conv2d(
     let og = o / groups, spatial = oh * ow, k = geometry.patchSize
     let inImage = c * x.shape[2] * x.shape[3], inGroup = geometry.channels * x.shape[2] * x.shape[3]
     let kernelType = ConvolutionAlgorithm.choose(for: geometry, outputChannels: og).kernelType
-    /// Runs `body(kernel, image, group)` for every image and group with the group's kernel.
+    /// Runs `body(kernel, image, group)` for every image and group with the group's kernel (made while `weight`'s
+    /// storage, which the kernel may point into, is pinned).
     func forEachImageAndGroup(_ body: (any ConvolutionKernel, Int, Int) -> Void) {
         weight.withUnsafeBufferPointer { pw in
             for g in 0..<groups {

@@ -42,3 +42,6 @@ public enum NeuralCoreThreads {
         }
     }
 }
+
+/// Scalars per thread below which elementwise loops are not split over threads (a split costs a few microseconds).
+let elementwiseGrain = 1 << 16

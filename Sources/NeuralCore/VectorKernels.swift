@@ -16,3 +16,37 @@ func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Fl
     }
     return total
 }
+
+/// `Σ p[i]` over `count` contiguous scalars: blocks of 1024 summed with sixteen-lane `Float` accumulators, the
+/// block sums added in `Double`.
+func contiguousSum(_ p: UnsafePointer<Float>, count: Int) -> Double {
+    var total = 0.0
+    var start = 0
+    while start < count {
+        let end = min(count, start + 1024)
+        var accumulator = SIMD16<Float>()
+        var i = start
+        while i + 16 <= end {
+            accumulator += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
+            i += 16
+        }
+        var block = accumulator.sum()
+        while i < end {
+            block += p[i]
+            i += 1
+        }
+        total += Double(block)
+        start = end
+    }
+    return total
+}
+
+/// `Σ a[i]·b[i]` over `count` contiguous scalars accumulated in `Double` across blocks of 1024 (each block with
+/// ``dot(_:_:count:)``), for long sums that must stay accurate.
+func blockedDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Double {
+    var total = 0.0
+    for start in stride(from: 0, to: count, by: 1024) {
+        total += Double(dot(a + start, b + start, count: min(1024, count - start)))
+    }
+    return total
+}

@@ -27,9 +27,10 @@ struct ShiftedProductConvolution: ConvolutionKernel {
         self.outputChannels = outputChannels
         let (taps, channels) = (geometry.tapCount, geometry.channels)
         tapWeights = uninitializedScalars(taps * outputChannels * channels) { packed in
-            for o in 0..<outputChannels {
-                for c in 0..<channels {
-                    for t in 0..<taps { packed[(t * outputChannels + o) * channels + c] = weight[(o * channels + c) * taps + t] }
+            for t in 0..<taps {
+                for o in 0..<outputChannels {
+                    let row = packed + (t * outputChannels + o) * channels, source = weight + o * channels * taps + t
+                    for c in 0..<channels { row[c] = source[c * taps] }
                 }
             }
         }

@@ -56,31 +56,40 @@ public final class Adam: Optimizer {
         let stepSize = Float(Double(learningRate) / (1 - pow(Double(beta1), Double(stepCount))))
         let correction2Root = Float((1 - pow(Double(beta2), Double(stepCount))).squareRoot())
         let weight = 1 - beta1
+        let (decay, epsilon) = (weightDecay, self.epsilon)
+        /// One fused pass over a tensor, with the operations of the formulas above in the same order. Without
+        /// AMSGrad `vMax` is `v` itself, so taking the maximum changes nothing.
+        func update(_ p: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
+                    _ vMax: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, count: Int) {
+            NeuralCoreThreads.forEachRange(count, minimumPerThread: elementwiseGrain) {
+                for i in $0 {
+                    var gi = g[i]
+                    if decay != 0 { gi += decay * p[i] }
+                    // torch.lerp's two-sided formula keeps the result exact at the ends.
+                    m[i] = weight < 0.5 ? m[i] + weight * (gi - m[i]) : gi - (gi - m[i]) * (1 - weight)
+                    v[i] = v[i] * beta2 + (1 - beta2) * gi * gi
+                    vMax[i] = max(vMax[i], v[i])
+                    p[i] += -stepSize * (m[i] / (vMax[i].squareRoot() / correction2Root + epsilon))
+                }
+            }
+        }
         for index in parameters.indices {
-            var p = parameters[index].scalars
-            var g = gradients[index].scalars
-            if weightDecay != 0 { for i in g.indices { g[i] += weightDecay * p[i] } }
-            firstMoments[index].withUnsafeMutableBufferPointer { m in
-                // torch.lerp's two-sided formula keeps the result exact at the ends.
-                if weight < 0.5 {
-                    for i in g.indices { m[i] = m[i] + weight * (g[i] - m[i]) }
-                } else {
-                    for i in g.indices { m[i] = g[i] - (g[i] - m[i]) * (1 - weight) }
+            parameters[index].withUnsafeMutableBufferPointer { p in
+                firstMoments[index].withUnsafeMutableBufferPointer { m in
+                    secondMoments[index].withUnsafeMutableBufferPointer { v in
+                        gradients[index].withUnsafeBufferPointer { g in
+                            let (p, m, v, g, count) = (p.baseAddress!, m.baseAddress!, v.baseAddress!, g.baseAddress!, g.count)
+                            if amsgrad {
+                                maximumSecondMoments[index].withUnsafeMutableBufferPointer {
+                                    update(p, m, v, $0.baseAddress!, g, count: count)
+                                }
+                            } else {
+                                update(p, m, v, v, g, count: count)
+                            }
+                        }
+                    }
                 }
             }
-            secondMoments[index].withUnsafeMutableBufferPointer { v in
-                for i in g.indices { v[i] = v[i] * beta2 + (1 - beta2) * g[i] * g[i] }
-            }
-            if amsgrad {
-                let v = secondMoments[index]
-                maximumSecondMoments[index].withUnsafeMutableBufferPointer { vMax in
-                    for i in g.indices { vMax[i] = max(vMax[i], v[i]) }
-                }
-            }
-            let v = amsgrad ? maximumSecondMoments[index] : secondMoments[index]
-            let m = firstMoments[index]
-            for i in p.indices { p[i] += -stepSize * (m[i] / (v[i].squareRoot() / correction2Root + epsilon)) }
-            parameters[index] = Tensor(shape: parameters[index].shape, scalars: p)
         }
     }
 }
