@@ -3,8 +3,8 @@
 A step is forward + backward-to-input + `torch.optim.Adam(lr=0.01)` update of the input; weights are frozen
 (`requires_grad=False`), as in style transfer.
 
-Usage: python neuralcore_torch.py CASE THREADS REPEATS → prints "median_seconds peak_rss_bytes" after one warm-up
-step. Pinned: torch==2.11.0, torchvision==0.26.0 (CPU).
+Usage: python neuralcore_torch.py CASE THREADS REPEATS → prints "median_seconds median_cpu_seconds peak_rss_bytes"
+after one warm-up step (CPU seconds: user + system time of all the process's threads). Pinned: torch==2.11.0, torchvision==0.26.0 (CPU).
 Cases: study_cnn (a), ulyanov (b), vgg_conv (c), vgg19 (d); same shapes and losses as the Swift benchmark.
 """
 import resource
@@ -57,11 +57,13 @@ else:
 
 x = x0.clone().requires_grad_(True)
 optimizer = torch.optim.Adam([x], lr=0.01)
-times = []
+times, cpu_times = [], []
 for _ in range(repeats + 1):
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     optimizer.zero_grad()
     loss(x).backward()
     optimizer.step()
     times.append(time.perf_counter() - start)
-print(statistics.median(times[1:]), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+    cpu_times.append(time.process_time() - cpu_start)
+print(statistics.median(times[1:]), statistics.median(cpu_times[1:]),
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)

@@ -34,12 +34,14 @@ extension Tensor {
 
 /// `max(x, 0)` elementwise (PyTorch `F.relu`); the gradient at 0 is 0, as in PyTorch.
 public func relu(_ x: Tensor) -> Tensor {
-    x.unary({ max($0, 0) }, derivative: { x, _ in x > 0 ? 1 : 0 })
+    let y = x.mapScalars { max($0, 0) }
+    return Tensor.record(y, inputs: [x]) { g, _ in [Tensor.zipBroadcast(g, x) { g, x in x > 0 ? g : 0 }] }
 }
 
 /// `x` for `x > 0`, else `negativeSlope·x` (PyTorch `F.leaky_relu`, default slope 0.01).
 public func leakyReLU(_ x: Tensor, negativeSlope: Float = 0.01) -> Tensor {
-    x.unary({ $0 > 0 ? $0 : negativeSlope * $0 }, derivative: { x, _ in x > 0 ? 1 : negativeSlope })
+    let y = x.mapScalars { $0 > 0 ? $0 : negativeSlope * $0 }
+    return Tensor.record(y, inputs: [x]) { g, _ in [Tensor.zipBroadcast(g, x) { g, x in x > 0 ? g : negativeSlope * g }] }
 }
 
 /// Gaussian error linear unit (PyTorch `F.gelu`, default exact).

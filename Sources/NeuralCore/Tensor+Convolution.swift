@@ -32,18 +32,23 @@ public func conv2d(
             }
         }
     }
+    precondition(bias == nil || bias!.shape == [o], "conv2d: bias shape \(bias!.shape) ≠ [\(o)]")
     let out = uninitializedScalars(n * o * spatial) { po in
         x.withUnsafeBufferPointer { px in
             forEachImageAndGroup { kernel, b, g in
                 kernel.forward(px.baseAddress! + b * inImage + g * inGroup, po + (b * o + g * og) * spatial)
             }
         }
+        bias?.withUnsafeBufferPointer { pb in
+            NeuralCoreThreads.forEachRange(n * o, minimumPerThread: elementwiseGrain / spatial + 1) {
+                for plane in $0 {
+                    let value = pb[plane % o], p = po + plane * spatial
+                    for i in 0..<spatial { p[i] += value }
+                }
+            }
+        }
     }
-    var result = Tensor(shape: [n, o, oh, ow], scalars: out)
-    if let bias {
-        precondition(bias.shape == [o], "conv2d: bias shape \(bias.shape) ≠ [\(o)]")
-        result = Tensor.zipBroadcast(result, bias.detached.reshaped([o, 1, 1]), +)
-    }
+    let result = Tensor(shape: [n, o, oh, ow], scalars: out)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return Tensor.record(result, inputs: inputs) { grad, needs in
         let dx = needs[0] ? uninitializedScalars(x.scalarCount) { pdx in

@@ -27,8 +27,9 @@ struct ShiftedProductConvolution: ConvolutionKernel {
         self.outputChannels = outputChannels
         let (taps, channels) = (geometry.tapCount, geometry.channels)
         tapWeights = uninitializedScalars(taps * outputChannels * channels) { packed in
-            for t in 0..<taps {
-                for o in 0..<outputChannels {
+            // Output channel by output channel, so that the channel's block of the weight stays in cache.
+            for o in 0..<outputChannels {
+                for t in 0..<taps {
                     let row = packed + (t * outputChannels + o) * channels, source = weight + o * channels * taps + t
                     for c in 0..<channels { row[c] = source[c * taps] }
                 }
