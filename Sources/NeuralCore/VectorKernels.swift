@@ -50,3 +50,22 @@ func blockedDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int
     }
     return total
 }
+
+/// The `lanes` (1…8) scalars at `p` as a vector, zero beyond them.
+@inline(__always)
+func loadLanes(_ p: UnsafePointer<Float>, _ lanes: Int) -> SIMD8<Float> {
+    if lanes == 8 { return UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+    var vector = SIMD8<Float>()
+    for k in 0..<lanes { vector[k] = p[k] }
+    return vector
+}
+
+/// Stores the first `lanes` (1…8) scalars of `vector` at `p`.
+@inline(__always)
+func storeLanes(_ vector: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ lanes: Int) {
+    if lanes == 8 {
+        UnsafeMutableRawPointer(p).storeBytes(of: vector, as: SIMD8<Float>.self)
+    } else {
+        for k in 0..<lanes { p[k] = vector[k] }
+    }
+}
