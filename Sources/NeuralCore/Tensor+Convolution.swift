@@ -4,8 +4,9 @@
 ///
 /// Per image and group, one of three kernels runs (same sums, different speed): direct row loops for patches of at
 /// most 8 scalars (`C/groups·kH·kW`, e.g. a 1-channel (3,1) kernel, with no column buffer); for stride 1 with at
-/// least 16 channels per group, one `cblas_sgemm` per kernel tap on shifted views of the padded input (no column
-/// buffer); otherwise im2col + `cblas_sgemm` over tiles of output rows (a column buffer of about 4096 positions).
+/// least 16 input channels per group and at most four times as many output channels, one `cblas_sgemm` per kernel
+/// tap on shifted views of the padded input (no column buffer); otherwise im2col + `cblas_sgemm` over tiles of
+/// output rows (a column buffer of about 4096 positions).
 /// Large loops are split over ``NeuralCoreThreads``.
 public func conv2d(
     _ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),

@@ -19,7 +19,7 @@ protocol ConvolutionKernel {
 }
 
 /// The kernels `conv2d` chooses from, by geometry.
-enum ConvolutionAlgorithm: CaseIterable {
+enum ConvolutionAlgorithm {
     /// Direct loops over rows: no column buffer; for tiny patches (a 1-channel (3,1) kernel).
     case direct
     /// One matrix product per kernel tap on a shifted view of the padded input: no column buffer; stride 1 only.
