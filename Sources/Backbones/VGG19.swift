@@ -35,8 +35,10 @@ public final class VGG19: Module, FeatureExtractor {
     public let spectrogramInput: SpectrogramInput
     public let layerNames: [String]
 
-    /// A VGG19 with torchvision's initialisation drawn from `seed`: convolution weights Kaiming-normal (fan-out,
-    /// ReLU gain), linear weights normal(0, 0.01), biases zero. Frozen.
+    /// A VGG19 with torchvision's initialisation of the convolutions drawn from `seed` (weights Kaiming-normal with
+    /// fan-out and ReLU gain, biases zero), so that activations keep their scale through all sixteen layers. The
+    /// classifier, which feature extraction never runs, keeps PyTorch's default `Linear` initialisation (torchvision
+    /// redraws it normal(0, 0.01); skipping that saves drawing 123 million numbers twice). Frozen.
     ///
     /// - Warning: random deep networks transfer style poorly (their deep layers carry little structure); load
     ///   pretrained weights with ``init(weightsAt:spectrogramInput:)`` for style transfer. Random weights are meant
@@ -66,8 +68,6 @@ public final class VGG19: Module, FeatureExtractor {
         for index in 0..<3 {
             let linear = Linear(inputFeatures: widths[index], outputFeatures: widths[index + 1],
                                 seed: seed &+ 100 &+ UInt64(index))
-            linear.weight = Tensor.randomNormal(shape: linear.weight.shape, standardDeviation: 0.01, generator: &generator)
-            linear.bias = Tensor(zeros: [widths[index + 1]])
             head += index < 2 ? [linear, ReLU(), Dropout()] : [linear]
         }
         classifier = Sequential(head)

@@ -9,11 +9,11 @@ Files:
 - Each parity case is one safetensors file holding the module's weights under their torchvision keys plus
   `input`, `output.<layer>` for each captured layer, `cotangent` and `input_gradient` = d(Σ output·cotangent)/d input
   (the cotangent multiplies the case's last captured layer).
-  - vgg_block: torchvision vgg19 features.0–4 (conv1_1 … pool1) on [1, 3, 20, 30].
+  - vgg_block: torchvision vgg19 features.0–4 (conv1_1 … pool1) on [1, 3, 32, 32] (the smallest input VGG19 accepts).
   - resnet_bottleneck: torchvision Bottleneck(64, 32, stride 2, downsample) on [1, 64, 9, 11]; output `output.block`.
   - vit_small_<h>x<w>: a torchvision VisionTransformer(224, patch 16, 1 layer, 4 heads, width 64, mlp 256, 10 classes):
     the patch embedding with resized positions (`output.tokens`) and block_1, on inputs 64×112 (grid 4×7: both axes
-    shrink) and 48×336 (grid 3×21: height shrinks, width grows).
+    shrink) and 32×240 (grid 2×15: height shrinks, width grows).
   - position_embedding: a random 14×14 grid of 8 channels resized to 3×21 and 9×20 by F.interpolate bicubic with and
     without antialiasing.
   - random_cnn: the study's Conv2d(1, 8, (3, 1)) + LeakyReLU(0.2) on [1, 1, 12, 10] (conv1, relu1).
@@ -74,7 +74,7 @@ def case(name, module, x, capture, prefix=""):
     tensors = {prefix + k: v.detach().clone().contiguous() for k, v in module.state_dict().items()
                if not k.endswith("num_batches_tracked")}
     tensors.update({"input": x.detach(), "cotangent": cotangent, "input_gradient": x.grad})
-    tensors.update({f"output.{k}": v.detach().contiguous() for k, v in outputs.items()})
+    tensors.update({f"output.{k}": v.detach().clone().contiguous() for k, v in outputs.items()})
     save_file(tensors, os.path.join(OUT, f"{name}.safetensors"))
 
 
@@ -94,7 +94,7 @@ g = torch.Generator().manual_seed(1)
 vgg = vgg19().eval()
 block = nn.Sequential(*list(vgg.features.children())[:5])
 randomize(block, g)
-x = torch.randn(1, 3, 20, 30, generator=g)
+x = torch.randn(1, 3, 32, 32, generator=g)
 case("vgg_block", block, x, lambda x: ref.vgg19_features(vgg, x, ["conv1_1", "relu1_1", "conv1_2", "relu1_2", "pool1"]),
      prefix="features.")
 
@@ -112,7 +112,7 @@ randomize(vit, g)
 with torch.no_grad():
     vit.class_token.copy_(torch.randn(vit.class_token.shape, generator=g))
     vit.encoder.pos_embedding.copy_(torch.randn(vit.encoder.pos_embedding.shape, generator=g) * 0.5)
-for h, w in [(64, 112), (48, 336)]:
+for h, w in [(64, 112), (32, 240)]:
     x = torch.randn(1, 3, h, w, generator=g)
     case(f"vit_small_{h}x{w}", vit, x,
          lambda x: {"tokens": ref.vit_tokens(vit, x), **ref.vit_features(vit, x, ["block_1"])})
