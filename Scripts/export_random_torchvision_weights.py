@@ -12,7 +12,9 @@ references; do not commit them):
 - M_reference.safetensors: `spectrogram` [128, 432] (dB values in [-80, 0]), `input` [1, 3, 128, 432] (scaled to
   [0, 1] over -80…0, replicated to three channels, ImageNet-normalised: the Swift `.image(.imageNet)` mapping),
   `output.<layer>` for every capturable layer, `cotangent` for the last layer and `spectrogram_gradient` =
-  d(Σ last·cotangent)/d spectrogram.
+  d(Σ last·cotangent)/d spectrogram, computed in float32 and (`spectrogram_gradient_float64`, stored as float32) in
+  float64: max pooling moves a whole gradient entry wherever float32 rounding flips a near-tie, so the float64
+  gradient is the reference and the float32 one shows PyTorch's own spread.
 """
 import argparse
 import json
@@ -27,8 +29,8 @@ from torchvision.models import resnet50, vgg19, vit_b_16
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import backbone_reference as ref  # noqa: E402
 
-MEAN = torch.tensor([0.485, 0.456, 0.406]).reshape(1, 3, 1, 1)
-STD = torch.tensor([0.229, 0.224, 0.225]).reshape(1, 3, 1, 1)
+MEAN = [0.485, 0.456, 0.406]
+STD = [0.229, 0.224, 0.225]
 
 MODELS = {
     "vgg19": (vgg19, ref.vgg19_layer_names(), ref.vgg19_features),
@@ -49,7 +51,9 @@ def spectrogram(generator, bins=128, frames=432):
 
 def image_input(s):
     unit = (s + 80) / 80
-    return (unit.reshape(1, 1, *s.shape).expand(1, 3, *s.shape) - MEAN) / STD
+    mean = torch.tensor(MEAN, dtype=s.dtype).reshape(1, 3, 1, 1)
+    std = torch.tensor(STD, dtype=s.dtype).reshape(1, 3, 1, 1)
+    return (unit.reshape(1, 1, *s.shape).expand(1, 3, *s.shape) - mean) / std
 
 
 def nontrivial(model, generator):
@@ -79,8 +83,13 @@ def export(name, out, seed, threads):
     last = outputs[layers[-1]]
     cotangent = torch.randn(last.shape, generator=generator)
     (last * cotangent).sum().backward()
+    # Max pooling makes the input gradient ill-conditioned: where two window entries differ by float32 rounding,
+    # either may win, and the whole upstream gradient moves to the other position. A float64 run is the reference.
+    s64 = s.detach().double().requires_grad_(True)
+    last64 = features(model.double(), image_input(s64), layers)[layers[-1]]
+    (last64 * cotangent.double()).sum().backward()
     tensors = {"spectrogram": s.detach(), "input": x.detach().contiguous(), "cotangent": cotangent,
-               "spectrogram_gradient": s.grad}
+               "spectrogram_gradient": s.grad, "spectrogram_gradient_float64": s64.grad.float()}
     tensors.update({f"output.{k}": v.detach().clone().contiguous() for k, v in outputs.items()})
     save_file(tensors, os.path.join(out, f"{name}_reference.safetensors"))
     print(f"{name}: {len(model.state_dict())} tensors, {len(outputs)} captured layers")
