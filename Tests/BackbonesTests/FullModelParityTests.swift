@@ -11,9 +11,11 @@ import XCTest
 /// `BACKBONES_FULL_WEIGHTS_DIR=DIR swift test --filter FullModelParityTests`. Skipped when the variable is unset or a
 /// file is absent. Prints the maximum error of each layer relative to that layer's largest reference magnitude.
 final class FullModelParityTests: XCTestCase {
-    /// Activations: max |Swift − PyTorch| ≤ 1e-4 · max |PyTorch| per layer; the spectrogram gradient within 1e-3 of
-    /// PyTorch's float64 gradient (max pooling makes float32 gradients differ wherever rounding flips a near-tie in
-    /// a pooling window — PyTorch's own float32 and float64 gradients differ by a few percent at single positions).
+    /// Activations: max |Swift − PyTorch| ≤ 1e-4 · max |PyTorch| per layer. The spectrogram gradient is compared
+    /// with PyTorch's float64 gradient: 99 % of its entries within 1e-3 · max and the relative L2 error ≤ 1e-2. Max
+    /// pooling moves a gradient entry to a neighbour wherever float32 rounding flips a near-tie in a pooling window,
+    /// so a few entries may differ by a few percent (PyTorch's own float32 and float64 gradients differ so for VGG19
+    /// and ResNet50); the maximum error is printed.
     private let activationTolerance: Float = 1e-4, gradientTolerance: Float = 1e-3
 
     private func files(_ name: String) throws -> (weights: URL, reference: URL) {
@@ -49,13 +51,20 @@ final class FullModelParityTests: XCTestCase {
             report.append("  \(layer): \(error)")
             XCTAssertLessThanOrEqual(error, activationTolerance, "\(name) \(layer)")
         }
-        let gradientError = relativeError(gradient.scalars, try reference.tensor("spectrogram_gradient_float64").scalars)
+        let float64Gradient = try reference.tensor("spectrogram_gradient_float64").scalars
+        let gradientError = relativeError(gradient.scalars, float64Gradient)
         let float32Error = relativeError(gradient.scalars, try reference.tensor("spectrogram_gradient").scalars)
-        let torchSpread = relativeError(try reference.tensor("spectrogram_gradient").scalars,
-                                        try reference.tensor("spectrogram_gradient_float64").scalars)
-        report.append("  spectrogram gradient vs PyTorch float64: \(gradientError) (vs PyTorch float32: \(float32Error); "
-                      + "PyTorch float32 vs float64: \(torchSpread))")
-        XCTAssertLessThanOrEqual(gradientError, gradientTolerance, "\(name) spectrogram gradient")
+        let torchSpread = relativeError(try reference.tensor("spectrogram_gradient").scalars, float64Gradient)
+        let scale = float64Gradient.reduce(Float(0)) { max($0, abs($1)) }
+        let outliers = zip(gradient.scalars, float64Gradient).filter { abs($0 - $1) > gradientTolerance * scale }.count
+        let fraction = Float(outliers) / Float(float64Gradient.count)
+        let l2 = zip(gradient.scalars, float64Gradient).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+            / float64Gradient.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        report.append("  spectrogram gradient vs PyTorch float64: max \(gradientError), L2 \(l2), entries beyond "
+                      + "\(gradientTolerance)·max: \(outliers) of \(float64Gradient.count) (vs PyTorch float32: max "
+                      + "\(float32Error); PyTorch's own float32 vs float64: max \(torchSpread))")
+        XCTAssertLessThanOrEqual(fraction, 0.01, "\(name) spectrogram gradient: \(outliers) entries off")
+        XCTAssertLessThanOrEqual(l2, 1e-2, "\(name) spectrogram gradient L2")
         print(report.joined(separator: "\n"))
     }
 
