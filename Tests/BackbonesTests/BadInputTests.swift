@@ -9,12 +9,7 @@ import XCTest
 final class BadInputTests: XCTestCase {
     private var folder: URL!
 
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("BadInputTests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+    override func setUpWithError() throws { folder = try makeTemporaryDirectory(self) }
 
     private func assertThrows(_ expected: BackbonesError, file: StaticString = #filePath, line: UInt = #line,
                               _ body: () throws -> Void) {

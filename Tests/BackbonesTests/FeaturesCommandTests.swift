@@ -8,42 +8,9 @@ import XCTest
 /// `demo features`, run as the built executable: activations written as .npy files equal the library's, and bad
 /// input is one error line with nothing written.
 final class FeaturesCommandTests: XCTestCase {
-    private struct Outcome {
-        let status: Int32
-        let standardOutput: String
-        let standardError: String
-    }
-
     private var folder: URL!
 
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("FeaturesCommandTests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
-
-    private func run(_ arguments: [String]) throws -> Outcome {
-        // The test binary (…/debug/<Package>PackageTests.xctest) sits beside the products of the same build.
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("demo")
-        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-            XCTFail("demo is not built at \(executable.path): run `swift build` first")
-            throw CocoaError(.fileNoSuchFile)
-        }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let (output, error) = (Pipe(), Pipe())
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
-                       standardError: String(decoding: errData, as: UTF8.self))
-    }
+    override func setUpWithError() throws { folder = try makeTemporaryDirectory(self) }
 
     private func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
@@ -60,7 +27,7 @@ final class FeaturesCommandTests: XCTestCase {
 
     func testRawInputGivesTheLibrarysActivations() throws {
         let x = try writeInput([1, 1, 9, 7], name: "x.npy", seed: 1)
-        let outcome = try run(["features", "--backbone", "random-cnn", "--seed", "4", "--layers", "conv1,relu1",
+        let outcome = try runDemo(["features", "--backbone", "random-cnn", "--seed", "4", "--layers", "conv1,relu1",
                                "--input-npy", path("x.npy"), "--npy-dir", path("out")])
         XCTAssertEqual(outcome.status, 0, outcome.standardError)
         let expected = try RandomCNN(seed: 4).features(of: x, layers: ["conv1", "relu1"])
@@ -72,7 +39,7 @@ final class FeaturesCommandTests: XCTestCase {
         XCTAssertTrue(outcome.standardOutput.contains("relu1: [32, 7, 7]"), outcome.standardOutput)
 
         let y = try writeInput([1, 3, 32, 40], name: "y.npy", seed: 2)
-        let deep = try run(["features", "--backbone", "resnet50", "--seed", "3", "--layers", "layer1.1,stem",
+        let deep = try runDemo(["features", "--backbone", "resnet50", "--seed", "3", "--layers", "layer1.1,stem",
                             "--input-npy", path("y.npy"), "--npy-dir", path("deep")])
         XCTAssertEqual(deep.status, 0, deep.standardError)
         XCTAssertTrue(deep.standardError.hasPrefix("warning: random resnet50 weights"), deep.standardError)
@@ -88,7 +55,7 @@ final class FeaturesCommandTests: XCTestCase {
         let tone = (0..<22_050).map { Float(0.5 * sin(2 * Double.pi * 440 * Double($0) / 22_050)) }
         try AudioFile.write(Waveform(samples: tone, sampleRate: 22_050), to: URL(fileURLWithPath: path("tone.wav")),
                             format: .wavFloat)
-        let outcome = try run(["features", path("tone.wav"), "--backbone", "random-cnn", "--layers", "relu1",
+        let outcome = try runDemo(["features", path("tone.wav"), "--backbone", "random-cnn", "--layers", "relu1",
                                "--npy-dir", path("out")])
         XCTAssertEqual(outcome.status, 0, outcome.standardError)
         // log1p STFT magnitude, fftSize 1024, hop 256: 513 bins, 1 + 22050/256 = 87 frames; the (3, 1) kernel → 511.
@@ -114,14 +81,14 @@ final class FeaturesCommandTests: XCTestCase {
             (["--backbone", "random-cnn", "--layers", "relu1", path("absent.wav")], "absent.wav"),
         ]
         for (arguments, fragment) in cases {
-            let before = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-            let outcome = try run(["features"] + arguments + ["--npy-dir", path("out")])
+            let before = fileNames(in: folder)
+            let outcome = try runDemo(["features"] + arguments + ["--npy-dir", path("out")])
             XCTAssertNotEqual(outcome.status, 0, "\(arguments)")
             let lines = outcome.standardError.split(separator: "\n").filter { !$0.hasPrefix("warning: ") }
             XCTAssertEqual(lines.count, 1, outcome.standardError)
             XCTAssertTrue(lines.first?.hasPrefix("error: ") == true && lines[0].contains(fragment),
                           "\(outcome.standardError) lacks \(fragment)")
-            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), before)
+            XCTAssertEqual(fileNames(in: folder), before)
         }
     }
 }
