@@ -81,8 +81,13 @@ final class ModelTests: XCTestCase {
     }
 
     func testSeedsAreDeterministic() {
-        let a = ResNet50(seed: 7), b = ResNet50(seed: 7), c = ResNet50(seed: 8)
-        XCTAssertEqual(a.layer3[2].conv2.weight.scalars, b.layer3[2].conv2.weight.scalars)
-        XCTAssertNotEqual(a.layer3[2].conv2.weight.scalars, c.layer3[2].conv2.weight.scalars)
+        let config = SharedModels.smallViT
+        let a = VisionTransformer(configuration: config, seed: 7), b = VisionTransformer(configuration: config, seed: 7)
+        let c = VisionTransformer(configuration: config, seed: 8)
+        XCTAssertEqual(a.stateDict()["encoder.pos_embedding"]!.scalars, b.stateDict()["encoder.pos_embedding"]!.scalars)
+        XCTAssertNotEqual(a.stateDict()["encoder.pos_embedding"]!.scalars, c.stateDict()["encoder.pos_embedding"]!.scalars)
+        let block = { (seed: UInt64) in ResNetBottleneck(inputChannels: 8, width: 4, stride: 2, seed: seed).downsample! }
+        XCTAssertEqual(block(7).stateDict()["0.weight"]!.scalars, block(7).stateDict()["0.weight"]!.scalars)
+        XCTAssertNotEqual(block(7).stateDict()["0.weight"]!.scalars, block(8).stateDict()["0.weight"]!.scalars)
     }
 }
