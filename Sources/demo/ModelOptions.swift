@@ -15,8 +15,8 @@ struct ModelOptions: ParsableArguments {
         case griffinlim
     }
 
-    @Option(help: "Frozen network whose features define content and style: \(Backbone.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var backbone: Backbone = .randomCNN
+    @Option(help: "Frozen network whose features define content and style: \(Backbone.allCases.map(\.rawValue).joined(separator: ", ")); default: the preset's (random-cnn-wide).")
+    var backbone: Backbone = .randomCNNWide
 
     @Option(help: "Weights for the backbone (safetensors with PyTorch key names).")
     var weights: String?
@@ -27,25 +27,23 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Griffin-Lim iterations.")
     var iterations: Int = 64
 
-    /// The configuration with the backbone's layers (the presets are written for the random CNN).
-    func adapted(_ configuration: StyleTransferConfiguration) throws -> StyleTransferConfiguration {
-        configuration
-    }
+    @Option(help: "Filters of the wide random CNN; default: the preset's (Ulyanov used 4096).")
+    var wideFilters: Int?
 
-    @Option(help: "Filters of the wide random CNN (Ulyanov used 4096).")
-    var wideFilters: Int = 512
-
-    private var wide: RandomCNN.Architecture {
-        .ulyanov(frequencyBins: StyleTransferConfiguration.log1pMagnitude.rowCount, filterCount: wideFilters)
+    /// The wide network: the preset's, with `--wide-filters` filters when given.
+    private func wide(_ preset: StyleTransferPreset) -> RandomCNN.Architecture {
+        guard let wideFilters else { return preset.architecture }
+        return .ulyanov(frequencyBins: StyleTransferConfiguration.log1pMagnitude.rowCount, filterCount: wideFilters)
     }
 
     /// The feature extractor, loading `--weights` when given.
-    func featureExtractor(seed: UInt64) throws -> any FeatureExtractor {
+    func featureExtractor(seed: UInt64, preset: StyleTransferPreset) throws -> any FeatureExtractor {
         switch backbone {
         case .randomCNN:
             try weights.map { try RandomCNN(weightsAt: URL(fileURLWithPath: $0)) } ?? RandomCNN(seed: seed)
         case .randomCNNWide:
-            try weights.map { try RandomCNN(wide, weightsAt: URL(fileURLWithPath: $0)) } ?? RandomCNN(wide, seed: seed)
+            try weights.map { try RandomCNN(wide(preset), weightsAt: URL(fileURLWithPath: $0)) }
+                ?? RandomCNN(wide(preset), seed: seed)
         }
     }
 
@@ -57,9 +55,11 @@ struct ModelOptions: ParsableArguments {
     }
 
     /// A session with these choices.
-    func session(configuration: StyleTransferConfiguration, seed: UInt64) throws -> StyleTransferSession {
+    func session(configuration: StyleTransferConfiguration, seed: UInt64, preset: StyleTransferPreset) throws
+        -> StyleTransferSession
+    {
         try StyleTransferSession(
-            featureExtractor: featureExtractor(seed: seed),
+            featureExtractor: featureExtractor(seed: seed, preset: preset),
             vocoder: makeVocoder(frontEnd: configuration.frontEnd, seed: seed), configuration: configuration)
     }
 }
