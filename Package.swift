@@ -74,7 +74,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BackbonesTests",
-            dependencies: ["Backbones", "TestSupport"]
+            dependencies: ["Backbones", "AudioDSP", "TestSupport"]
         ),
         .testTarget(
             name: "VocodersTests",
