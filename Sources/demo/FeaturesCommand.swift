@@ -19,18 +19,11 @@ struct FeaturesCommand: ParsableCommand {
             """)
 
     /// The backbones the command can build.
-    enum Backbone: String, ExpressibleByArgument, CaseIterable {
-        case randomCNN = "random-cnn"
-        case vgg19
-        case resnet50
-        case vitB16 = "vit-b16"
-    }
-
     @Argument(help: "Audio file (omit with --input-npy); downmixed to mono and resampled to the front end's rate.")
     var audio: String?
 
-    @Option(help: "Which network.")
-    var backbone: Backbone
+    @Option(help: "Which network: \(BackboneChoice.names).")
+    var backbone: BackboneChoice
 
     @Option(help: "Weights as safetensors with torchvision (or, for random-cnn, conv1.*) keys; default: seeded random weights.")
     var weights: String?
@@ -58,7 +51,7 @@ struct FeaturesCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let extractor = try makeBackbone()
+            let extractor = try backbone.makeFeatureExtractor(weights: weights, seed: seed)
             let input = try inputNpy.map(Self.rawInput(_:)) ?? spectrogramInput(audio!, for: extractor)
             let features = try extractor.features(of: input, layers: requestedLayers)
             let folder = URL(fileURLWithPath: npyDir)
@@ -73,20 +66,6 @@ struct FeaturesCommand: ParsableCommand {
                 try NPY.write(feature.scalars, shape: Array(feature.shape.dropFirst()), to: url)
                 print("\(layer): \(Array(feature.shape.dropFirst())) → \(url.path)")
             }
-        }
-    }
-
-    private func makeBackbone() throws -> any FeatureExtractor {
-        let url = weights.map { URL(fileURLWithPath: $0) }
-        if url == nil && backbone != .randomCNN {
-            FileHandle.standardError.write(Data(
-                "warning: random \(backbone.rawValue) weights (seed \(seed)); random deep networks transfer style poorly, pass --weights\n".utf8))
-        }
-        switch backbone {
-        case .randomCNN: return try url.map { try RandomCNN(weightsAt: $0) } ?? RandomCNN(seed: seed)
-        case .vgg19: return try url.map { try VGG19(weightsAt: $0) } ?? VGG19(seed: seed)
-        case .resnet50: return try url.map { try ResNet50(weightsAt: $0) } ?? ResNet50(seed: seed)
-        case .vitB16: return try url.map { try VisionTransformer(weightsAt: $0) } ?? VisionTransformer(seed: seed)
         }
     }
 
