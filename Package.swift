@@ -36,7 +36,8 @@ let package = Package(
         ),
         .target(
             name: "Vocoders",
-            dependencies: ["AudioDSP", "NeuralCore"]
+            dependencies: ["AudioDSP", "NeuralCore"],
+            resources: [.copy("Resources/wavenet-espeak-small.safetensors")]
         ),
         .target(
             name: "StyleTransfer",

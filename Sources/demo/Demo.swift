@@ -6,6 +6,6 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Audio style transfer on spectrograms: analysis, reconstruction and transfer.",
-        subcommands: [SpectrogramCommand.self, ReconstructCommand.self]
+        subcommands: [SpectrogramCommand.self, ReconstructCommand.self, TrainWaveNetCommand.self]
     )
 }
