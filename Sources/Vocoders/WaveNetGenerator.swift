@@ -1,4 +1,5 @@
 import AudioDSP
+import CWaveNetKernels
 import Dispatch
 import Foundation
 import NeuralCore
@@ -14,8 +15,9 @@ import Synchronization
 ///   product each (``NeuralCore/matmul(_:_:)`` on OpenBLAS), after upsampling only the frames the block needs;
 /// - per layer, `z += W_tap · x` for each tap (current input and queued past inputs), the gate, and one combined
 ///   residual + skip product; then the two output layers and the draw (``WaveNetSampler``);
-/// - every weight is repacked once, column-major in one contiguous array, so each product streams its matrix with
-///   `SIMD16` accumulators (``WaveNetKernels``); nothing is allocated per sample.
+/// - every weight is repacked once, column-major in one contiguous array, so each product streams its matrix
+///   through register-held accumulators (C kernels compiled for AVX-512, AVX2 and baseline x86-64, chosen at load
+///   time); nothing is allocated per sample.
 ///
 /// Several utterances are generated together as a batch: they are split over up to `threadCount` threads, and the
 /// utterances of one thread advance in lockstep, layer by layer, so each layer's weights are reused from cache.
@@ -28,6 +30,14 @@ public struct WaveNetGenerator: Sendable {
     public let configuration: WaveNet.Configuration
     /// The analysis the conditioning mel must come from.
     public let frontEnd: FrontEnd
+
+    /// `y += W · x` for a column-major `W` (`rows × columns`).
+    @inline(__always)
+    private func wavenetMultiplyAccumulate(
+        _ w: UnsafePointer<Float>, rows: Int, columns: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>
+    ) {
+        wavenet_multiply_accumulate(w, Int32(rows), Int32(columns), x, y)
+    }
 
     /// Samples per conditioning block.
     static let blockLength = 4096
@@ -211,18 +221,18 @@ public struct WaveNetGenerator: Sendable {
                             lane.z.update(from: condition.baseAddress! + (t % Self.blockLength) * layerStride + l * gate,
                                           count: gate)
                         }
-                        WaveNetKernels.multiplyAccumulate(w + taps[kernel - 1], rows: gate, columns: residual, lane.x,
+                        wavenetMultiplyAccumulate(w + taps[kernel - 1], rows: gate, columns: residual, lane.x,
                                                           into: lane.z)
                         let queue = lane.queues[l]
                         for m in 1..<kernel {
                             let slot = ((t - m * dilation) % queueLength + queueLength) % queueLength
-                            WaveNetKernels.multiplyAccumulate(w + taps[kernel - 1 - m], rows: gate, columns: residual,
+                            wavenetMultiplyAccumulate(w + taps[kernel - 1 - m], rows: gate, columns: residual,
                                                               queue + slot * residual, into: lane.z)
                         }
                         (queue + (t % queueLength) * residual).update(from: lane.x, count: residual)
-                        WaveNetKernels.gate(lane.z, half: half, into: lane.a)
+                        wavenet_gate(lane.z, Int32(half), lane.a)
                         lane.rs.update(from: w + layout.residualSkipBias[l], count: rows)
-                        WaveNetKernels.multiplyAccumulate(w + layout.residualSkip[l], rows: rows, columns: half, lane.a,
+                        wavenetMultiplyAccumulate(w + layout.residualSkip[l], rows: rows, columns: half, lane.a,
                                                           into: lane.rs)
                         for i in 0..<residual { lane.x[i] = (lane.x[i] + lane.rs[i]) * residualScale }
                         for i in 0..<skipCount { lane.skip[i] += lane.rs[residual + i] }
@@ -231,11 +241,11 @@ public struct WaveNetGenerator: Sendable {
                 for lane in lanes where t < lane.sampleCount {
                     for i in 0..<skipCount { lane.skip[i] = max(0, lane.skip[i] * skipScale) }
                     lane.hidden.update(from: w + layout.output1Bias, count: skipCount)
-                    WaveNetKernels.multiplyAccumulate(w + layout.output1Weight, rows: skipCount, columns: skipCount,
+                    wavenetMultiplyAccumulate(w + layout.output1Weight, rows: skipCount, columns: skipCount,
                                                       lane.skip, into: lane.hidden)
                     for i in 0..<skipCount { lane.hidden[i] = max(0, lane.hidden[i]) }
                     lane.logits.update(from: w + layout.output2Bias, count: classCount)
-                    WaveNetKernels.multiplyAccumulate(w + layout.output2Weight, rows: classCount, columns: skipCount,
+                    wavenetMultiplyAccumulate(w + layout.output2Weight, rows: classCount, columns: skipCount,
                                                       lane.hidden, into: lane.logits)
                     let drawn = sampler.draw(logits: lane.logits, count: classCount, scratch: lane.scratch,
                                              generator: &lane.generator)

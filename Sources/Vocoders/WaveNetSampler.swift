@@ -1,3 +1,4 @@
+import CWaveNetKernels
 import Foundation
 import NeuralCore
 
@@ -45,7 +46,7 @@ public struct WaveNetSampler: Sendable, Equatable {
             for i in 1..<count where logits[i] > logits[best] { best = i }
             return best
         }
-        let total = WaveNetKernels.unnormalizedSoftmax(logits, count: count, temperature: temperature, into: scratch)
+        let total = wavenet_unnormalized_softmax(logits, Int32(count), temperature, scratch)
         let threshold = Float(generator.next() >> 40) * 0x1p-24 * total
         var cumulative: Float = 0
         for i in 0..<count {
