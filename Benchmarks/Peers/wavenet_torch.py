@@ -71,7 +71,7 @@ class WaveNet(nn.Module):
 
     @torch.no_grad()
     def generate(self, mel, samples, generator, temperature=1.0):
-        """Incremental generation with per-layer queues; returns the classes."""
+        """Incremental generation with per-layer queues; returns the classes (temperature 0: greedy argmax)."""
         conditioning = self.conditioning(mel)[0, :, :samples]
         projections = [(layer.condition.weight[:, :, 0] @ conditioning + layer.dilated.bias[:, None]).T.contiguous()
                        for layer in self.layers]
@@ -96,7 +96,10 @@ class WaveNet(nn.Module):
                 x = (x + layer.residual.weight[:, :, 0] @ a + layer.residual.bias) * math.sqrt(0.5)
                 skips = skips + layer.skip.weight[:, :, 0] @ a + layer.skip.bias
             logits = w2 @ F.relu(w1 @ F.relu(skips * scale) + b1) + b2
-            previous = torch.multinomial(F.softmax(logits / temperature, dim=0), 1, generator=generator)[0]
+            if temperature == 0:
+                previous = logits.argmax()
+            else:
+                previous = torch.multinomial(F.softmax(logits / temperature, dim=0), 1, generator=generator)[0]
             out.append(int(previous))
         return out
 
