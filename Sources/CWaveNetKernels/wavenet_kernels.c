@@ -30,35 +30,28 @@ static inline float exp_approx(float x) {
 
 float wavenet_exp(float x) { return exp_approx(x); }
 
-/// Rows in blocks of 64 whose accumulators stay in registers while the columns stream by.
+/// y[0..<size] += W[0..<size, :]·x with the `size` accumulators in registers while the columns stream by; inlined
+/// with a constant `size` so that the compiler unrolls it.
+static inline __attribute__((always_inline)) void accumulate_block(const float *restrict w, int rows, int columns,
+                                                                   const float *restrict x, float *restrict y,
+                                                                   const int size) {
+    float accumulator[64];
+    for (int i = 0; i < size; i++) accumulator[i] = y[i];
+    const float *column = w;
+    for (int j = 0; j < columns; j++, column += rows) {
+        const float xj = x[j];
+        for (int i = 0; i < size; i++) accumulator[i] += column[i] * xj;
+    }
+    for (int i = 0; i < size; i++) y[i] = accumulator[i];
+}
+
+/// Rows in blocks of 64, then 16, then one by one.
 CLONES void wavenet_multiply_accumulate(const float *restrict w, int rows, int columns, const float *restrict x,
                                         float *restrict y) {
     int row = 0;
-    for (; row + 64 <= rows; row += 64) {
-        float accumulator[64];
-        for (int i = 0; i < 64; i++) accumulator[i] = y[row + i];
-        const float *column = w + row;
-        for (int j = 0; j < columns; j++, column += rows) {
-            const float xj = x[j];
-            for (int i = 0; i < 64; i++) accumulator[i] += column[i] * xj;
-        }
-        for (int i = 0; i < 64; i++) y[row + i] = accumulator[i];
-    }
-    for (; row + 16 <= rows; row += 16) {
-        float accumulator[16];
-        for (int i = 0; i < 16; i++) accumulator[i] = y[row + i];
-        const float *column = w + row;
-        for (int j = 0; j < columns; j++, column += rows) {
-            const float xj = x[j];
-            for (int i = 0; i < 16; i++) accumulator[i] += column[i] * xj;
-        }
-        for (int i = 0; i < 16; i++) y[row + i] = accumulator[i];
-    }
-    for (; row < rows; row++) {
-        float sum = y[row];
-        for (int j = 0; j < columns; j++) sum += w[j * rows + row] * x[j];
-        y[row] = sum;
-    }
+    for (; row + 64 <= rows; row += 64) accumulate_block(w + row, rows, columns, x, y + row, 64);
+    for (; row + 16 <= rows; row += 16) accumulate_block(w + row, rows, columns, x, y + row, 16);
+    for (; row < rows; row++) accumulate_block(w + row, rows, columns, x, y + row, 1);
 }
 
 /// tanh(u) = 1 − 2/(e^{2u} + 1), σ(v) = 1/(1 + e^{−v}); absolute error below 1e-6.
