@@ -83,5 +83,9 @@ let package = Package(
             name: "VocodersTests",
             dependencies: ["Vocoders", "TestSupport"]
         ),
+        .testTarget(
+            name: "StyleTransferTests",
+            dependencies: ["StyleTransfer", "Backbones", "Vocoders", "AudioDSP", "NeuralCore", "TestSupport"]
+        ),
     ]
 )

@@ -40,3 +40,13 @@ public enum Fixtures {
     /// The URL of the fixture file `name` (for example `"stft/hann_1024_256.npy"`).
     public static func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
 }
+
+/// The bundled sample clips in `Resources/Samples` (made by `Scripts/make_samples.py`).
+public enum Samples {
+    /// `Resources/Samples` in the package checkout.
+    public static let directory: URL = Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Resources/Samples")
+
+    /// The URL of the sample `name` (for example `"speech_male_us.wav"`).
+    public static func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
+}

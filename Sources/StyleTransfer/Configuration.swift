@@ -1,0 +1,138 @@
+import AudioDSP
+import NeuralCore
+import Vocoders
+
+/// A layer of the backbone and the weight of its term in a loss.
+public struct WeightedLayer: Sendable, Equatable, Codable {
+    /// The layer's name, one of ``Backbones/FeatureExtractor/layerNames``.
+    public var name: String
+    /// The weight of this layer's term (relative to the other layers of the same loss). Default 1.
+    public var weight: Float
+
+    /// A layer with a weight.
+    public init(_ name: String, weight: Float = 1) {
+        self.name = name
+        self.weight = weight
+    }
+}
+
+/// Every setting of a ``StyleTransferSession``: the defaults live here and nowhere else (the `demo` CLI reads them).
+///
+/// The defaults are the study's best pipeline: the random CNN's `relu1` for both content and style on a log1p
+/// magnitude STFT (fftSize 1024, hop 256, 22 050 Hz: 513 bins, the random-CNN work's representation), Adam with
+/// learning rate 0.03 for 300 steps starting from the content. See ``preset(_:)`` for the three experiments.
+public struct StyleTransferConfiguration: Sendable, Equatable {
+    /// The optimiser that updates the output spectrogram.
+    public enum OptimizerChoice: Sendable, Equatable {
+        /// Adam (PyTorch semantics) with this learning rate, in units of the representation per step.
+        case adam(learningRate: Float)
+        /// L-BFGS (PyTorch `optim.LBFGS`) with one iteration (at most `evaluationsPerStep` loss evaluations) per
+        /// reported step, `historySize` correction pairs and optionally the strong-Wolfe line search.
+        case lbfgs(historySize: Int, evaluationsPerStep: Int, strongWolfe: Bool)
+    }
+
+    /// Where the optimisation starts.
+    public enum Initialization: Sendable, Equatable {
+        /// The content spectrogram (the usual choice for audio: keeps the words from the first step).
+        case content
+        /// Gaussian noise of this standard deviation (in representation units) around the content's mean.
+        case noise(standardDeviation: Float)
+        /// The style spectrogram, tiled or cut to the content's length.
+        case style
+    }
+
+    /// The analysis of content, style and output, and therefore the front end the vocoder must have. Default: log1p
+    /// magnitude (power 1) linear STFT, 22 050 Hz, fftSize 1024, hop 256, Hann, centred.
+    public var frontEnd: FrontEnd
+    /// Layers whose activations carry the content, with weights. Default `relu1` (the random CNN).
+    public var contentLayers: [WeightedLayer]
+    /// Layers whose Gram matrices carry the style, with weights. Default `relu1` (the random CNN).
+    public var styleLayers: [WeightedLayer]
+    /// Weight α of the content loss. Default 1.
+    public var contentWeight: Float
+    /// Weight β of the style loss. Default 1e3 (see ``preset(_:)`` for measured choices).
+    public var styleWeight: Float
+    /// Weight of the total-variation loss on the output spectrogram (0 disables it). Default 0.
+    public var totalVariationWeight: Float
+    /// The optimiser. Default Adam, learning rate 0.03.
+    public var optimizer: OptimizerChoice
+    /// Optimisation steps per chunk, ≥ 1. Default 300.
+    public var steps: Int
+    /// The starting point. Default ``Initialization/content``.
+    public var initialization: Initialization
+    /// Seed of every random choice (noise initialisation). Default 0.
+    public var seed: UInt64
+    /// Longest content, in seconds, optimised in one piece; longer content is cut into chunks of this length that
+    /// overlap by ``chunkOverlap`` and are crossfaded. Default 10 s.
+    public var chunkDuration: Double
+    /// Overlap of neighbouring chunks, in seconds (< ``chunkDuration``). Default 1 s.
+    public var chunkOverlap: Double
+
+    /// A configuration; every argument has the documented default.
+    public init(
+        frontEnd: FrontEnd = StyleTransferConfiguration.log1pMagnitude,
+        contentLayers: [WeightedLayer] = [WeightedLayer("relu1")],
+        styleLayers: [WeightedLayer] = [WeightedLayer("relu1")],
+        contentWeight: Float = 1, styleWeight: Float = 1e3, totalVariationWeight: Float = 0,
+        optimizer: OptimizerChoice = .adam(learningRate: 0.03), steps: Int = 300,
+        initialization: Initialization = .content, seed: UInt64 = 0,
+        chunkDuration: Double = 10, chunkOverlap: Double = 1
+    ) {
+        self.frontEnd = frontEnd
+        self.contentLayers = contentLayers
+        self.styleLayers = styleLayers
+        self.contentWeight = contentWeight
+        self.styleWeight = styleWeight
+        self.totalVariationWeight = totalVariationWeight
+        self.optimizer = optimizer
+        self.steps = steps
+        self.initialization = initialization
+        self.seed = seed
+        self.chunkDuration = chunkDuration
+        self.chunkOverlap = chunkOverlap
+    }
+
+    /// The random-CNN work's representation: `log1p(|STFT|)`, 22 050 Hz, fftSize 1024, hop 256, Hann, centred
+    /// with zeros (513 bins).
+    public static let log1pMagnitude: FrontEnd = {
+        do {
+            return try FrontEnd(sampleRate: 22_050, fftSize: 1024, hopLength: 256, frequencyAxis: .linear, valueScale: .log1p)
+        } catch {
+            preconditionFailure("the log1p front end is valid: \(error)")
+        }
+    }()
+
+    /// Checks the settings that do not depend on the backbone.
+    ///
+    /// - Throws: ``StyleTransferError/invalidConfiguration(name:value:reason:)`` naming the first bad setting.
+    public func validate() throws {
+        func fail(_ name: String, _ value: Any, _ reason: String) -> StyleTransferError {
+            .invalidConfiguration(name: name, value: "\(value)", reason: reason)
+        }
+        guard steps >= 1 else { throw fail("steps", steps, "must be at least 1") }
+        guard !contentLayers.isEmpty || !styleLayers.isEmpty else {
+            throw fail("layers", "none", "give at least one content or style layer")
+        }
+        for (name, value) in [("contentWeight", contentWeight), ("styleWeight", styleWeight),
+                              ("totalVariationWeight", totalVariationWeight)] {
+            guard value.isFinite && value >= 0 else { throw fail(name, value, "must be finite and ≥ 0") }
+        }
+        for layer in contentLayers + styleLayers where !(layer.weight.isFinite && layer.weight >= 0) {
+            throw fail("weight of \(layer.name)", layer.weight, "must be finite and ≥ 0")
+        }
+        switch optimizer {
+        case let .adam(learningRate):
+            guard learningRate.isFinite && learningRate > 0 else { throw fail("learningRate", learningRate, "must be > 0") }
+        case let .lbfgs(historySize, evaluations, _):
+            guard historySize >= 1 else { throw fail("historySize", historySize, "must be at least 1") }
+            guard evaluations >= 1 else { throw fail("evaluationsPerStep", evaluations, "must be at least 1") }
+        }
+        if case let .noise(deviation) = initialization, !(deviation.isFinite && deviation >= 0) {
+            throw fail("noise standard deviation", deviation, "must be finite and ≥ 0")
+        }
+        guard chunkDuration.isFinite && chunkDuration > 0 else { throw fail("chunkDuration", chunkDuration, "must be > 0") }
+        guard chunkOverlap >= 0 && chunkOverlap < chunkDuration else {
+            throw fail("chunkOverlap", chunkOverlap, "must be ≥ 0 and below chunkDuration (\(chunkDuration) s)")
+        }
+    }
+}

@@ -1,1 +1,0 @@
-/// Gatys-style style transfer of spectrograms composed in a `StyleTransferSession`; filled by issue 6.

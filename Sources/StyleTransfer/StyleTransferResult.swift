@@ -1,0 +1,20 @@
+import AudioDSP
+import Vocoders
+
+/// What a ``StyleTransferSession`` returns: the audio, the spectrograms and the loss history.
+public struct StyleTransferResult: Sendable {
+    /// The output audio at the front end's sample rate, as long as the content.
+    public var waveform: Waveform
+    /// The optimised spectrogram `[bins, frames]` in the configuration's front end (what the vocoder turned into
+    /// ``waveform``).
+    public var output: AcousticFeatures
+    /// The content's spectrogram in the same front end.
+    public var content: AcousticFeatures
+    /// The style's spectrogram in the same front end.
+    public var style: AcousticFeatures
+    /// One report per optimisation step, in order (all chunks).
+    public var history: [StepReport]
+    /// True when the task was cancelled: the result is then the best spectrogram found so far (chunks not reached
+    /// keep the content).
+    public var wasCancelled: Bool
+}

@@ -1,0 +1,235 @@
+import AudioDSP
+import Backbones
+import Foundation
+import NeuralCore
+import Vocoders
+
+/// The study's pipeline: audio → spectrogram → Gatys-style optimisation through a frozen backbone → vocoder → audio.
+///
+/// ```swift
+/// let session = try StyleTransferSession(
+///     featureExtractor: RandomCNN(seed: 0),
+///     vocoder: GriffinLimVocoder(frontEnd: StyleTransferConfiguration.log1pMagnitude, iterations: 64),
+///     configuration: .preset(.gender))
+/// let result = try await session.run(content: speech, style: otherVoice) { report in print(report.totalLoss) }
+/// ```
+///
+/// The session is configured once and may run many transfers (one at a time: backbones are not thread-safe). It
+/// computes the style's Gram targets once per run, optimises the content spectrogram (in chunks of
+/// ``StyleTransferConfiguration/chunkDuration`` crossfaded over ``StyleTransferConfiguration/chunkOverlap`` for long
+/// content, so memory is bounded by the chunk, not the clip), and vocodes the result. Task cancellation stops within
+/// one step and returns the best spectrogram so far; a NaN or infinite loss throws
+/// ``StyleTransferError/diverged(step:chunk:)``.
+public final class StyleTransferSession {
+    /// The frozen backbone.
+    public let featureExtractor: any FeatureExtractor
+    /// The vocoder that turns the output spectrogram into audio; its front end is the configuration's.
+    public let vocoder: any Vocoder
+    /// The settings.
+    public let configuration: StyleTransferConfiguration
+
+    /// Checks that the pieces fit together.
+    ///
+    /// - Throws: ``StyleTransferError/invalidConfiguration(name:value:reason:)``,
+    ///   `VocodersError.frontEndMismatch` when the vocoder's front end is not the configuration's, and
+    ///   `BackbonesError.unknownLayer` for a layer the backbone does not have.
+    public init(featureExtractor: any FeatureExtractor, vocoder: any Vocoder,
+                configuration: StyleTransferConfiguration = StyleTransferConfiguration()) throws {
+        try configuration.validate()
+        try vocoder.frontEnd.requireMatch(configuration.frontEnd)
+        for layer in configuration.contentLayers + configuration.styleLayers
+        where !featureExtractor.layerNames.contains(layer.name) {
+            throw BackbonesError.unknownLayer(layer.name, available: featureExtractor.layerNames)
+        }
+        self.featureExtractor = featureExtractor
+        self.vocoder = vocoder
+        self.configuration = configuration
+    }
+
+    /// Transfers the style of `style` onto `content` and vocodes the result.
+    ///
+    /// Both clips are downmixed to mono and resampled to the front end's rate (so they may differ in length and
+    /// rate). `progress` is called after every step's loss evaluation, on the calling task.
+    ///
+    /// - Throws: ``StyleTransferError/invalidInput(what:reason:)`` for silent or non-finite audio,
+    ///   ``StyleTransferError/tooShort(what:bins:frames:minimumBins:minimumFrames:)``,
+    ///   ``StyleTransferError/diverged(step:chunk:)``, and the vocoder's errors.
+    public func run(content: Waveform, style: Waveform,
+                    progress: (StepReport) -> Void = { _ in }) async throws -> StyleTransferResult {
+        let contentFeatures = try analyze(content, what: "content")
+        let styleFeatures = try analyze(style, what: "style")
+        let (output, history, cancelled) = try transfer(
+            content: contentFeatures.spectrogram, style: styleFeatures.spectrogram, progress: progress)
+        let outputFeatures = try AcousticFeatures(
+            spectrogram: output, frontEnd: configuration.frontEnd, sampleCount: contentFeatures.sampleCount)
+        let waveform = try vocoder.synthesize(outputFeatures)
+        return StyleTransferResult(waveform: waveform, output: outputFeatures, content: contentFeatures,
+                                   style: styleFeatures, history: history, wasCancelled: cancelled)
+    }
+
+    /// The front end's spectrogram of a clip, after the checks ``run(content:style:progress:)`` documents.
+    public func analyze(_ waveform: Waveform, what: String) throws -> AcousticFeatures {
+        let mono = waveform.channelCount == 1 ? waveform : waveform.downmixed()
+        let samples = mono.samples
+        guard !samples.isEmpty else { throw StyleTransferError.invalidInput(what: what, reason: "has no samples") }
+        guard samples.allSatisfy(\.isFinite) else {
+            throw StyleTransferError.invalidInput(what: what, reason: "contains NaN or infinite samples")
+        }
+        guard samples.contains(where: { $0 != 0 }) else {
+            throw StyleTransferError.invalidInput(what: what, reason: "is silent (all samples are zero)")
+        }
+        let rate = configuration.frontEnd.sampleRate
+        let features = try configuration.frontEnd.analyze(mono.sampleRate == rate ? mono : mono.resampled(to: rate))
+        try requireSize(features.spectrogram, what: what)
+        return features
+    }
+
+    /// Optimises a spectrogram in the configuration's front end: the spectrogram-level core of
+    /// ``run(content:style:progress:)`` (no analysis, no vocoder).
+    ///
+    /// - Returns: the output `[bins, content frames]`, one report per step, and whether the task was cancelled.
+    public func transfer(
+        content: Spectrogram, style: Spectrogram, progress: (StepReport) -> Void = { _ in }
+    ) throws -> (output: Spectrogram, history: [StepReport], wasCancelled: Bool) {
+        try requireSize(content, what: "content")
+        try requireSize(style, what: "style")
+        guard content.binCount == style.binCount else {
+            throw StyleTransferError.invalidInput(
+                what: "style", reason: "has \(style.binCount) bins, the content \(content.binCount)")
+        }
+        let start = ContinuousClock.now
+        let range = valueRange(content)
+        let plan = ChunkPlan(frameCount: content.frameCount, chunkFrames: frames(configuration.chunkDuration),
+                             overlapFrames: frames(configuration.chunkOverlap))
+        let targets = try styleTargets(style, chunkFrames: plan.chunkFrames, valueRange: range)
+        var blend = ChunkBlend(binCount: content.binCount, frameCount: content.frameCount)
+        var history: [StepReport] = []
+        var cancelled = false
+        for (index, chunk) in plan.chunks.enumerated() {
+            let contentChunk = tensor(content, frames: chunk)
+            var optimized = contentChunk
+            if !cancelled {
+                let problem = try ChunkProblem(
+                    session: self, content: contentChunk, styleGrams: targets, valueRange: range)
+                let initial = initialSpectrogram(content: contentChunk, style: style, chunk: chunk, index: index)
+                let outcome: (best: Tensor, cancelled: Bool)
+                do {
+                    outcome = try problem.optimize(from: initial) { step, losses in
+                    let report = StepReport(
+                        chunk: index + 1, chunkCount: plan.chunks.count, step: step, stepCount: configuration.steps,
+                        contentLoss: losses.content, styleLoss: losses.style, totalVariationLoss: losses.totalVariation,
+                        totalLoss: losses.total, elapsed: (ContinuousClock.now - start).seconds)
+                    history.append(report)
+                    progress(report)
+                    }
+                } catch StyleTransferError.diverged(let step, _) {
+                    throw StyleTransferError.diverged(step: step, chunk: index + 1)
+                }
+                optimized = outcome.best
+                cancelled = outcome.cancelled
+            }
+            blend.add(optimized, at: chunk, fadeIn: plan.overlap(before: index), fadeOut: plan.overlap(after: index))
+        }
+        return (blend.result(), history, cancelled)
+    }
+
+    /// The weighted content and style losses of `spectrogram` against a content and a style (all `[bins, frames]`
+    /// in the configuration's front end, whole clips, no chunking): how far a result moved toward the style and
+    /// away from the content. The value range is the content's, as in ``transfer(content:style:progress:)``.
+    public func losses(of spectrogram: Spectrogram, content: Spectrogram, style: Spectrogram) throws -> LossBreakdown {
+        let range = valueRange(content)
+        let problem = try ChunkProblem(session: self, content: tensor(content, frames: 0..<content.frameCount),
+                                       styleGrams: styleTargets(style, chunkFrames: frames(configuration.chunkDuration), valueRange: range),
+                                       valueRange: range)
+        return try problem.losses(at: tensor(spectrogram, frames: 0..<spectrogram.frameCount))
+    }
+
+    // MARK: - Pieces
+
+    /// Frames of `seconds` of audio at the front end's rate and hop (at least 1).
+    private func frames(_ seconds: Double) -> Int {
+        max(1, Int((seconds * Double(configuration.frontEnd.sampleRate) / Double(configuration.frontEnd.hopLength)).rounded()))
+    }
+
+    /// The range that image backbones map to [0, 1]: the content's minimum…maximum.
+    private func valueRange(_ content: Spectrogram) -> ClosedRange<Float> {
+        let low = content.values.min() ?? 0, high = content.values.max() ?? 1
+        return low < high ? low...high : low...(low + 1)
+    }
+
+    /// Throws when a spectrogram is smaller than the backbone's minimum input.
+    private func requireSize(_ spectrogram: Spectrogram, what: String) throws {
+        let minimum = featureExtractor.minimumInputSize
+        let (height, minimumBins): (Int, Int) = switch featureExtractor.spectrogramInput {
+        case .singleChannel, .image: (spectrogram.binCount, minimum.height)
+        case .binsAsChannels: (1, 1)
+        }
+        guard height >= minimumBins && spectrogram.frameCount >= minimum.width else {
+            throw StyleTransferError.tooShort(
+                what: what, bins: spectrogram.binCount, frames: spectrogram.frameCount, minimumBins: minimumBins,
+                minimumFrames: minimum.width)
+        }
+    }
+
+    /// The style's Gram matrix per style layer, accumulated chunk by chunk (`Σ F·Fᵀ / Σ M`), so a long style clip
+    /// never holds all its activations at once.
+    private func styleTargets(_ style: Spectrogram, chunkFrames: Int, valueRange: ClosedRange<Float>) throws -> [String: Tensor] {
+        let layers = configuration.styleLayers.map(\.name)
+        guard !layers.isEmpty else { return [:] }
+        var sums: [String: Tensor] = [:]
+        var positions: [String: Int] = [:]
+        for chunk in ChunkPlan.partition(frameCount: style.frameCount, chunkFrames: chunkFrames) {
+            let input = featureExtractor.modelInput(from: tensor(style, frames: chunk), valueRange: valueRange)
+            let features = try featureExtractor.features(of: input, layers: layers)
+            for layer in layers {
+                let matrix = featureExtractor.styleMatrix(of: features[layer]!, layer: layer)
+                let product = StyleLosses.gramMatrix(matrix) * Float(matrix.shape[1])
+                sums[layer] = sums[layer].map { $0 + product } ?? product
+                positions[layer, default: 0] += matrix.shape[1]
+            }
+        }
+        return Dictionary(uniqueKeysWithValues: sums.map { layer, sum in (layer, sum * (1 / Float(positions[layer]!))) })
+    }
+
+    /// The starting point of one chunk's optimisation.
+    private func initialSpectrogram(content: Tensor, style: Spectrogram, chunk: Range<Int>, index: Int) -> Tensor {
+        switch configuration.initialization {
+        case .content:
+            return content
+        case let .noise(deviation):
+            var generator = RandomGenerator(seed: configuration.seed &+ UInt64(index))
+            let noise = Tensor.randomNormal(shape: content.shape, standardDeviation: deviation, generator: &generator)
+            return noise + content.mean().item
+        case .style:
+            var values = [Float](repeating: 0, count: content.scalarCount)
+            let (bins, frames) = (content.shape[0], content.shape[1])
+            for bin in 0..<bins {
+                for frame in 0..<frames {
+                    values[bin * frames + frame] = style[bin: bin, frame: (chunk.lowerBound + frame) % style.frameCount]
+                }
+            }
+            return Tensor(shape: content.shape, scalars: values)
+        }
+    }
+}
+
+/// Frames `frames` of a spectrogram as a `[bins, count]` tensor.
+func tensor(_ spectrogram: Spectrogram, frames: Range<Int>) -> Tensor {
+    let (bins, total) = (spectrogram.binCount, spectrogram.frameCount)
+    var values = [Float](repeating: 0, count: bins * frames.count)
+    spectrogram.values.withUnsafeBufferPointer { source in
+        values.withUnsafeMutableBufferPointer { target in
+            for bin in 0..<bins {
+                for (offset, frame) in frames.enumerated() {
+                    target[bin * frames.count + offset] = source[bin * total + frame]
+                }
+            }
+        }
+    }
+    return Tensor(shape: [bins, frames.count], scalars: values)
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

@@ -1,0 +1,163 @@
+import AudioDSP
+import Backbones
+import NeuralCore
+import StyleTransfer
+import TestSupport
+import Vocoders
+import XCTest
+
+/// The session on bundled clips, shortened so the debug-build tests stay quick.
+final class StyleTransferSessionTests: XCTestCase {
+    private func clip(_ name: String, seconds: Double) throws -> Waveform {
+        let full = try AudioFile.read(Samples.url(name), sampleRate: 22_050)
+        return Waveform(samples: Array(full.samples.prefix(Int(seconds * 22_050))), sampleRate: 22_050)
+    }
+
+    private func session(_ configuration: StyleTransferConfiguration, cnn: RandomCNN = RandomCNN(seed: 0)) throws
+        -> StyleTransferSession
+    {
+        try StyleTransferSession(
+            featureExtractor: cnn,
+            vocoder: GriffinLimVocoder(frontEnd: configuration.frontEnd, iterations: 4),
+            configuration: configuration)
+    }
+
+    func testLossesDecreaseAndTheStyleStatisticsMoveTowardTheStyle() async throws {
+        let content = try clip("speech_male_us.wav", seconds: 1.2), style = try clip("speech_female_us.wav", seconds: 1.5)
+        let configuration = StyleTransferConfiguration(styleWeight: 1e3, steps: 30)
+        let session = try session(configuration)
+        let result = try await session.run(content: content, style: style)
+        XCTAssertEqual(result.history.count, 30)
+        XCTAssertEqual(result.waveform.frameCount, content.frameCount)
+        XCTAssertEqual(result.waveform.sampleRate, 22_050)
+        let first = result.history.first!, last = result.history.last!
+        XCTAssertLessThan(last.totalLoss, 0.5 * first.totalLoss)
+        XCTAssertEqual(first.contentLoss, 0)  // starts at the content
+        let before = try session.losses(of: result.content.spectrogram, content: result.content.spectrogram,
+                                        style: result.style.spectrogram)
+        let after = try session.losses(of: result.output.spectrogram, content: result.content.spectrogram,
+                                       style: result.style.spectrogram)
+        XCTAssertLessThan(after.style, 0.3 * before.style, "style loss \(before.style) → \(after.style)")
+        XCTAssertLessThan(after.content, 0.2 * before.style, "content loss \(after.content) vs style drop")
+        XCTAssertGreaterThan(after.content, 0)
+    }
+
+    func testTheSameSeedGivesTheSameOutput() throws {
+        let content = try clip("speech_male_us.wav", seconds: 0.5), style = try clip("violin.wav", seconds: 0.5)
+        var configuration = StyleTransferConfiguration(steps: 4, initialization: .noise(standardDeviation: 0.1), seed: 3)
+        let first = try session(configuration)
+        let c = try first.analyze(content, what: "content").spectrogram, s = try first.analyze(style, what: "style").spectrogram
+        let a = try first.transfer(content: c, style: s).output
+        let b = try session(configuration).transfer(content: c, style: s).output
+        XCTAssertEqual(a, b)
+        configuration.seed = 4
+        XCTAssertNotEqual(try session(configuration).transfer(content: c, style: s).output, a)
+    }
+
+    func testCancellationStopsWithinOneStepAndKeepsTheBestSoFar() async throws {
+        let content = try clip("speech_male_us.wav", seconds: 0.5), style = try clip("flute.wav", seconds: 0.5)
+        let task = Task { () throws -> StyleTransferResult in
+            let configuration = StyleTransferConfiguration(steps: 50)
+            let session = try StyleTransferSession(
+                featureExtractor: RandomCNN(seed: 0),
+                vocoder: GriffinLimVocoder(frontEnd: configuration.frontEnd, iterations: 2), configuration: configuration)
+            return try await session.run(content: content, style: style) { report in
+                if report.step == 3 { withUnsafeCurrentTask { $0?.cancel() } }
+            }
+        }
+        let result = try await task.value
+        XCTAssertTrue(result.wasCancelled)
+        XCTAssertEqual(result.history.count, 3)
+        XCTAssertEqual(result.output.spectrogram.frameCount, result.content.spectrogram.frameCount)
+        XCTAssertNotEqual(result.output.spectrogram, result.content.spectrogram)
+    }
+
+    func testChunkedTransferMatchesTheWholeAwayFromSeamsWithoutSteps() throws {
+        // Content with the same statistics everywhere (34 hops of speech five times: every 68-frame window has the
+        // same Gram matrices), so that each chunk optimises the whole clip's problem.
+        let period = Array(try clip("speech_male_us.wav", seconds: 0.5).samples[1024..<(1024 + 34 * 256)])
+        let content = Waveform(samples: Array((0..<5).map { _ in period }.joined()), sampleRate: 22_050)
+        let style = try clip("speech_female_us.wav", seconds: 1.0)
+        let whole = StyleTransferConfiguration(steps: 10)
+        var chunked = whole
+        chunked.chunkDuration = 68 * 256 / 22_050
+        chunked.chunkOverlap = 16 * 256 / 22_050
+        let session = try session(whole)
+        let c = try session.analyze(content, what: "content").spectrogram
+        let s = try session.analyze(style, what: "style").spectrogram
+        let reference = try session.transfer(content: c, style: s).output
+        let pieces = try self.session(chunked).transfer(content: c, style: s)
+        XCTAssertEqual(pieces.history.first!.chunkCount, 3)
+        let output = pieces.output
+        // 171 frames in 68-frame chunks at 0, 52 and 103 (overlaps 52..<68 and 103..<120). The runs differ only
+        // through the clip's two edge frames (zero-padded by the centred STFT), which the whole run's Gram includes.
+        func meanDifference(_ a: Spectrogram, _ b: Spectrogram, frames: [Int]) -> Float {
+            var total: Float = 0
+            for bin in 0..<a.binCount { for frame in frames { total += abs(a[bin: bin, frame: frame] - b[bin: bin, frame: frame]) } }
+            return total / Float(a.binCount * frames.count)
+        }
+        let interior = Array(5..<45) + Array(75..<98) + Array(127..<165)
+        let change = meanDifference(reference, c, frames: interior)
+        let difference = meanDifference(output, reference, frames: interior)
+        XCTAssertLessThan(difference, 0.5 * change, "chunked vs whole \(difference), change \(change)")
+        // No step at the seams: a frame-to-frame jump at a seam equals the jump one period (34 frames) away,
+        // where the same content lies inside a single chunk.
+        func jump(_ spectrogram: Spectrogram, at frame: Int) -> Float {
+            (0..<spectrogram.binCount).map { abs(spectrogram[bin: $0, frame: frame] - spectrogram[bin: $0, frame: frame - 1]) }
+                .reduce(0, +) / Float(spectrogram.binCount)
+        }
+        for (seam, inside) in [(52, 86), (68, 34), (103, 137), (120, 86)] {
+            XCTAssertLessThan(abs(jump(output, at: seam) - jump(output, at: inside)), 0.25 * change, "seam at \(seam)")
+        }
+    }
+
+    func testDivergenceThrowsANamedError() async throws {
+        let content = try clip("speech_male_us.wav", seconds: 0.3), style = try clip("piano.wav", seconds: 0.3)
+        let session = try session(StyleTransferConfiguration(optimizer: .adam(learningRate: 1e30), steps: 5))
+        do {
+            _ = try await session.run(content: content, style: style)
+            XCTFail("expected divergence")
+        } catch let error as StyleTransferError {
+            guard case .diverged(_, chunk: 1) = error else { return XCTFail("\(error)") }
+        }
+    }
+
+    func testBadInputsThrowNamedErrors() async throws {
+        let speech = try clip("speech_male_us.wav", seconds: 0.3)
+        let session = try session(StyleTransferConfiguration(steps: 1))
+        let silent = Waveform(samples: [Float](repeating: 0, count: 4000), sampleRate: 22_050)
+        var nan = speech.samples
+        nan[100] = .nan
+        for (content, style, expected) in [
+            (silent, speech, StyleTransferError.invalidInput(what: "content", reason: "is silent (all samples are zero)")),
+            (speech, Waveform(samples: nan, sampleRate: 22_050),
+             .invalidInput(what: "style", reason: "contains NaN or infinite samples")),
+        ] {
+            do {
+                _ = try await session.run(content: content, style: style)
+                XCTFail("expected \(expected)")
+            } catch { XCTAssertEqual(error as? StyleTransferError, expected) }
+        }
+        let wide = try self.session(StyleTransferConfiguration(steps: 1),
+                                    cnn: RandomCNN(.ulyanov(frequencyBins: 513, filterCount: 8), seed: 0))
+        do {
+            _ = try await wide.run(content: Waveform(samples: Array(speech.samples.prefix(1000)), sampleRate: 22_050),
+                                   style: speech)
+            XCTFail("expected too short")
+        } catch {
+            XCTAssertEqual(error as? StyleTransferError,
+                           .tooShort(what: "content", bins: 513, frames: 4, minimumBins: 1, minimumFrames: 11))
+        }
+        XCTAssertThrowsError(try StyleTransferSession(
+            featureExtractor: RandomCNN(seed: 0), vocoder: GriffinLimVocoder(iterations: 1))) { error in
+            guard case .frontEndMismatch = error as? VocodersError else { return XCTFail("\(error)") }
+        }
+        XCTAssertThrowsError(try self.session(StyleTransferConfiguration(styleLayers: [WeightedLayer("conv4_2")]))) {
+            XCTAssertEqual($0 as? BackbonesError, .unknownLayer("conv4_2", available: ["conv1", "relu1"]))
+        }
+        XCTAssertThrowsError(try self.session(StyleTransferConfiguration(steps: 0))) {
+            XCTAssertEqual($0 as? StyleTransferError,
+                           .invalidConfiguration(name: "steps", value: "0", reason: "must be at least 1"))
+        }
+    }
+}
