@@ -21,7 +21,7 @@ struct ReconstructCommand: ParsableCommand {
     @Option(help: "Griffin-Lim iterations (librosa n_iter); default: the library's GriffinLim default.")
     var iterations: Int?
 
-    @Option(help: "Seed of Griffin-Lim's random initial phase.")
+    @Option(help: "Seed of Griffin-Lim's random initial phase, or of WaveNet's sampling.")
     var seed: UInt64 = 0
 
     @Option(help: "Output encoding; default: flac for a .flac name, else wav16.")

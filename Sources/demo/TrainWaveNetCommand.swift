@@ -62,8 +62,10 @@ struct TrainWaveNetCommand: ParsableCommand {
             configuration.checkpointInterval = checkpointInterval
             configuration.seed = seed
             let model = configuration.model
-            print("WaveNet: \(model.layerCount) layers in \(model.stackCount) stacks, residual \(model.residualChannels), "
-                  + "gate \(model.gateChannels), skip \(model.skipChannels), receptive field \(model.receptiveField) samples")
+            // Unbuffered, so a log file shows progress while training runs.
+            func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+            say("WaveNet: \(model.layerCount) layers in \(model.stackCount) stacks, residual \(model.residualChannels), "
+                + "gate \(model.gateChannels), skip \(model.skipChannels), receptive field \(model.receptiveField) samples")
             let logInterval = logInterval
             _ = try WaveNet.train(
                 on: URL(fileURLWithPath: data), configuration: configuration, checkpoint: URL(fileURLWithPath: out),
@@ -73,8 +75,7 @@ struct TrainWaveNetCommand: ParsableCommand {
                 let line = String(format: "step %d/%d  loss %.4f  lr %.2e  %.0f s  %.0f samples/s",
                                   progress.step, progress.steps, progress.loss, progress.learningRate,
                                   progress.seconds, progress.samplesPerSecond)
-                // Unbuffered, so a log file shows progress while training runs.
-                FileHandle.standardOutput.write(Data((line + (progress.checkpoint.map { "  → \($0.path)" } ?? "") + "\n").utf8))
+                say(line + (progress.checkpoint.map { "  → \($0.path)" } ?? ""))
             }
         }
     }
