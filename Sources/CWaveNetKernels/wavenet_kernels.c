@@ -5,6 +5,8 @@
 
 #define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 
+/// e^x (Cephes expf: range reduction by ln 2, degree-6 polynomial, exponent bits set directly), relative error below
+/// 2e-7 on [−87, 88]; inputs are clamped to that range. Branch-free, so the loops that call it vectorise.
 static inline float exp_approx(float x) {
     x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
     // Round x·log2(e) to the nearest integer with the 1.5·2^23 trick: the sum's low mantissa bits hold it.
@@ -27,8 +29,6 @@ static inline float exp_approx(float x) {
     memcpy(&scale, &exponent, 4);
     return p * scale;
 }
-
-float wavenet_exp(float x) { return exp_approx(x); }
 
 /// y[0..<size] += W[0..<size, :]·x with the `size` accumulators in registers while the columns stream by; inlined
 /// with a constant `size` so that the compiler unrolls it.

@@ -13,8 +13,4 @@ void wavenet_gate(const float *z, int half, float *a);
 /// p[i] = exp((logits[i] − max) / temperature) for i < count; returns Σ p (summed in index order).
 float wavenet_unnormalized_softmax(const float *logits, int count, float temperature, float *p);
 
-/// e^x (Cephes expf: range reduction by ln 2, degree-6 polynomial), relative error below 2e-7 on [−87, 88];
-/// inputs are clamped to that range. The same function the kernels above use.
-float wavenet_exp(float x);
-
 #endif
