@@ -1,7 +1,8 @@
 import AudioDSP
 import NeuralCore
 
-/// How content of `frameCount` frames is cut into chunks of at most `chunkFrames` that overlap by
+/// How content of `frameCount` frames is cut into chunks (none when it fits in `chunkFrames + overlapFrames`,
+/// so a clip of exactly the chunk duration stays whole) of `chunkFrames` that overlap by
 /// at least `overlapFrames`; every chunk has the full length and the chunks are spread evenly from the first frame to
 /// the last.
 struct ChunkPlan {
@@ -12,7 +13,7 @@ struct ChunkPlan {
     init(frameCount: Int, chunkFrames: Int, overlapFrames: Int) {
         self.frameCount = frameCount
         self.chunkFrames = chunkFrames
-        guard frameCount > chunkFrames else {
+        guard frameCount > chunkFrames + overlapFrames else {
             chunks = [0..<frameCount]
             return
         }

@@ -101,7 +101,8 @@ public final class StyleTransferSession {
         let range = valueRange(content)
         let plan = ChunkPlan(frameCount: content.frameCount, chunkFrames: frames(configuration.chunkDuration),
                              overlapFrames: frames(configuration.chunkOverlap))
-        let targets = try styleTargets(style, chunkFrames: plan.chunkFrames, valueRange: range)
+        let targets = try gramMatrices(style, layers: configuration.styleLayers.map(\.name), chunkFrames: plan.chunkFrames,
+                                       valueRange: range)
         var blend = ChunkBlend(binCount: content.binCount, frameCount: content.frameCount)
         var history: [StepReport] = []
         var cancelled = false
@@ -134,14 +135,42 @@ public final class StyleTransferSession {
     }
 
     /// The weighted content and style losses of `spectrogram` against a content and a style (all `[bins, frames]`
-    /// in the configuration's front end, whole clips, no chunking): how far a result moved toward the style and
-    /// away from the content. The value range is the content's, as in ``transfer(content:style:progress:)``.
+    /// in the configuration's front end): how far a result moved toward the style and away from the content.
+    ///
+    /// Whole clips are measured, in pieces of at most ``StyleTransferConfiguration/chunkDuration`` (content errors
+    /// summed and Gram matrices accumulated over the pieces), so memory stays bounded for long clips. The value
+    /// range is the content's, as in ``transfer(content:style:progress:)``.
     public func losses(of spectrogram: Spectrogram, content: Spectrogram, style: Spectrogram) throws -> LossBreakdown {
-        let range = valueRange(content)
-        let problem = try ChunkProblem(session: self, content: tensor(content, frames: 0..<content.frameCount),
-                                       styleGrams: styleTargets(style, chunkFrames: frames(configuration.chunkDuration), valueRange: range),
-                                       valueRange: range)
-        return try problem.losses(at: tensor(spectrogram, frames: 0..<spectrogram.frameCount))
+        precondition(spectrogram.shape == content.shape, "losses: output and content shapes differ")
+        let range = valueRange(content), chunkFrames = frames(configuration.chunkDuration)
+        let styleNames = configuration.styleLayers.map(\.name), contentNames = configuration.contentLayers.map(\.name)
+        let target = try gramMatrices(style, layers: styleNames, chunkFrames: chunkFrames, valueRange: range)
+        let grams = try gramMatrices(spectrogram, layers: styleNames, chunkFrames: chunkFrames, valueRange: range)
+        var errors: [String: (sum: Double, count: Int)] = [:]
+        if !contentNames.isEmpty {
+            for piece in ChunkPlan.partition(frameCount: content.frameCount, chunkFrames: chunkFrames) {
+                let output = try featureExtractor.features(
+                    of: featureExtractor.modelInput(from: tensor(spectrogram, frames: piece), valueRange: range),
+                    layers: contentNames)
+                let reference = try featureExtractor.features(
+                    of: featureExtractor.modelInput(from: tensor(content, frames: piece), valueRange: range),
+                    layers: contentNames)
+                for layer in contentNames {
+                    let difference = output[layer]! - reference[layer]!
+                    errors[layer, default: (0, 0)].sum += Double(difference.squared().sum().item)
+                    errors[layer, default: (0, 0)].count += difference.scalarCount
+                }
+            }
+        }
+        var contentLoss: Float = 0, styleLoss: Float = 0
+        for layer in configuration.contentLayers {
+            contentLoss += layer.weight * Float(errors[layer.name]!.sum / Double(errors[layer.name]!.count))
+        }
+        for layer in configuration.styleLayers {
+            styleLoss += layer.weight * StyleLosses.styleLoss(gram: grams[layer.name]!, target: target[layer.name]!).item
+        }
+        return LossBreakdown(content: configuration.contentWeight * contentLoss, style: configuration.styleWeight * styleLoss,
+                             totalVariation: 0)
     }
 
     // MARK: - Pieces
@@ -171,15 +200,16 @@ public final class StyleTransferSession {
         }
     }
 
-    /// The style's Gram matrix per style layer, accumulated chunk by chunk (`Σ F·Fᵀ / Σ M`), so a long style clip
-    /// never holds all its activations at once.
-    private func styleTargets(_ style: Spectrogram, chunkFrames: Int, valueRange: ClosedRange<Float>) throws -> [String: Tensor] {
-        let layers = configuration.styleLayers.map(\.name)
+    /// The Gram matrix of `spectrogram` for each of `layers`, accumulated piece by piece (`Σ F·Fᵀ / Σ M`), so a
+    /// long clip never holds all its activations at once (the style's targets, and measurements).
+    private func gramMatrices(
+        _ spectrogram: Spectrogram, layers: [String], chunkFrames: Int, valueRange: ClosedRange<Float>
+    ) throws -> [String: Tensor] {
         guard !layers.isEmpty else { return [:] }
         var sums: [String: Tensor] = [:]
         var positions: [String: Int] = [:]
-        for chunk in ChunkPlan.partition(frameCount: style.frameCount, chunkFrames: chunkFrames) {
-            let input = featureExtractor.modelInput(from: tensor(style, frames: chunk), valueRange: valueRange)
+        for chunk in ChunkPlan.partition(frameCount: spectrogram.frameCount, chunkFrames: chunkFrames) {
+            let input = featureExtractor.modelInput(from: tensor(spectrogram, frames: chunk), valueRange: valueRange)
             let features = try featureExtractor.features(of: input, layers: layers)
             for layer in layers {
                 let matrix = featureExtractor.styleMatrix(of: features[layer]!, layer: layer)

@@ -29,7 +29,7 @@ struct ReconstructCommand: ParsableCommand {
 
     @OptionGroup var analysis: AnalysisOptions
 
-    @Option(help: "Vocoder: griffin-lim, or wavenet (its own front end: 22 050 Hz, 80-band log mel, hop 256; the analysis options are ignored).")
+    @Option(help: "Vocoder: griffinlim, or wavenet (its own front end: 22 050 Hz, 80-band log mel, hop 256; the analysis options are ignored).")
     var vocoder: VocoderChoice = .griffinLim
 
     @Option(help: "WaveNet checkpoint (.safetensors from 'demo train-wavenet'); default: the shipped model.")

@@ -6,35 +6,7 @@ import XCTest
 
 /// Runs the built `demo` executable (from this test bundle's build folder) on good and bad inputs.
 final class DemoCommandLineTests: XCTestCase {
-    private struct Outcome {
-        let status: Int32
-        let standardOutput: String
-        let standardError: String
-    }
-
-    private func run(_ arguments: [String]) throws -> Outcome {
-        // The test binary (…/debug/<Package>PackageTests.xctest) sits beside the products of the same build.
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("demo")
-        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-            XCTFail("demo is not built at \(executable.path): run `swift build` first")
-            throw CocoaError(.fileNoSuchFile)
-        }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
-            standardError: String(decoding: errData, as: UTF8.self))
-    }
+    private func run(_ arguments: [String]) throws -> DemoOutcome { try runDemo(arguments) }
 
     /// A one-second 440 Hz tone at the standard rate, plus every bad file, in a fresh folder.
     private func inputs() throws -> (folder: URL, files: [String: URL]) {

@@ -31,13 +31,6 @@ enum TinyWaveNet {
     }
 }
 
-func makeTemporaryFolder(_ test: XCTestCase) throws -> URL {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wavenet-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
-    return folder
-}
-
 final class WaveNetModelTests: XCTestCase {
     func testReceptiveFieldAndKeys() throws {
         let configuration = WaveNet.Configuration()
@@ -220,7 +213,7 @@ final class WaveNetGenerationTests: XCTestCase {
 
 final class WaveNetCheckpointTests: XCTestCase {
     func testSaveLoadGivesIdenticalOutputs() throws {
-        let folder = try makeTemporaryFolder(self)
+        let folder = try makeTemporaryDirectory(self)
         let url = folder.appendingPathComponent("model.safetensors")
         let model = try TinyWaveNet.model(seed: 8)
         try model.save(to: url)
@@ -241,7 +234,7 @@ final class WaveNetCheckpointTests: XCTestCase {
     /// A description whose sizes do not fit the tensors, a truncated file, and a safetensors file without a
     /// description each throw `invalidCheckpoint` naming the problem.
     func testBadCheckpointsAreRejected() throws {
-        let folder = try makeTemporaryFolder(self)
+        let folder = try makeTemporaryDirectory(self)
         let model = try TinyWaveNet.model()
         var other = TinyWaveNet.configuration
         other.residualChannels = 12
@@ -294,7 +287,7 @@ final class WaveNetCheckpointTests: XCTestCase {
 final class WaveNetTrainingTests: XCTestCase {
     /// Writes two tones with a little noise at the tiny front end's rate.
     private func makeCorpus() throws -> URL {
-        let folder = try makeTemporaryFolder(self)
+        let folder = try makeTemporaryDirectory(self)
         for (index, frequency) in [220.0, 330.0].enumerated() {
             var generator = RandomGenerator(seed: UInt64(index))
             let samples = (0..<4000).map { n in
@@ -315,7 +308,7 @@ final class WaveNetTrainingTests: XCTestCase {
 
     func testLossDecreasesAndTrainingResumes() throws {
         let data = try makeCorpus()
-        let checkpoint = try makeTemporaryFolder(self).appendingPathComponent("tiny.safetensors")
+        let checkpoint = try makeTemporaryDirectory(self).appendingPathComponent("tiny.safetensors")
         var losses: [Float] = []
         _ = try WaveNet.train(on: data, configuration: configuration(steps: 60), checkpoint: checkpoint) {
             losses.append($0.loss)
@@ -344,7 +337,7 @@ final class WaveNetTrainingTests: XCTestCase {
     }
 
     func testEmptyOrShortDataIsRejected() throws {
-        let empty = try makeTemporaryFolder(self)
+        let empty = try makeTemporaryDirectory(self)
         try Data("x".utf8).write(to: empty.appendingPathComponent("readme.md"))
         XCTAssertThrowsError(try WaveNet.train(on: empty, configuration: configuration(steps: 1))) { error in
             guard case let .noTrainingAudio(folder, reason)? = error as? VocodersError else { return XCTFail("\(error)") }

@@ -1,0 +1,135 @@
+import ArgumentParser
+import AudioDSP
+import Backbones
+import Foundation
+import NeuralCore
+import StyleTransfer
+import Vocoders
+
+extension StyleTransferPreset: ExpressibleByArgument {}
+
+/// `demo transfer`: the study's pipeline on one pair of clips, or on a folder of contents.
+struct TransferCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transfer",
+        abstract: "Give content audio the style of another clip (voice, accent, instrument).",
+        discussion: """
+            With no --content/--style it runs the preset's bundled sample clips (Resources/Samples). Settings not \
+            given come from the preset (default: gender), whose values live in the library's \
+            StyleTransferConfiguration.
+            """)
+
+    @Option(help: "Content audio (words or notes to keep); default: the preset's bundled clip.")
+    var content: String?
+
+    @Option(help: "Style audio (voice or timbre to take on); default: the preset's bundled clip.")
+    var style: String?
+
+    @Option(help: "Settings for one of the study's experiments: \(StyleTransferPreset.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var preset: StyleTransferPreset = .gender
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "Optimisation steps per chunk; default: the preset's.")
+    var steps: Int?
+
+    @Option(help: "Content weight α; default: the preset's.")
+    var contentWeight: Float?
+
+    @Option(help: "Style weight β; default: the preset's.")
+    var styleWeight: Float?
+
+    @Option(help: "Adam learning rate (representation units per step); default: the preset's.")
+    var learningRate: Float?
+
+    @Flag(help: "Optimise with L-BFGS (strong-Wolfe line search, history 20) instead of Adam.")
+    var lbfgs = false
+
+    @Option(help: "Seed of every random choice (initialisation, vocoder phase).")
+    var seed: UInt64 = 0
+
+    @Option(help: "Output audio file (single pair).")
+    var out: String = "out.wav"
+
+    @Option(help: "Write a self-contained HTML report (players, spectrograms, loss curves) here.")
+    var report: String?
+
+    @Option(help: "Write content.png, style.png and output.png spectrograms into this existing folder.")
+    var spectrograms: String?
+
+    @Option(help: "Batch mode: transfer every audio file of this folder (with --out-dir).")
+    var contentDir: String?
+
+    @Option(help: "Batch mode: folder for the outputs (<name>.wav); finished outputs are skipped on re-run.")
+    var outDir: String?
+
+    @Option(help: "Batch mode: process only shard i of n (1-based), e.g. 2/8, to spread a folder over machines.")
+    var shard: String?
+
+    func validate() throws {
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        if learningRate != nil && lbfgs { throw ValidationError("--learning-rate is Adam's; L-BFGS uses a line search") }
+        if (contentDir == nil) != (outDir == nil) { throw ValidationError("give --content-dir and --out-dir together") }
+        if contentDir != nil && content != nil { throw ValidationError("give either --content or --content-dir") }
+        if shard != nil && contentDir == nil { throw ValidationError("--shard needs --content-dir") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            var configuration = StyleTransferConfiguration.preset(preset)
+            if let steps { configuration.steps = steps }
+            if let contentWeight { configuration.contentWeight = contentWeight }
+            if let styleWeight { configuration.styleWeight = styleWeight }
+            if let learningRate { configuration.optimizer = .adam(learningRate: learningRate) }
+            if lbfgs { configuration.optimizer = .lbfgs(historySize: 20, evaluationsPerStep: 5, strongWolfe: true) }
+            configuration.seed = seed
+            let styleURL = try style.map(URL.init(fileURLWithPath:)) ?? SampleClips.url(SampleClips.style(for: preset))
+            if let contentDir, let outDir {
+                try await BatchTransfer(configuration: configuration, model: model, preset: preset, styleURL: styleURL, seed: seed)
+                    .run(contentFolder: contentDir, outputFolder: outDir, shard: shard.map(Shard.init(parsing:)))
+            } else {
+                let contentURL = try content.map(URL.init(fileURLWithPath:))
+                    ?? SampleClips.url(SampleClips.content(for: preset))
+                try await transferPair(contentURL: contentURL, styleURL: styleURL, configuration: configuration)
+            }
+        }
+    }
+
+    private func transferPair(contentURL: URL, styleURL: URL, configuration: StyleTransferConfiguration) async throws {
+        try checkOutputFolders([out, report, spectrograms.map { URL(fileURLWithPath: $0).appendingPathComponent("x").path }])
+        let session = try model.session(configuration: configuration, seed: seed, preset: preset)
+        let contentClip = try AudioFile.read(contentURL)
+        let styleClip = try AudioFile.read(styleURL)
+        let started = ContinuousClock.now
+        let progress = ProgressDisplay()
+        let result = try await session.run(content: contentClip, style: styleClip) { progress.show($0) }
+        progress.finish()
+        let elapsed = (ContinuousClock.now - started)
+        try AudioFile.write(result.waveform, to: URL(fileURLWithPath: out), format: AudioFileFormat(pathExtensionOf: URL(fileURLWithPath: out)))
+        if let spectrograms {
+            let folder = URL(fileURLWithPath: spectrograms)
+            let range = SpectrogramPictures.sharedRange([result.content, result.style, result.output])
+            for (name, features) in [("content", result.content), ("style", result.style), ("output", result.output)] {
+                try SpectrogramPictures.writeColorMapped(
+                    features, decibelRange: range, to: folder.appendingPathComponent("\(name).png"))
+            }
+        }
+        let (content, style) = (result.content.spectrogram, result.style.spectrogram)
+        let before = try session.losses(of: content, content: content, style: style)
+        let after = try session.losses(of: result.output.spectrogram, content: content, style: style)
+        let measures = TransferMeasures(output: result.output.spectrogram, content: content, style: style)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let summary = String(
+            format: "%@: %.1f s of audio in %.1f s (%d steps); style loss %.3g → %.3g, content loss %.3g; spectral statistics moved %.0f%% toward the style, content detail kept %.0f%%",
+            out, result.waveform.duration, seconds, result.history.count, before.style, after.style, after.content,
+            100 * measures.styleMovement, 100 * measures.contentRetention)
+        if let report {
+            try StyleTransferReport.write(
+                result, content: contentClip, style: styleClip,
+                title: "\(contentURL.lastPathComponent) in the style of \(styleURL.lastPathComponent)",
+                details: [summary, "preset \(preset.rawValue), backbone \(model.backbone.rawValue), vocoder \(model.vocoder.rawValue)"],
+                to: URL(fileURLWithPath: report))
+        }
+        print(summary)
+    }
+}

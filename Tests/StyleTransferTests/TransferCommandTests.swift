@@ -1,0 +1,81 @@
+import AudioDSP
+import Foundation
+import TestSupport
+import XCTest
+
+/// `demo transfer` end to end on short runs, and its one-line errors.
+final class TransferCommandTests: XCTestCase {
+    private func tone(_ frequency: Double, seconds: Double, to url: URL) throws {
+        let samples = (0..<Int(seconds * 22_050)).map { Float(0.4 * sin(2 * Double.pi * frequency * Double($0) / 22_050)) }
+        try AudioFile.write(Waveform(samples: samples, sampleRate: 22_050), to: url, format: .wavFloat)
+    }
+
+    func testBundledClipsGiveAudioPicturesAndAReport() throws {
+        let folder = try makeTemporaryDirectory(self)
+        let out = folder.appendingPathComponent("out.wav"), report = folder.appendingPathComponent("report.html")
+        let outcome = try runDemo(["transfer", "--steps", "2", "--iterations", "2", "--out", out.path,
+                                   "--report", report.path, "--spectrograms", folder.path])
+        XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        XCTAssertTrue(outcome.standardOutput.contains("spectral statistics moved"), outcome.standardOutput)
+        let audio = try AudioFile.read(out)
+        let content = try AudioFile.read(Samples.url("speech_male_us.wav"), sampleRate: 22_050)
+        XCTAssertEqual(audio.frameCount, content.frameCount)
+        XCTAssertFalse(audio.isSilent)
+        let page = try String(contentsOf: report, encoding: .utf8)
+        XCTAssertEqual(page.components(separatedBy: "<audio controls").count - 1, 3)
+        XCTAssertEqual(page.components(separatedBy: "data:image/png;base64,").count - 1, 3)
+        XCTAssertEqual(page.components(separatedBy: "<polyline").count - 1, 2)
+        XCTAssertEqual(fileNames(in: folder), ["content.png", "out.wav", "output.png", "report.html", "style.png"])
+        XCTAssertNoThrow(try SpectrogramImage.read(folder.appendingPathComponent("output.png")))
+    }
+
+    func testBatchProcessesAShardAndSkipsFinishedOutputs() throws {
+        let folder = try makeTemporaryDirectory(self)
+        let input = folder.appendingPathComponent("in"), output = folder.appendingPathComponent("out")
+        for url in [input, output] { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
+        for (index, name) in ["a.wav", "b.wav", "c.wav"].enumerated() {
+            try tone(220 * Double(index + 1), seconds: 0.3, to: input.appendingPathComponent(name))
+        }
+        try "not audio".write(to: input.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        let style = folder.appendingPathComponent("style.wav")
+        try tone(880, seconds: 0.4, to: style)
+        let arguments = ["transfer", "--content-dir", input.path, "--out-dir", output.path, "--style", style.path,
+                         "--steps", "1", "--iterations", "1", "--shard", "1/2"]
+        let first = try runDemo(arguments)
+        XCTAssertEqual(first.status, 0, first.standardError)
+        XCTAssertEqual(fileNames(in: output), ["a.wav", "c.wav"])  // shard 1 of 2: files 1 and 3
+        let again = try runDemo(arguments)
+        XCTAssertEqual(again.status, 0, again.standardError)
+        XCTAssertTrue(again.standardOutput.contains("2 file(s) in this shard, 2 already done"), again.standardOutput)
+    }
+
+    func testBadInputsGiveOneLineAndNoOutput() throws {
+        let folder = try makeTemporaryDirectory(self)
+        let silent = folder.appendingPathComponent("silent.wav")
+        try AudioFile.write(Waveform(samples: [Float](repeating: 0, count: 8000), sampleRate: 22_050), to: silent)
+        let style = folder.appendingPathComponent("style.wav")
+        try tone(440, seconds: 0.3, to: style)
+        let out = folder.appendingPathComponent("out.wav").path
+        let cases: [([String], String)] = [
+            (["--content", silent.path, "--style", style.path, "--out", out], "silent"),
+            (["--content", style.path, "--style", silent.path, "--out", out], "silent"),
+            (["--content", folder.appendingPathComponent("missing.wav").path, "--style", style.path, "--out", out],
+             "missing.wav"),
+            (["--content", style.path, "--style", style.path, "--out", folder.appendingPathComponent("no/out.wav").path],
+             "does not exist"),
+            (["--content", style.path, "--style", style.path, "--out", out, "--weights", "/nonexistent.safetensors"],
+             "nonexistent.safetensors"),
+            (["--content-dir", folder.path, "--out-dir", folder.path, "--style", style.path, "--shard", "3/2"],
+             "invalid shard '3/2'"),
+        ]
+        let before = fileNames(in: folder)
+        for (arguments, fragment) in cases {
+            let outcome = try runDemo(["transfer", "--steps", "1", "--iterations", "1"] + arguments)
+            XCTAssertNotEqual(outcome.status, 0, "\(arguments)")
+            let lines = outcome.standardError.split(separator: "\n")
+            XCTAssertEqual(lines.count, 1, outcome.standardError)
+            XCTAssertTrue(outcome.standardError.contains(fragment), "\(fragment) not in \(outcome.standardError)")
+            XCTAssertEqual(fileNames(in: folder), before, "\(arguments) left files behind")
+        }
+    }
+}
