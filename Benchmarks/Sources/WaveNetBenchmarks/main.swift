@@ -6,6 +6,8 @@
 // Ours: one utterance (the first `--seconds` of Resources/Samples/speech_female_us.wav, analysed with the model's
 // front end), and a batch of as many utterances as threads (throughput: compute seconds per second of all audio).
 // PyTorch: `--peer-seconds` of audio per round (its loop is slow; the RTF does not depend on the length).
+// Besides wall time, both sides' process CPU time is measured: on a machine shared with other work, the CPU RTF
+// and the CPU-time ratio are the steadier figures.
 //
 //   swift run -c release --package-path Benchmarks WaveNetBenchmarks [--checkpoint path] [--rounds 3]
 //       [--seconds 2] [--peer-seconds 0.25]
@@ -37,13 +39,22 @@ let checkpointURL = try checkpoint ?? WaveNetVocoder.bundledCheckpointURL
 
 func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
 
-func time(_ body: () throws -> Void) rethrows -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
-    try body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+/// Process CPU seconds so far (all threads).
+func cpuSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
 
-func torchSeconds(samples: Int, threads: Int) -> Double {
+/// Wall and process CPU seconds of `body`.
+func time(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+    let (start, startCPU) = (DispatchTime.now().uptimeNanoseconds, cpuSeconds())
+    try body()
+    return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, cpuSeconds() - startCPU)
+}
+
+/// The peer's median wall and CPU seconds for `samples` samples.
+func torchSeconds(samples: Int, threads: Int) -> (wall: Double, cpu: Double) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python)
     process.arguments = [peer, checkpointURL.path, "\(samples)", "\(threads)", "1"]
@@ -52,7 +63,8 @@ func torchSeconds(samples: Int, threads: Int) -> Double {
     try! process.run()
     process.waitUntilExit()
     let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    return Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan
+    let numbers = text.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    return numbers.count == 2 ? (numbers[0], numbers[1]) : (.nan, .nan)
 }
 
 let model = try WaveNet(contentsOf: checkpointURL)
@@ -71,21 +83,23 @@ print("WaveNet generation, \(checkpointURL.lastPathComponent): \(c.layerCount) l
       + "gate \(c.gateChannels), skip \(c.skipChannels), condition \(c.conditionChannels); \(macs) multiply-adds per sample")
 print(String(format: "ours: %.2f s of speech per utterance; PyTorch %@: %.2f s per round; %d alternating rounds, medians\n",
              audioSeconds, "2.11 incremental loop", peerSeconds, rounds))
-print("| threads | ours, 1 utterance (RTF) | ours, batch of `threads` (RTF per audio second) | GFLOP/s | PyTorch loop (RTF) | PyTorch / ours |")
+print("| threads | ours, 1 utterance: RTF (CPU RTF) | ours, batch of `threads`: RTF per audio second | GFLOP/s (batch) "
+      + "| PyTorch loop: RTF (CPU RTF) | PyTorch / ours: wall (CPU) |")
 print("|---:|---:|---:|---:|---:|---:|")
 for threads in [1, 2] {
     NeuralCoreThreads.threadCount = threads
     _ = try generator.generate([features], seed: 0, threadCount: threads)  // warm-up
-    var single: [Double] = [], batch: [Double] = [], torch: [Double] = []
+    var single: [(wall: Double, cpu: Double)] = [], batch: [Double] = [], torch: [(wall: Double, cpu: Double)] = []
     for round in 0..<rounds {
-        single.append(try time { _ = try generator.generate([features], seed: UInt64(round), threadCount: threads) }
-                      / audioSeconds)
+        single.append(try time { _ = try generator.generate([features], seed: UInt64(round), threadCount: threads) })
         let utterances = [AcousticFeatures](repeating: features, count: threads)
-        batch.append(try time { _ = try generator.generate(utterances, seed: UInt64(round), threadCount: threads) }
-                     / (audioSeconds * Double(threads)))
-        torch.append(torchSeconds(samples: peerSamples, threads: threads) / peerSeconds)
+        batch.append(try time { _ = try generator.generate(utterances, seed: UInt64(round), threadCount: threads) }.wall)
+        torch.append(torchSeconds(samples: peerSamples, threads: threads))
     }
-    let (ours, ourBatch, theirs) = (median(single), median(batch), median(torch))
+    let ours = (median(single.map(\.wall)) / audioSeconds, median(single.map(\.cpu)) / audioSeconds)
+    let theirs = (median(torch.map(\.wall)) / peerSeconds, median(torch.map(\.cpu)) / peerSeconds)
+    let ourBatch = median(batch) / (audioSeconds * Double(threads))
     let gflops = 2 * Double(macs) * Double(frontEnd.sampleRate) / ourBatch / 1e9
-    print(String(format: "| %d | %.3f | %.3f | %.1f | %.1f | %.0f× |", threads, ours, ourBatch, gflops, theirs, theirs / ours))
+    print(String(format: "| %d | %.3f (%.3f) | %.3f | %.1f | %.1f (%.1f) | %.0f× (%.0f×) |", threads, ours.0, ours.1, ourBatch,
+                 gflops, theirs.0, theirs.1, theirs.0 / ours.0, theirs.1 / ours.1))
 }
