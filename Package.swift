@@ -77,7 +77,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BackbonesTests",
-            dependencies: ["Backbones", "TestSupport"]
+            dependencies: ["Backbones", "AudioDSP", "TestSupport"]
         ),
         .testTarget(
             name: "VocodersTests",

@@ -10,12 +10,23 @@ public enum GELUApproximation: Sendable {
 
 extension Tensor {
     /// Elementwise unary op with a derivative computed from input and output (no other state).
+    @inline(__always)
     func unary(_ f: (Float) -> Float, derivative: @escaping (Float, Float) -> Float) -> Tensor {
         let x = self
         let y = mapScalars(f)
         return Tensor.record(y, inputs: [x]) { g, _ in
-            var d = [Float](repeating: 0, count: g.scalarCount)
-            for i in 0..<d.count { d[i] = g.storage[i] * derivative(x.storage[i], y.storage[i]) }
+            let d = uninitializedScalars(g.scalarCount) { pd in
+                g.storage.withUnsafeBufferPointer { pg in
+                    x.storage.withUnsafeBufferPointer { px in
+                        y.storage.withUnsafeBufferPointer { py in
+                            let (pg, px, py) = (pg.baseAddress!, px.baseAddress!, py.baseAddress!)
+                            NeuralCoreThreads.forEachRange(g.scalarCount, minimumPerThread: elementwiseGrain) { range in
+                                for i in range { pd[i] = pg[i] * derivative(px[i], py[i]) }
+                            }
+                        }
+                    }
+                }
+            }
             return [Tensor(shape: g.shape, scalars: d)]
         }
     }
@@ -23,12 +34,14 @@ extension Tensor {
 
 /// `max(x, 0)` elementwise (PyTorch `F.relu`); the gradient at 0 is 0, as in PyTorch.
 public func relu(_ x: Tensor) -> Tensor {
-    x.unary({ max($0, 0) }, derivative: { x, _ in x > 0 ? 1 : 0 })
+    let y = x.mapScalars { max($0, 0) }
+    return Tensor.record(y, inputs: [x]) { g, _ in [Tensor.zipBroadcast(g, x) { g, x in x > 0 ? g : 0 }] }
 }
 
 /// `x` for `x > 0`, else `negativeSlope·x` (PyTorch `F.leaky_relu`, default slope 0.01).
 public func leakyReLU(_ x: Tensor, negativeSlope: Float = 0.01) -> Tensor {
-    x.unary({ $0 > 0 ? $0 : negativeSlope * $0 }, derivative: { x, _ in x > 0 ? 1 : negativeSlope })
+    let y = x.mapScalars { $0 > 0 ? $0 : negativeSlope * $0 }
+    return Tensor.record(y, inputs: [x]) { g, _ in [Tensor.zipBroadcast(g, x) { g, x in x > 0 ? g : negativeSlope * g }] }
 }
 
 /// Gaussian error linear unit (PyTorch `F.gelu`, default exact).

@@ -20,10 +20,14 @@ extension Tensor {
     @inline(__always)
     static func zipBroadcast(_ a: Tensor, _ b: Tensor, _ op: (Float, Float) -> Float) -> Tensor {
         if a.shape == b.shape {
-            var out = [Float](repeating: 0, count: a.scalarCount)
-            a.storage.withUnsafeBufferPointer { pa in
-                b.storage.withUnsafeBufferPointer { pb in
-                    for i in 0..<out.count { out[i] = op(pa[i], pb[i]) }
+            let out = uninitializedScalars(a.scalarCount) { po in
+                a.storage.withUnsafeBufferPointer { pa in
+                    b.storage.withUnsafeBufferPointer { pb in
+                        let (pa, pb) = (pa.baseAddress!, pb.baseAddress!)
+                        NeuralCoreThreads.forEachRange(a.scalarCount, minimumPerThread: elementwiseGrain) { range in
+                            for i in range { po[i] = op(pa[i], pb[i]) }
+                        }
+                    }
                 }
             }
             return Tensor(shape: a.shape, scalars: out)
@@ -79,9 +83,13 @@ extension Tensor {
     /// Applies `op` to every scalar (no recording).
     @inline(__always)
     func mapScalars(_ op: (Float) -> Float) -> Tensor {
-        var out = [Float](repeating: 0, count: scalarCount)
-        storage.withUnsafeBufferPointer { p in
-            for i in 0..<out.count { out[i] = op(p[i]) }
+        let out = uninitializedScalars(scalarCount) { po in
+            storage.withUnsafeBufferPointer { p in
+                let p = p.baseAddress!
+                NeuralCoreThreads.forEachRange(scalarCount, minimumPerThread: elementwiseGrain) { range in
+                    for i in range { po[i] = op(p[i]) }
+                }
+            }
         }
         return Tensor(shape: shape, scalars: out)
     }
@@ -165,7 +173,7 @@ extension Tensor {
     /// `x²` elementwise (PyTorch `torch.square`).
     public func squared() -> Tensor {
         let x = self
-        return Tensor.record(mapScalars { $0 * $0 }, inputs: [x]) { g, _ in [g * x * 2] }
+        return Tensor.record(mapScalars { $0 * $0 }, inputs: [x]) { g, _ in [Tensor.zipBroadcast(g, x) { 2 * $0 * $1 }] }
     }
 
     /// `√x` elementwise (PyTorch `torch.sqrt`).

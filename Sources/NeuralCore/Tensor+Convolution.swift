@@ -1,65 +1,12 @@
-/// The geometry of one 2-D convolution (NCHW input, OIHW weight), shared by the forward pass and both gradients.
-struct ConvolutionGeometry {
-    let channels: Int, height: Int, width: Int
-    let kernelHeight: Int, kernelWidth: Int
-    let stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int)
-    var outHeight: Int { (height + 2 * padding.0 - dilation.0 * (kernelHeight - 1) - 1) / stride.0 + 1 }
-    var outWidth: Int { (width + 2 * padding.1 - dilation.1 * (kernelWidth - 1) - 1) / stride.1 + 1 }
-    var patchSize: Int { channels * kernelHeight * kernelWidth }
-
-    /// Visits every (column row, output row) pair with the matching input row, or `nil` where it lies in padding;
-    /// `body(colOffset, inputOffset)` receives the offset of the column row and of the input row.
-    func forEachRow(_ body: (Int, Int?) -> Void) {
-        let (oh, ow) = (outHeight, outWidth)
-        for c in 0..<channels {
-            for i in 0..<kernelHeight {
-                for j in 0..<kernelWidth {
-                    let row = (c * kernelHeight + i) * kernelWidth + j
-                    for y in 0..<oh {
-                        let h = y * stride.0 - padding.0 + i * dilation.0
-                        body((row * oh + y) * ow, h >= 0 && h < height ? (c * height + h) * width : nil)
-                    }
-                }
-            }
-        }
-    }
-
-    /// Input column for output column `x` at kernel column `j`.
-    @inline(__always) func inputColumn(_ x: Int, _ j: Int) -> Int { x * stride.1 - padding.1 + j * dilation.1 }
-
-    /// Unfolds one image `[channels, height, width]` into columns `[patchSize, outHeight·outWidth]`.
-    func im2col(_ image: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>) {
-        let ow = outWidth
-        forEachRow { colOffset, inputOffset in
-            let j = (colOffset / (outHeight * ow)) % kernelWidth
-            guard let inputOffset else {
-                for x in 0..<ow { cols[colOffset + x] = 0 }
-                return
-            }
-            for x in 0..<ow {
-                let w = inputColumn(x, j)
-                cols[colOffset + x] = w >= 0 && w < width ? image[inputOffset + w] : 0
-            }
-        }
-    }
-
-    /// Adds columns `[patchSize, outHeight·outWidth]` back into an image gradient (the adjoint of `im2col`).
-    func col2im(_ cols: UnsafePointer<Float>, _ image: UnsafeMutablePointer<Float>) {
-        let ow = outWidth
-        forEachRow { colOffset, inputOffset in
-            guard let inputOffset else { return }
-            let j = (colOffset / (outHeight * ow)) % kernelWidth
-            for x in 0..<ow {
-                let w = inputColumn(x, j)
-                if w >= 0 && w < width { image[inputOffset + w] += cols[colOffset + x] }
-            }
-        }
-    }
-}
-
 /// 2-D cross-correlation (PyTorch `F.conv2d`): `x` is `[N, C, H, W]`, `weight` `[O, C/groups, kH, kW]`, `bias`
 /// `[O]` or `nil`; the result is `[N, O, H', W']` with `H' = ⌊(H + 2·padding.0 − dilation.0·(kH−1) − 1)/stride.0⌋ + 1`
-/// (likewise `W'`). Zero padding. Runs im2col + `cblas_sgemm` per image and group.
+/// (likewise `W'`). Zero padding.
+///
+/// Per image and group, one of three kernels runs (same sums, different speed): direct row loops for patches of at
+/// most 8 scalars (`C/groups·kH·kW`, e.g. a 1-channel (3,1) kernel, with no column buffer); for stride 1 with at
+/// least 16 channels per group, one `cblas_sgemm` per kernel tap on shifted views of the padded input (no column
+/// buffer); otherwise im2col + `cblas_sgemm` over tiles of output rows (a column buffer of about 4096 positions).
+/// Large loops are split over ``NeuralCoreThreads``.
 public func conv2d(
     _ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
     dilation: (Int, Int) = (1, 1), groups: Int = 1
@@ -74,55 +21,52 @@ public func conv2d(
     precondition(oh > 0 && ow > 0, "conv2d: kernel larger than padded input")
     let og = o / groups, spatial = oh * ow, k = geometry.patchSize
     let inImage = c * x.shape[2] * x.shape[3], inGroup = geometry.channels * x.shape[2] * x.shape[3]
-    var out = [Float](repeating: 0, count: n * o * spatial)
-    var cols = [Float](repeating: 0, count: k * spatial)
-    x.withUnsafeBufferPointer { px in
+    let kernelType = ConvolutionAlgorithm.choose(for: geometry, outputChannels: og).kernelType
+    /// Runs `body(kernel, image, group)` for every image and group with the group's kernel (made while `weight`'s
+    /// storage, which the kernel may point into, is pinned).
+    func forEachImageAndGroup(_ body: (any ConvolutionKernel, Int, Int) -> Void) {
         weight.withUnsafeBufferPointer { pw in
-            out.withUnsafeMutableBufferPointer { po in
-                cols.withUnsafeMutableBufferPointer { pc in
-                    for b in 0..<n {
-                        for g in 0..<groups {
-                            geometry.im2col(px.baseAddress! + b * inImage + g * inGroup, pc.baseAddress!)
-                            sgemm(pw.baseAddress! + g * og * k, transposeA: false, pc.baseAddress!, transposeB: false,
-                                  po.baseAddress! + (b * o + g * og) * spatial, m: og, n: spatial, k: k)
-                        }
-                    }
+            for g in 0..<groups {
+                let kernel = kernelType.init(geometry: geometry, outputChannels: og, weight: pw.baseAddress! + g * og * k)
+                for b in 0..<n { body(kernel, b, g) }
+            }
+        }
+    }
+    precondition(bias == nil || bias!.shape == [o], "conv2d: bias shape \(bias!.shape) ≠ [\(o)]")
+    let out = uninitializedScalars(n * o * spatial) { po in
+        x.withUnsafeBufferPointer { px in
+            forEachImageAndGroup { kernel, b, g in
+                kernel.forward(px.baseAddress! + b * inImage + g * inGroup, po + (b * o + g * og) * spatial)
+            }
+        }
+        bias?.withUnsafeBufferPointer { pb in
+            NeuralCoreThreads.forEachRange(n * o, minimumPerThread: elementwiseGrain / spatial + 1) {
+                for plane in $0 {
+                    let value = pb[plane % o], p = po + plane * spatial
+                    for i in 0..<spatial { p[i] += value }
                 }
             }
         }
     }
-    var result = Tensor(shape: [n, o, oh, ow], scalars: out)
-    if let bias {
-        precondition(bias.shape == [o], "conv2d: bias shape \(bias.shape) ≠ [\(o)]")
-        result = Tensor.zipBroadcast(result, bias.detached.reshaped([o, 1, 1]), +)
-    }
+    let result = Tensor(shape: [n, o, oh, ow], scalars: out)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return Tensor.record(result, inputs: inputs) { grad, needs in
-        var dx = [Float](repeating: 0, count: needs[0] ? x.scalarCount : 0)
+        let dx = needs[0] ? uninitializedScalars(x.scalarCount) { pdx in
+            grad.withUnsafeBufferPointer { pg in
+                forEachImageAndGroup { kernel, b, g in
+                    kernel.inputGradient(pg.baseAddress! + (b * o + g * og) * spatial, pdx + b * inImage + g * inGroup)
+                }
+            }
+        } : []
         var dw = [Float](repeating: 0, count: needs[1] ? weight.scalarCount : 0)
-        var cols = [Float](repeating: 0, count: k * spatial)
-        x.withUnsafeBufferPointer { px in
-            weight.withUnsafeBufferPointer { pw in
+        if needs[1] {
+            x.withUnsafeBufferPointer { px in
                 grad.withUnsafeBufferPointer { pg in
-                    cols.withUnsafeMutableBufferPointer { pc in
-                        dx.withUnsafeMutableBufferPointer { pdx in
-                            dw.withUnsafeMutableBufferPointer { pdw in
-                                for b in 0..<n {
-                                    for g in 0..<groups {
-                                        let gOut = pg.baseAddress! + (b * o + g * og) * spatial
-                                        if needs[1] {
-                                            geometry.im2col(px.baseAddress! + b * inImage + g * inGroup, pc.baseAddress!)
-                                            sgemm(gOut, transposeA: false, pc.baseAddress!, transposeB: true,
-                                                  pdw.baseAddress! + g * og * k, m: og, n: k, k: spatial, beta: 1)
-                                        }
-                                        if needs[0] {
-                                            sgemm(pw.baseAddress! + g * og * k, transposeA: true, gOut, transposeB: false,
-                                                  pc.baseAddress!, m: k, n: spatial, k: og)
-                                            geometry.col2im(pc.baseAddress!, pdx.baseAddress! + b * inImage + g * inGroup)
-                                        }
-                                    }
-                                }
-                            }
+                    dw.withUnsafeMutableBufferPointer { pdw in
+                        forEachImageAndGroup { kernel, b, g in
+                            kernel.accumulateWeightGradient(
+                                pg.baseAddress! + (b * o + g * og) * spatial, input: px.baseAddress! + b * inImage + g * inGroup,
+                                pdw.baseAddress! + g * og * k)
                         }
                     }
                 }
@@ -193,7 +137,7 @@ public func convTranspose1d(
                             sgemm(pw.baseAddress! + g * cg * k, transposeA: true,
                                   px.baseAddress! + (b * c + g * cg) * length, transposeB: false, pc.baseAddress!,
                                   m: k, n: length, k: cg)
-                            geometry.col2im(pc.baseAddress!, po.baseAddress! + (b * o + g * og) * outLength)
+                            geometry.col2im(pc.baseAddress!, rows: 0..<1, po.baseAddress! + (b * o + g * og) * outLength)
                         }
                     }
                 }
@@ -218,7 +162,7 @@ public func convTranspose1d(
                             dw.withUnsafeMutableBufferPointer { pdw in
                                 for b in 0..<n {
                                     for g in 0..<groups {
-                                        geometry.im2col(pg.baseAddress! + (b * o + g * og) * outLength, pc.baseAddress!)
+                                        geometry.im2col(pg.baseAddress! + (b * o + g * og) * outLength, rows: 0..<1, pc.baseAddress!)
                                         let xg = px.baseAddress! + (b * c + g * cg) * length
                                         if needs[0] {
                                             sgemm(pw.baseAddress! + g * cg * k, transposeA: false, pc.baseAddress!,

@@ -96,12 +96,56 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     }
 }
 
+/// `C[n×n] = α·AᵀA` (`transpose`, `A` stored `k×n`) or `α·A·Aᵀ` (`A` stored `n×k`) through `cblas_ssyrk` (half
+/// the work of `sgemm`), with both triangles of `C` filled.
+func symmetricProduct(
+    _ a: UnsafePointer<Float>, transpose: Bool, _ c: UnsafeMutablePointer<Float>, n: Int, k: Int, alpha: Float = 1
+) {
+    guard n > 0 else { return }
+    cblas_ssyrk(CblasRowMajor, CblasUpper, transpose ? CblasTrans : CblasNoTrans, Int32(n), Int32(k), alpha, a,
+                Int32(transpose ? n : k), 0, c, Int32(n))
+    for i in 1..<max(n, 1) {
+        for j in 0..<i { c[i * n + j] = c[j * n + i] }
+    }
+}
+
 /// The Gram matrix of the rows of `x` normalised by the column count: `G = x·xᵀ / N` for `x` of shape `[C, N]`
 /// (or `[batch…, C, N]`, batched), giving `[C, C]`. For channel statistics of activations `[C, H, W]`, reshape to
 /// `[C, H·W]`; for the "Gram over time" of spectrogram activations `[C, F, T]`, reshape to `[C·F, T]` (see
 /// ``gramDistance(_:_:)`` to avoid building that large matrix).
+///
+/// One primitive: the forward pass is one `cblas_ssyrk` per batch entry, the gradient `(Ḡ + Ḡᵀ)·x / N` one
+/// `cblas_sgemm`.
 public func gram(_ x: Tensor) -> Tensor {
-    matmul(x, x.transposed) / Float(x.shape[x.rank - 1])
+    precondition(x.rank >= 2, "gram needs rank ≥ 2, got \(x.shape)")
+    let (c, n) = (x.shape[x.rank - 2], x.shape[x.rank - 1])
+    let batch = x.scalarCount / max(c * n, 1)
+    let out = uninitializedScalars(batch * c * c) { po in
+        x.withUnsafeBufferPointer { px in
+            for b in 0..<batch {
+                symmetricProduct(px.baseAddress! + b * c * n, transpose: false, po + b * c * c, n: c, k: n,
+                                 alpha: 1 / Float(n))
+            }
+        }
+    }
+    let result = Tensor(shape: Array(x.shape.dropLast()) + [c], scalars: out)
+    return Tensor.record(result, inputs: [x]) { g, _ in
+        let dx = uninitializedScalars(x.scalarCount) { pdx in
+            withScratch(c * c) { symmetric in
+                g.withUnsafeBufferPointer { pg in
+                    x.withUnsafeBufferPointer { px in
+                        for b in 0..<batch {
+                            let gb = pg.baseAddress! + b * c * c
+                            for i in 0..<(c * c) { symmetric[i] = gb[i] + gb[(i % c) * c + i / c] }
+                            sgemm(symmetric, transposeA: false, px.baseAddress! + b * c * n, transposeB: false,
+                                  pdx + b * c * n, m: c, n: n, k: c, alpha: 1 / Float(n))
+                        }
+                    }
+                }
+            }
+        }
+        return [Tensor(shape: x.shape, scalars: dx)]
+    }
 }
 
 /// The squared Frobenius distance between two Gram matrices, `‖X·Xᵀ − S·Sᵀ‖² / N²` for `X`, `S` of shape `[R, N]`
@@ -109,9 +153,43 @@ public func gram(_ x: Tensor) -> Tensor {
 /// `‖XXᵀ − SSᵀ‖² = ‖XᵀX‖² − 2‖XᵀS‖² + ‖SᵀS‖²`, which needs only `N×N` frame-by-frame products. Use it for the
 /// Gram over time (`R = C·F'` rows, much larger than the frame count `N`). Equals
 /// `(gram(x) − gram(s)).squared().sum()`.
+///
+/// One primitive: forward, two `cblas_ssyrk` and one `cblas_sgemm` (`R·N²` multiply-adds each, the `ssyrk` half
+/// that); the gradient `4/N²·(X·XᵀX − S·SᵀX)` with respect to `X` (and symmetrically `S`) is two `cblas_sgemm`
+/// per tracked input, reusing the forward products.
 public func gramDistance(_ x: Tensor, _ s: Tensor) -> Tensor {
     precondition(x.rank == 2 && x.shape == s.shape, "gramDistance: shapes \(x.shape) and \(s.shape)")
-    let n = Float(x.shape[1])
-    let xx = matmul(x.transposed, x), xs = matmul(x.transposed, s), ss = matmul(s.transposed, s)
-    return (xx.squared().sum() - 2 * xs.squared().sum() + ss.squared().sum()) / (n * n)
+    let (r, n) = (x.shape[0], x.shape[1])
+    var xx = [Float](), xs = [Float](), ss = [Float]()
+    x.withUnsafeBufferPointer { px in
+        s.withUnsafeBufferPointer { ps in
+            let (px, ps) = (px.baseAddress!, ps.baseAddress!)
+            xx = uninitializedScalars(n * n) { symmetricProduct(px, transpose: true, $0, n: n, k: r) }
+            ss = uninitializedScalars(n * n) { symmetricProduct(ps, transpose: true, $0, n: n, k: r) }
+            xs = uninitializedScalars(n * n) { sgemm(px, transposeA: true, ps, transposeB: false, $0, m: n, n: n, k: r) }
+        }
+    }
+    let squares = [xx, xs, ss].map { m in m.withUnsafeBufferPointer { blockedDot($0.baseAddress!, $0.baseAddress!, count: m.count) } }
+    let value = (squares[0] - 2 * squares[1] + squares[2]) / Double(n * n)
+    return Tensor.record(Tensor(Float(value)), inputs: [x, s]) { g, needs in
+        let scale = 4 * g.item / Float(n * n)
+        /// `scale·(A·AᵀA − B·(AᵀB)ᵀ)` for the products `aa = AᵀA` and `ab = AᵀB` (`[N, N]` each).
+        func gradient(_ a: Tensor, _ aa: [Float], _ b: Tensor, _ ab: [Float]) -> Tensor {
+            let out = uninitializedScalars(r * n) { po in
+                a.withUnsafeBufferPointer { pa in
+                    b.withUnsafeBufferPointer { pb in
+                        sgemm(pa.baseAddress!, transposeA: false, aa, transposeB: false, po, m: r, n: n, k: n, alpha: scale)
+                        sgemm(pb.baseAddress!, transposeA: false, ab, transposeB: true, po, m: r, n: n, k: n,
+                              alpha: -scale, beta: 1)
+                    }
+                }
+            }
+            return Tensor(shape: [r, n], scalars: out)
+        }
+        // SᵀX = (XᵀS)ᵀ, so both gradients reuse `xs`, transposed for the input `S`.
+        let sx = needs[1] ? uninitializedScalars(n * n) { p in
+            for i in 0..<n { for j in 0..<n { p[i * n + j] = xs[j * n + i] } }
+        } : []
+        return [needs[0] ? gradient(x, xx, s, xs) : nil, needs[1] ? gradient(s, ss, x, sx) : nil]
+    }
 }

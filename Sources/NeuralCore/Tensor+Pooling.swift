@@ -12,22 +12,32 @@ public func maxPool2d(
     let stride = stride ?? kernelSize
     let (h, w) = (x.shape[2], x.shape[3])
     let oh = (h + 2 * padding.0 - kernelSize.0) / stride.0 + 1, ow = (w + 2 * padding.1 - kernelSize.1) / stride.1 + 1
-    let planes = x.planeCount
-    var out = [Float](repeating: -.infinity, count: planes * oh * ow)
-    var argmax = [Int](repeating: -1, count: planes * oh * ow)
-    x.withUnsafeBufferPointer { p in
-        for plane in 0..<planes {
-            for y in 0..<oh {
-                for xo in 0..<ow {
-                    let o = (plane * oh + y) * ow + xo
-                    for i in 0..<kernelSize.0 {
-                        let r = y * stride.0 - padding.0 + i
-                        guard r >= 0 && r < h else { continue }
-                        for j in 0..<kernelSize.1 {
-                            let c = xo * stride.1 - padding.1 + j
-                            guard c >= 0 && c < w else { continue }
-                            let index = (plane * h + r) * w + c
-                            if p[index] > out[o] || argmax[o] < 0 { out[o] = p[index]; argmax[o] = index }
+    let planes = x.planeCount, windowCount = oh * ow
+    // The flat input index of each window's first maximum, -1 for a window wholly in the padding.
+    var argmax = [Int](repeating: -1, count: planes * windowCount)
+    let out = uninitializedScalars(planes * windowCount) { po in
+        x.withUnsafeBufferPointer { p in
+            argmax.withUnsafeMutableBufferPointer { argmax in
+                let (p, argmax) = (p.baseAddress!, argmax.baseAddress!)
+                NeuralCoreThreads.forEachRange(planes) {
+                    for plane in $0 {
+                        for y in 0..<oh {
+                            for xo in 0..<ow {
+                                let o = (plane * oh + y) * ow + xo
+                                var best = -Float.infinity, bestIndex = -1
+                                for i in 0..<kernelSize.0 {
+                                    let r = y * stride.0 - padding.0 + i
+                                    guard r >= 0 && r < h else { continue }
+                                    for j in 0..<kernelSize.1 {
+                                        let c = xo * stride.1 - padding.1 + j
+                                        guard c >= 0 && c < w else { continue }
+                                        let index = (plane * h + r) * w + c
+                                        if p[index] > best || bestIndex < 0 { best = p[index]; bestIndex = index }
+                                    }
+                                }
+                                po[o] = best
+                                argmax[o] = bestIndex
+                            }
                         }
                     }
                 }
@@ -37,7 +47,19 @@ public func maxPool2d(
     let result = Tensor(shape: [x.shape[0], x.shape[1], oh, ow], scalars: out)
     return Tensor.record(result, inputs: [x]) { g, _ in
         var dx = [Float](repeating: 0, count: x.scalarCount)
-        for (o, index) in argmax.enumerated() where index >= 0 { dx[index] += g.storage[o] }
+        dx.withUnsafeMutableBufferPointer { dx in
+            g.withUnsafeBufferPointer { pg in
+                argmax.withUnsafeBufferPointer { argmax in
+                    let (dx, pg, argmax) = (dx.baseAddress!, pg.baseAddress!, argmax.baseAddress!)
+                    // A window's maximum lies in the window's own plane: planes are written by one thread each.
+                    NeuralCoreThreads.forEachRange(planes) {
+                        for o in ($0.lowerBound * windowCount)..<($0.upperBound * windowCount) where argmax[o] >= 0 {
+                            dx[argmax[o]] += pg[o]
+                        }
+                    }
+                }
+            }
+        }
         return [Tensor(shape: x.shape, scalars: dx)]
     }
 }

@@ -4,7 +4,15 @@ extension Tensor {
     public func sum(alongAxes axes: [Int], keepingDimensions: Bool = false) -> Tensor {
         let axes = Set(axes.map(normalizedAxis))
         var result = self.detached
-        for axis in axes.sorted() { result = result.summedUntracked(alongAxis: axis) }
+        // Each run of adjacent reduced axes is summed in one pass.
+        var axis = 0
+        while axis < rank {
+            guard axes.contains(axis) else { axis += 1; continue }
+            var end = axis + 1
+            while end < rank && axes.contains(end) { end += 1 }
+            result = result.summedUntracked(alongAxes: axis..<end)
+            axis = end
+        }
         let keptShape = result.shape
         let finalShape = keepingDimensions ? keptShape : shape.indices.filter { !axes.contains($0) }.map { shape[$0] }
         let out = Tensor(shape: finalShape, scalars: result.storage)
@@ -24,22 +32,50 @@ extension Tensor {
     /// The mean of all scalars as a rank-0 tensor (PyTorch `mean()`).
     public func mean() -> Tensor { sum() / Float(scalarCount) }
 
-    /// Sums one axis, keeping it with extent 1 (no recording); `Double` accumulators.
-    private func summedUntracked(alongAxis axis: Int) -> Tensor {
-        let outer = shape[..<axis].reduce(1, *), n = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
+    /// Sums the adjacent axes `axes`, keeping them with extent 1 (no recording). Accumulates in `Double` (a
+    /// contiguous run is summed in blocks of 1024 with sixteen-lane `Float` accumulators first); large sums are
+    /// split over ``NeuralCoreThreads``.
+    private func summedUntracked(alongAxes axes: Range<Int>) -> Tensor {
+        let outer = shape[..<axes.lowerBound].reduce(1, *), n = shape[axes].reduce(1, *)
+        let inner = shape[axes.upperBound...].reduce(1, *)
         var outShape = shape
-        outShape[axis] = 1
-        var acc = [Double](repeating: 0, count: outer * inner)
-        storage.withUnsafeBufferPointer { p in
-            acc.withUnsafeMutableBufferPointer { a in
-                for o in 0..<outer {
-                    for k in 0..<n {
-                        let base = (o * n + k) * inner
-                        for i in 0..<inner { a[o * inner + i] += Double(p[base + i]) }
+        for axis in axes { outShape[axis] = 1 }
+        let sums = storage.withUnsafeBufferPointer { buffer -> [Float] in
+            let p = buffer.baseAddress!
+            if inner == 1 && outer == 1 {
+                // One long contiguous sum: per-thread partial sums, added in order.
+                let parts = NeuralCoreThreads.threadCount
+                var partial = [Double](repeating: 0, count: parts)
+                partial.withUnsafeMutableBufferPointer { partial in
+                    let partial = partial.baseAddress!
+                    NeuralCoreThreads.forEachRange(parts) { range in
+                        for part in range {
+                            let start = n * part / parts, end = n * (part + 1) / parts
+                            partial[part] = contiguousSum(p + start, count: end - start)
+                        }
+                    }
+                }
+                return [Float(partial.reduce(0, +))]
+            }
+            return uninitializedScalars(outer * inner) { out in
+                NeuralCoreThreads.forEachRange(outer, minimumPerThread: max(1, elementwiseGrain / max(n * inner, 1))) {
+                    for o in $0 {
+                        if inner == 1 {
+                            out[o] = Float(contiguousSum(p + o * n, count: n))
+                            continue
+                        }
+                        var accumulator = [Double](repeating: 0, count: inner)
+                        accumulator.withUnsafeMutableBufferPointer { a in
+                            for k in 0..<n {
+                                let row = p + (o * n + k) * inner
+                                for i in 0..<inner { a[i] += Double(row[i]) }
+                            }
+                            for i in 0..<inner { out[o * inner + i] = Float(a[i]) }
+                        }
                     }
                 }
             }
         }
-        return Tensor(shape: outShape, scalars: acc.map { Float($0) })
+        return Tensor(shape: outShape, scalars: sums)
     }
 }

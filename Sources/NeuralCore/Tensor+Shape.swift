@@ -100,7 +100,9 @@ extension Tensor {
     public func broadcasted(to targetShape: [Int]) -> Tensor {
         precondition(broadcastShape(shape, targetShape) == targetShape, "cannot broadcast \(shape) to \(targetShape)")
         if shape == targetShape { return self }
-        let out = Tensor.zipBroadcast(self, Tensor(zeros: targetShape)) { a, _ in a }
+        let out = scalarCount == 1
+            ? Tensor(repeating: storage[0], shape: targetShape)
+            : Tensor.zipBroadcast(self, Tensor(zeros: targetShape)) { a, _ in a }
         let source = shape
         return Tensor.record(out, inputs: [self]) { g, _ in [g.summedToShape(source)] }
     }

@@ -27,6 +27,7 @@ public enum NeuralCoreThreads {
 
     /// Runs `body` over `0..<count` split into at most ``threadCount`` contiguous, disjoint ranges, concurrently,
     /// returning when all have finished; ranges smaller than `minimumPerThread` are not split further.
+    @inline(__always)
     static func forEachRange(_ count: Int, minimumPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
         let parts = min(threadCount, max(1, count / max(1, minimumPerThread)))
         if parts <= 1 {
@@ -42,3 +43,6 @@ public enum NeuralCoreThreads {
         }
     }
 }
+
+/// Scalars per thread below which elementwise loops are not split over threads (a split costs a few microseconds).
+let elementwiseGrain = 1 << 16

@@ -6,9 +6,9 @@ import Backbones
 /// All three use Ulyanov's wide random CNN (``architecture``): with the study's `Conv2d(1, 32, (3, 1))` the Gram
 /// matrices pool three-bin patterns over every frequency, so matching them leaves the per-band statistics of the
 /// content unchanged (0 % movement in every setting we measured), while the wide network's filters see all bins at
-/// once and move them toward the style. A low learning rate (0.01) and a modest style weight gave the most
-/// movement with the most content kept: larger weights or rates match the Gram matrices more closely but add
-/// broadband noise that moves the band statistics away from the style.
+/// once and move them toward the style. Low learning rates (0.003–0.01) and modest style weights (30–100) gave the
+/// most movement with the most content kept: larger weights or rates match the Gram matrices more closely but move
+/// the band statistics less, or away from the style.
 public enum StyleTransferPreset: String, Sendable, CaseIterable, Codable {
     /// Male ↔ female voice.
     case gender
@@ -30,8 +30,12 @@ extension StyleTransferConfiguration {
     /// keeps its default.
     public static func preset(_ preset: StyleTransferPreset) -> StyleTransferConfiguration {
         switch preset {
-        case .gender, .instrument, .accent:
+        case .gender:
             StyleTransferConfiguration(styleWeight: 100, optimizer: .adam(learningRate: 0.01), steps: 300)
+        case .accent:
+            StyleTransferConfiguration(styleWeight: 100, optimizer: .adam(learningRate: 0.003), steps: 300)
+        case .instrument:
+            StyleTransferConfiguration(styleWeight: 30, optimizer: .adam(learningRate: 0.01), steps: 300)
         }
     }
 }

@@ -59,6 +59,12 @@ case("conv_transpose1d", lambda x, w, b: F.conv_transpose1d(x, w, b, stride=4, p
      x=r(2, 3, 5), w=r(3, 2, 8), b=r(2))
 case("conv_transpose1d_groups", lambda x, w: F.conv_transpose1d(x, w, stride=2, dilation=2, groups=2),
      x=r(1, 4, 6), w=r(4, 3, 3))
+# Stride 1 with at least 16 channels per group: NeuralCore's one-product-per-tap kernel.
+case("conv2d_shifted", lambda x, w, b: F.conv2d(x, w, b, padding=(1, 2), dilation=(2, 1)),
+     x=r(1, 16, 7, 6), w=r(4, 16, 3, 3), b=r(4))
+case("conv2d_shifted_groups", lambda x, w: F.conv2d(x, w, padding=1, groups=2), x=r(2, 32, 5, 6), w=r(6, 16, 3, 2))
+case("gram", lambda x: x @ x.transpose(-1, -2) / x.shape[-1], x=r(2, 5, 7))
+case("gram_distance", lambda x, s: (x @ x.T - s @ s.T).square().sum() / x.shape[1] ** 2, x=r(9, 4), s=r(9, 4))
 
 folder = pathlib.Path(__file__).parent / "neuralcore" / "ops"
 folder.mkdir(parents=True, exist_ok=True)

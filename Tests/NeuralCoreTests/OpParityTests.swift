@@ -36,6 +36,12 @@ final class OpParityTests: XCTestCase {
         try check("conv2d_3x3", inputs: ["x", "w", "b"]) { t in conv2d(t[0], weight: t[1], bias: t[2], padding: (1, 1)) }
         try check("conv2d_strided", inputs: ["x", "w"]) { t in conv2d(t[0], weight: t[1], stride: (2, 2), padding: (0, 1)) }
         try check("conv2d_3x1", inputs: ["x", "w", "b"]) { t in conv2d(t[0], weight: t[1], bias: t[2]) }
+        try check("conv2d_shifted", inputs: ["x", "w", "b"]) { t in
+            conv2d(t[0], weight: t[1], bias: t[2], padding: (1, 2), dilation: (2, 1))
+        }
+        try check("conv2d_shifted_groups", inputs: ["x", "w"]) { t in
+            conv2d(t[0], weight: t[1], padding: (1, 1), groups: 2)
+        }
         try check("conv1d", inputs: ["x", "w", "b"]) { t in
             conv1d(t[0], weight: t[1], bias: t[2], stride: 2, padding: 1, dilation: 2)
         }
@@ -51,6 +57,11 @@ final class OpParityTests: XCTestCase {
         try check("maxpool", inputs: ["x"]) { t in maxPool2d(t[0], kernelSize: (2, 3), stride: (2, 2), padding: (1, 1)) }
         try check("avgpool", inputs: ["x"]) { t in avgPool2d(t[0], kernelSize: (3, 3), stride: (2, 2), padding: (1, 1)) }
         try check("adaptivepool", inputs: ["x"]) { t in adaptiveAvgPool2d(t[0], outputSize: (3, 4)) }
+    }
+
+    func testGramMatrices() throws {
+        try check("gram", inputs: ["x"]) { t in gram(t[0]) }
+        try check("gram_distance", inputs: ["x", "s"]) { t in gramDistance(t[0], t[1]) }
     }
 
     func testNormalization() throws {

@@ -1,13 +1,13 @@
-// NeuralCore benchmark: forward + backward-to-input for the issue's cases (a)–(c), ours against PyTorch
-// (`Peers/neuralcore_torch.py`), same shapes, same thread count, alternating rounds; prints medians and ratios.
-// Run: swift run -c release --package-path Benchmarks NeuralCoreBenchmarks [rounds]
+// NeuralCore benchmark: one style-transfer step (forward + backward-to-input + Adam update of the input) for the
+// issue's cases (a)–(d), ours against PyTorch (`Peers/neuralcore_torch.py`), same shapes, same thread count. Each
+// measurement runs in its own process (so peak memory is per side and per case); rounds alternate ours and PyTorch.
+// Prints medians, ratios, GFLOP/s against OpenBLAS's own sgemm peak, and peak RSS.
+//
+// Run: swift run -c release --package-path Benchmarks NeuralCoreBenchmarks [rounds] [case…]
+// (child mode, used by the driver: NeuralCoreBenchmarks step CASE THREADS REPEATS → "seconds cpu_seconds
+// peak_rss_bytes", medians after one warm-up step; CPU seconds are user + system time of all the process's threads)
 import Foundation
 import NeuralCore
-
-let rounds = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 3 : 3
-let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "/work/venv/bin/python"
-let peer = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Peers/neuralcore_torch.py").path
 
 func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 2] }
 
@@ -17,68 +17,104 @@ func time(_ body: () -> Void) -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
-func torchSeconds(_ name: String, threads: Int) -> Double {
+/// CPU seconds (user + system, all threads) this process has used.
+func processCPUSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}
+
+/// This process's peak resident set size in bytes.
+func peakResidentBytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) * 1024
+}
+
+/// Child mode: one warm-up step, then `repeats` timed steps; prints the median wall and CPU seconds and the peak RSS.
+func runSteps(_ name: String, threads: Int, repeats: Int) throws {
+    NeuralCoreThreads.threadCount = threads
+    guard let c = BenchmarkCase.make(name) else { fatalError("unknown case \(name)") }
+    let adam = try Adam(learningRate: 0.01)
+    var x = c.input
+    var seconds: [Double] = [], cpuSeconds: [Double] = []
+    for _ in 0...repeats {
+        let cpuStart = processCPUSeconds()
+        seconds.append(time {
+            let (_, gradient) = valueWithGradient(at: x, of: c.loss)
+            adam.step(&x, gradient: gradient)
+        })
+        cpuSeconds.append(processCPUSeconds() - cpuStart)
+    }
+    print(median(Array(seconds.dropFirst())), median(Array(cpuSeconds.dropFirst())), peakResidentBytes())
+}
+
+/// One process's medians and peak memory.
+struct Measurement { let seconds: Double, cpuSeconds: Double, bytes: Double }
+
+/// Prints `line` at once (stdout is block-buffered when redirected to a file).
+func report(_ line: String) {
+    print(line)
+    fflush(nil)
+}
+
+/// Runs one measurement process and parses its "seconds cpu_seconds peak_rss_bytes" line.
+func measure(_ executable: String, _ arguments: [String]) -> Measurement {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = [peer, name, "\(threads)", "1"]
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
     let pipe = Pipe()
     process.standardOutput = pipe
     try! process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    return Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan
+    let fields = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
+    return fields.count == 3 ? Measurement(seconds: fields[0], cpuSeconds: fields[1], bytes: fields[2])
+        : Measurement(seconds: .nan, cpuSeconds: .nan, bytes: .nan)
 }
 
-var generator = RandomGenerator(seed: 0)
-struct Case { let name: String; let flops: Double; let input: Tensor; let loss: (Tensor) -> Tensor }
-
-let studyWeight = Tensor.randomNormal(shape: [32, 1, 3, 1], standardDeviation: 0.5, generator: &generator)
-let studyTarget = Tensor.randomUniform(shape: [1, 32, 511, 860], generator: &generator)
-let styleFrames = studyTarget.reshaped([32 * 511, 860])
-let ulyanovWeight = Tensor.randomNormal(shape: [4096, 513, 11], standardDeviation: 0.01, generator: &generator)
-let vggWeight = Tensor.randomNormal(shape: [64, 64, 3, 3], standardDeviation: 0.05, generator: &generator)
-
-let cases = [
-    Case(name: "study_cnn", flops: 3 * 2 * 32 * 3 * 511 * 860 + 3 * 2 * 860 * 860 * 16352.0,
-         input: Tensor.randomUniform(shape: [1, 1, 513, 860], generator: &generator)) { x in
-        let a = leakyReLU(conv2d(x, weight: studyWeight), negativeSlope: 0.2)
-        let channel = a.reshaped([32, -1])
-        return gramDistance(a.reshaped([32 * 511, 860]), styleFrames) + gram(channel).squared().sum()
-            + (a - studyTarget).squared().mean()
-    },
-    Case(name: "ulyanov", flops: 2 * 2 * 4096 * 513 * 11 * 850.0,
-         input: Tensor.randomUniform(shape: [1, 513, 860], generator: &generator)) { x in
-        relu(conv1d(x, weight: ulyanovWeight)).squared().mean()
-    },
-    Case(name: "vgg_conv", flops: 2 * 2 * 64 * 576 * 128 * 432.0,
-         input: Tensor.randomUniform(shape: [1, 64, 128, 432], generator: &generator)) { x in
-        relu(conv2d(x, weight: vggWeight, padding: (1, 1))).squared().mean()
-    },
-]
-
-// OpenBLAS's own sgemm peak in this process, for a conv-like shape (M 64, N 51 200, K 576).
+/// OpenBLAS's own sgemm rate in GFLOP/s for a conv-like shape (M 64, N 51 200, K 576), best of 7 (the peak: slower
+/// runs are other processes' doing).
 func sgemmPeak() -> Double {
     var generator = RandomGenerator(seed: 1)
     let a = Tensor.randomUniform(shape: [64, 576], generator: &generator)
     let b = Tensor.randomUniform(shape: [576, 51_200], generator: &generator)
     _ = matmul(a, b)
-    let seconds = median((0..<5).map { _ in time { _ = matmul(a, b) } })
-    return 2 * 64 * 576 * 51_200 / seconds / 1e9
+    return 2 * 64 * 576 * 51_200 / (0..<7).map { _ in time { _ = matmul(a, b) } }.min()! / 1e9
 }
 
-print("NeuralCore forward + backward-to-input vs PyTorch (\(rounds) alternating rounds, medians)")
+let arguments = CommandLine.arguments
+if arguments.count == 5 && arguments[1] == "step" {
+    try runSteps(arguments[2], threads: Int(arguments[3]) ?? 1, repeats: Int(arguments[4]) ?? 1)
+    exit(0)
+}
+let rounds = arguments.count > 1 ? Int(arguments[1]) ?? 3 : 3
+let selected = arguments.count > 2 ? Array(arguments[2...]) : BenchmarkCase.names
+let repeats = 2
+let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "/work/venv/bin/python"
+let peer = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Peers/neuralcore_torch.py").path
+let me = Bundle.main.executablePath ?? arguments[0]
+
+report("NeuralCore step (forward + backward-to-input + Adam) vs PyTorch: \(rounds) alternating rounds of one process"
+      + " per side (1 warm-up + \(repeats) steps each); medians of the per-process medians; peak RSS per process")
 for threads in [1, 2] {
     NeuralCoreThreads.threadCount = threads
-    print(String(format: "threads %d: OpenBLAS sgemm peak %.1f GFLOP/s", threads, sgemmPeak()))
-    for c in cases {
-        var ours: [Double] = [], theirs: [Double] = []
-        _ = valueWithGradient(at: c.input, of: c.loss)
+    let peak = sgemmPeak()
+    report(String(format: "threads %d: OpenBLAS sgemm peak %.1f GFLOP/s", threads, peak))
+    for name in selected {
+        guard let c = BenchmarkCase.make(name) else { report("unknown case \(name)"); continue }
+        var ours: [Measurement] = [], theirs: [Measurement] = []
         for _ in 0..<rounds {
-            ours.append(time { _ = valueWithGradient(at: c.input, of: c.loss) })
-            theirs.append(torchSeconds(c.name, threads: threads))
+            ours.append(measure(me, ["step", name, "\(threads)", "\(repeats)"]))
+            theirs.append(measure(python, [peer, name, "\(threads)", "\(repeats)"]))
         }
-        let (o, t) = (median(ours), median(theirs))
-        print(String(format: "  %-10@ ours %8.1f ms  torch %8.1f ms  ratio %.2f  ours %.1f GFLOP/s",
-                     c.name as NSString, o * 1e3, t * 1e3, o / t, c.flops / o / 1e9))
+        let (o, t) = (median(ours.map(\.seconds)), median(theirs.map(\.seconds)))
+        let (oc, tc) = (median(ours.map(\.cpuSeconds)), median(theirs.map(\.cpuSeconds)))
+        let (om, tm) = (ours.map(\.bytes).max()! / 1e6, theirs.map(\.bytes).max()! / 1e6)
+        report(String(format: "  %-9@ wall ours %7.1f ms torch %7.1f ms ratio %.2f | CPU ours %7.1f ms torch %7.1f ms"
+                     + " ratio %.2f | GFLOP/s ours %5.1f (%3.0f%% of peak) torch %5.1f | peak RSS ours %4.0f MB torch %4.0f MB",
+                     name as NSString, o * 1e3, t * 1e3, o / t, oc * 1e3, tc * 1e3, oc / tc, c.flops / o / 1e9,
+                     100 * c.flops / o / 1e9 / peak, c.flops / t / 1e9, om, tm))
     }
 }

@@ -56,31 +56,51 @@ public final class Adam: Optimizer {
         let stepSize = Float(Double(learningRate) / (1 - pow(Double(beta1), Double(stepCount))))
         let correction2Root = Float((1 - pow(Double(beta2), Double(stepCount))).squareRoot())
         let weight = 1 - beta1
+        let (decay, epsilon) = (weightDecay, self.epsilon)
+        /// One fused pass over a tensor, eight lanes at a time, with the operations of the formulas above in the same
+        /// order; `vMax` is AMSGrad's running maximum, or `nil`.
+        func update(_ p: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
+                    _ vMax: UnsafeMutablePointer<Float>?, _ g: UnsafePointer<Float>, count: Int) {
+            NeuralCoreThreads.forEachRange(count, minimumPerThread: elementwiseGrain) { range in
+                var i = range.lowerBound
+                while i < range.upperBound {
+                    let lanes = min(8, range.upperBound - i)
+                    var (gi, pi) = (loadLanes(g + i, lanes), loadLanes(p + i, lanes))
+                    var (mi, vi) = (loadLanes(m + i, lanes), loadLanes(v + i, lanes))
+                    if decay != 0 { gi += decay * pi }
+                    // torch.lerp's two-sided formula keeps the result exact at the ends.
+                    mi = weight < 0.5 ? mi + weight * (gi - mi) : gi - (gi - mi) * (1 - weight)
+                    vi = vi * beta2 + (1 - beta2) * gi * gi
+                    var second = vi
+                    if let vMax {
+                        second = pointwiseMax(loadLanes(vMax + i, lanes), vi)
+                        storeLanes(second, vMax + i, lanes)
+                    }
+                    pi += -stepSize * (mi / (second.squareRoot() / correction2Root + epsilon))
+                    storeLanes(pi, p + i, lanes)
+                    storeLanes(mi, m + i, lanes)
+                    storeLanes(vi, v + i, lanes)
+                    i += lanes
+                }
+            }
+        }
         for index in parameters.indices {
-            var p = parameters[index].scalars
-            var g = gradients[index].scalars
-            if weightDecay != 0 { for i in g.indices { g[i] += weightDecay * p[i] } }
-            firstMoments[index].withUnsafeMutableBufferPointer { m in
-                // torch.lerp's two-sided formula keeps the result exact at the ends.
-                if weight < 0.5 {
-                    for i in g.indices { m[i] = m[i] + weight * (g[i] - m[i]) }
-                } else {
-                    for i in g.indices { m[i] = g[i] - (g[i] - m[i]) * (1 - weight) }
+            parameters[index].withUnsafeMutableBufferPointer { p in
+                firstMoments[index].withUnsafeMutableBufferPointer { m in
+                    secondMoments[index].withUnsafeMutableBufferPointer { v in
+                        gradients[index].withUnsafeBufferPointer { g in
+                            let (p, m, v, g, count) = (p.baseAddress!, m.baseAddress!, v.baseAddress!, g.baseAddress!, g.count)
+                            if amsgrad {
+                                maximumSecondMoments[index].withUnsafeMutableBufferPointer {
+                                    update(p, m, v, $0.baseAddress!, g, count: count)
+                                }
+                            } else {
+                                update(p, m, v, nil, g, count: count)
+                            }
+                        }
+                    }
                 }
             }
-            secondMoments[index].withUnsafeMutableBufferPointer { v in
-                for i in g.indices { v[i] = v[i] * beta2 + (1 - beta2) * g[i] * g[i] }
-            }
-            if amsgrad {
-                let v = secondMoments[index]
-                maximumSecondMoments[index].withUnsafeMutableBufferPointer { vMax in
-                    for i in g.indices { vMax[i] = max(vMax[i], v[i]) }
-                }
-            }
-            let v = amsgrad ? maximumSecondMoments[index] : secondMoments[index]
-            let m = firstMoments[index]
-            for i in p.indices { p[i] += -stepSize * (m[i] / (v[i].squareRoot() / correction2Root + epsilon)) }
-            parameters[index] = Tensor(shape: parameters[index].shape, scalars: p)
         }
     }
 }

@@ -1,0 +1,52 @@
+/// One way of computing a 2-D convolution of one image and one group, and its two gradients.
+///
+/// Pointers are row-major: input and input gradient `[channels, height, width]`, output and output gradient
+/// `[outputChannels, outHeight, outWidth]`, weight and weight gradient `[outputChannels, channels, kernelHeight,
+/// kernelWidth]` (the geometry's). Every kernel computes the same sums; they differ in speed only.
+protocol ConvolutionKernel {
+    /// Prepares the kernel for `geometry` and a group's weight (which the kernel may repack).
+    init(geometry: ConvolutionGeometry, outputChannels: Int, weight: UnsafePointer<Float>)
+
+    /// Writes every element of `output` with the convolution of `input`.
+    func forward(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>)
+
+    /// Writes every element of `inputGradient` with the vector-Jacobian product of `outputGradient`.
+    func inputGradient(_ outputGradient: UnsafePointer<Float>, _ inputGradient: UnsafeMutablePointer<Float>)
+
+    /// Adds the weight gradient of `outputGradient` at `input` to `weightGradient`.
+    func accumulateWeightGradient(
+        _ outputGradient: UnsafePointer<Float>, input: UnsafePointer<Float>, _ weightGradient: UnsafeMutablePointer<Float>)
+}
+
+/// The kernels `conv2d` chooses from, by geometry.
+enum ConvolutionAlgorithm: CaseIterable {
+    /// Direct loops over rows: no column buffer; for tiny patches (a 1-channel (3,1) kernel).
+    case direct
+    /// One matrix product per kernel tap on a shifted view of the padded input: no column buffer; stride 1 only.
+    case shiftedProducts
+    /// Row tiles of the im2col matrix, each followed by one matrix product: any geometry.
+    case im2col
+
+    /// Patches up to this size are convolved directly.
+    static let directPatchLimit = 8
+
+    /// The fastest applicable kernel: direct for patches of at most ``directPatchLimit`` scalars; shifted products
+    /// for stride 1 with at least 16 input channels when the output channels do not dwarf the input channels
+    /// (there the im2col matrix is cheap next to the product); im2col otherwise.
+    static func choose(for geometry: ConvolutionGeometry, outputChannels: Int) -> ConvolutionAlgorithm {
+        if geometry.patchSize <= directPatchLimit { return .direct }
+        if geometry.stride == (1, 1) && geometry.channels >= 16 && outputChannels <= 4 * geometry.channels {
+            return .shiftedProducts
+        }
+        return .im2col
+    }
+
+    /// The kernel type implementing this algorithm.
+    var kernelType: any ConvolutionKernel.Type {
+        switch self {
+        case .direct: DirectConvolution.self
+        case .shiftedProducts: ShiftedProductConvolution.self
+        case .im2col: Im2colConvolution.self
+        }
+    }
+}

@@ -1,0 +1,71 @@
+/// `Σ a[i]·b[i]` over `count` contiguous scalars with sixteen-lane SIMD accumulators (a plain float loop does not
+/// vectorise, since reordering the additions changes the result).
+@inline(__always)
+func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+    var accumulator = SIMD16<Float>()
+    var i = 0
+    while i + 16 <= count {
+        accumulator += UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
+            * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float>.self)
+        i += 16
+    }
+    var total = accumulator.sum()
+    while i < count {
+        total += a[i] * b[i]
+        i += 1
+    }
+    return total
+}
+
+/// `Σ p[i]` over `count` contiguous scalars: blocks of 1024 summed with sixteen-lane `Float` accumulators, the
+/// block sums added in `Double`.
+func contiguousSum(_ p: UnsafePointer<Float>, count: Int) -> Double {
+    var total = 0.0
+    var start = 0
+    while start < count {
+        let end = min(count, start + 1024)
+        var accumulator = SIMD16<Float>()
+        var i = start
+        while i + 16 <= end {
+            accumulator += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
+            i += 16
+        }
+        var block = accumulator.sum()
+        while i < end {
+            block += p[i]
+            i += 1
+        }
+        total += Double(block)
+        start = end
+    }
+    return total
+}
+
+/// `Σ a[i]·b[i]` over `count` contiguous scalars accumulated in `Double` across blocks of 1024 (each block with
+/// ``dot(_:_:count:)``), for long sums that must stay accurate.
+func blockedDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Double {
+    var total = 0.0
+    for start in stride(from: 0, to: count, by: 1024) {
+        total += Double(dot(a + start, b + start, count: min(1024, count - start)))
+    }
+    return total
+}
+
+/// The `lanes` (1…8) scalars at `p` as a vector, zero beyond them.
+@inline(__always)
+func loadLanes(_ p: UnsafePointer<Float>, _ lanes: Int) -> SIMD8<Float> {
+    if lanes == 8 { return UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+    var vector = SIMD8<Float>()
+    for k in 0..<lanes { vector[k] = p[k] }
+    return vector
+}
+
+/// Stores the first `lanes` (1…8) scalars of `vector` at `p`.
+@inline(__always)
+func storeLanes(_ vector: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ lanes: Int) {
+    if lanes == 8 {
+        UnsafeMutableRawPointer(p).storeBytes(of: vector, as: SIMD8<Float>.self)
+    } else {
+        for k in 0..<lanes { p[k] = vector[k] }
+    }
+}

@@ -1,0 +1,71 @@
+import NeuralCore
+import XCTest
+
+/// `conv2d` picks a kernel by geometry (direct loops for tiny patches, one product per tap for stride 1 with ≥ 16
+/// channels, tiled im2col otherwise). Each geometry below lands on one of them — including several row tiles and
+/// the tile boundaries — and is compared, forward and both gradients, with a plain sum in `Double`.
+final class ConvolutionKernelTests: XCTestCase {
+    struct Case {
+        let input: [Int], weight: [Int]
+        var stride = (1, 1), padding = (0, 0), dilation = (1, 1), groups = 1
+    }
+
+    /// The reference convolution and its vector-Jacobian product for the output gradient `probe`.
+    func reference(_ x: Tensor, _ w: Tensor, _ probe: Tensor, _ k: Case) -> (y: [Double], dx: [Double], dw: [Double]) {
+        let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (o, cg, kh, kw) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
+        let (oh, ow) = (probe.shape[2], probe.shape[3]), og = o / k.groups
+        var y = [Double](repeating: 0, count: probe.scalarCount)
+        var dx = [Double](repeating: 0, count: x.scalarCount), dw = [Double](repeating: 0, count: w.scalarCount)
+        let xs = x.scalars, ws = w.scalars, gs = probe.scalars
+        for b in 0..<n { for oc in 0..<o { for yy in 0..<oh { for xx in 0..<ow {
+            let out = ((b * o + oc) * oh + yy) * ow + xx
+            for ci in 0..<cg { for i in 0..<kh { for j in 0..<kw {
+                let r = yy * k.stride.0 - k.padding.0 + i * k.dilation.0, col = xx * k.stride.1 - k.padding.1 + j * k.dilation.1
+                guard r >= 0 && r < h && col >= 0 && col < wd else { continue }
+                let xi = ((b * c + (oc / og) * cg + ci) * h + r) * wd + col, wi = ((oc * cg + ci) * kh + i) * kw + j
+                y[out] += Double(xs[xi]) * Double(ws[wi])
+                dx[xi] += Double(gs[out]) * Double(ws[wi])
+                dw[wi] += Double(gs[out]) * Double(xs[xi])
+            } } }
+        } } } }
+        return (y, dx, dw)
+    }
+
+    func check(_ k: Case, seed: UInt64, file: StaticString = #filePath, line: UInt = #line) {
+        let x = randomTensor(k.input, seed: seed), w = randomTensor(k.weight, seed: seed + 1)
+        let conv = { (xs: [Tensor]) in
+            conv2d(xs[0], weight: xs[1], stride: k.stride, padding: k.padding, dilation: k.dilation, groups: k.groups)
+        }
+        let y = conv([x, w])
+        let probe = randomTensor(y.shape, seed: seed + 2)
+        let (_, grads) = valueWithGradient(at: [x, w]) { xs in (conv(xs) * probe).sum() }
+        let expected = reference(x, w, probe, k)
+        for (name, ours, theirs) in [("y", y.scalars, expected.y), ("dx", grads[0].scalars, expected.dx),
+                                     ("dw", grads[1].scalars, expected.dw)] {
+            XCTAssertEqual(ours.count, theirs.count, name, file: file, line: line)
+            let scale = max(1, theirs.map(abs).max() ?? 0)
+            if let bad = ours.indices.first(where: { abs(Double(ours[$0]) - theirs[$0]) > 1e-5 * scale }) {
+                XCTFail("\(name)[\(bad)]: \(ours[bad]) vs \(theirs[bad])", file: file, line: line)
+            }
+        }
+    }
+
+    func testDirectKernelForTinyPatches() {
+        check(Case(input: [2, 1, 37, 29], weight: [5, 1, 3, 1]), seed: 60)  // the study's 1-channel (3,1) kernel
+        check(Case(input: [1, 2, 11, 13], weight: [3, 2, 2, 2], stride: (2, 3), padding: (1, 2), dilation: (2, 1)), seed: 63)
+        check(Case(input: [1, 4, 9, 8], weight: [4, 2, 1, 3], padding: (0, 1), groups: 2), seed: 66)
+    }
+
+    func testShiftedProductKernelAcrossRowTiles() {
+        // Padded width 64: 64 rows per tile, so 73 output rows make two tiles (the second one partial).
+        check(Case(input: [1, 16, 73, 60], weight: [8, 16, 3, 3], padding: (1, 2), dilation: (1, 2)), seed: 70)
+        check(Case(input: [2, 32, 9, 7], weight: [6, 16, 2, 3], padding: (2, 0), dilation: (2, 1), groups: 2), seed: 73)
+    }
+
+    func testIm2colKernelAcrossRowTiles() {
+        // 27-scalar patches at stride 1 and 118 output columns: 34 rows per tile, three tiles.
+        check(Case(input: [1, 3, 80, 120], weight: [4, 3, 3, 3]), seed: 80)
+        check(Case(input: [2, 20, 13, 11], weight: [5, 20, 3, 2], stride: (2, 1), padding: (1, 1), dilation: (1, 2)), seed: 83)
+    }
+}
