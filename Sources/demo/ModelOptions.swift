@@ -6,10 +6,6 @@ import Vocoders
 
 /// The backbone and vocoder choices of `demo transfer`.
 struct ModelOptions: ParsableArguments {
-    enum VocoderChoice: String, ExpressibleByArgument, CaseIterable {
-        case griffinlim
-    }
-
     @Option(help: "Frozen network whose features define content and style: \(BackboneChoice.names); default: the preset's (random-cnn-wide).")
     var backbone: BackboneChoice = .randomCNNWide
 
@@ -20,15 +16,24 @@ struct ModelOptions: ParsableArguments {
     var wideFilters: Int?
 
     @Option(help: "How the output spectrogram becomes audio: \(VocoderChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var vocoder: VocoderChoice = .griffinlim
+    var vocoder: VocoderChoice = .griffinLim
 
     @Option(help: "Griffin-Lim iterations.")
     var iterations: Int = 64
 
-    /// The vocoder for the configuration's front end.
+    @Option(help: "WaveNet checkpoint (safetensors from demo train-wavenet); default: the shipped model.")
+    var checkpoint: String?
+
+    /// The vocoder for the configuration's front end: Griffin-Lim on it directly, or the WaveNet (which works on its
+    /// own 80-band log mel) through a ``FrontEndAdapter``.
     func makeVocoder(frontEnd: FrontEnd, seed: UInt64) throws -> any Vocoder {
         switch vocoder {
-        case .griffinlim: try GriffinLimVocoder(frontEnd: frontEnd, iterations: iterations, seed: seed)
+        case .griffinLim:
+            return try GriffinLimVocoder(frontEnd: frontEnd, iterations: iterations, seed: seed)
+        case .wavenet:
+            let wavenet = try checkpoint.map { try WaveNetVocoder(contentsOf: URL(fileURLWithPath: $0), seed: seed) }
+                ?? WaveNetVocoder.bundled(seed: seed)
+            return try FrontEndAdapter(from: frontEnd, to: wavenet)
         }
     }
 

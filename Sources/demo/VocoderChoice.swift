@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The `--vocoder` choices of `demo reconstruct` (spelled as `demo transfer`'s `ModelOptions.VocoderChoice`).
+/// The `--vocoder` choices of `demo reconstruct` and `demo transfer`.
 enum VocoderChoice: String, ExpressibleByArgument, CaseIterable {
     /// Inverse mel + Griffin-Lim phase reconstruction (training-free).
     case griffinLim = "griffinlim"
