@@ -36,7 +36,8 @@ let package = Package(
         ),
         .target(
             name: "Vocoders",
-            dependencies: ["AudioDSP", "NeuralCore"]
+            dependencies: ["AudioDSP", "NeuralCore", "CWaveNetKernels"],
+            resources: [.copy("Resources/wavenet-espeak-small.safetensors")]
         ),
         .target(
             name: "StyleTransfer",
@@ -57,6 +58,8 @@ let package = Package(
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        // WaveNet's per-sample kernels, compiled for AVX-512 / AVX2 / baseline and picked at load time.
+        .target(name: "CWaveNetKernels"),
 
         // MARK: - Tests
 
@@ -74,7 +77,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BackbonesTests",
-            dependencies: ["Backbones", "TestSupport"]
+            dependencies: ["Backbones", "AudioDSP", "TestSupport"]
         ),
         .testTarget(
             name: "VocodersTests",

@@ -10,6 +10,9 @@ public enum BackbonesError: Error, Equatable, CustomStringConvertible {
     case invalidInput(String)
     /// A weights file could not be loaded into the model (missing or unexpected key, wrong shape, bad file).
     case weights(path: String, NeuralCoreError)
+    /// A weights file shares no tensor name with the model: it belongs to another network (`model` is the one being
+    /// loaded, e.g. `VGG19`; `expectedKey` one key it needs, `foundKey` one key the file has, nil for an empty file).
+    case wrongModel(path: String, model: String, expectedKey: String, foundKey: String?)
 
     public var description: String {
         switch self {
@@ -21,6 +24,9 @@ public enum BackbonesError: Error, Equatable, CustomStringConvertible {
             "invalid input: \(reason)"
         case let .weights(path, error):
             "cannot load weights from \(path): \(error)"
+        case let .wrongModel(path, model, expectedKey, foundKey):
+            "\(path) does not hold \(model) weights: it has no '\(expectedKey)'"
+                + (foundKey.map { " (it has '\($0)', …)" } ?? " (it holds no tensors)")
         }
     }
 }

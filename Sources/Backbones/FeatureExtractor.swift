@@ -81,4 +81,12 @@ extension FeatureExtractor {
         }
         return last
     }
+
+    /// Throws ``BackbonesError/invalidInput(_:)`` unless `modelInput` (NCHW) has `channels` channels.
+    func requireChannels(_ channels: Int, of modelInput: Tensor) throws {
+        guard modelInput.shape[1] == channels else {
+            throw BackbonesError.invalidInput(
+                "expected \(channels) input channel(s), got \(modelInput.shape[1]) (shape \(modelInput.shape))")
+        }
+    }
 }

@@ -52,13 +52,11 @@ public final class RandomCNN: Module, FeatureExtractor {
 
     /// Loads the convolution's weights from a safetensors file with keys `conv1.weight` and `conv1.bias`.
     ///
-    /// - Throws: ``BackbonesError/weights(path:_:)`` naming the missing, unexpected or mis-shaped key.
+    /// - Throws: ``BackbonesError/weights(path:_:)`` naming the missing, unexpected or mis-shaped key, or
+    ///   ``BackbonesError/wrongModel(path:model:expectedKey:foundKey:)``.
     public convenience init(_ architecture: Architecture = .study(), weightsAt url: URL) throws {
         self.init(architecture, seed: 0)
-        do { try load(safetensors: url) } catch let error as NeuralCoreError {
-            throw BackbonesError.weights(path: url.path, error)
-        }
-        freeze()
+        try loadBackboneWeights(from: url, model: "RandomCNN")
     }
 
     public var layerNames: [String] { ["conv1", "relu1"] }
@@ -74,10 +72,7 @@ public final class RandomCNN: Module, FeatureExtractor {
 
     public func features(of modelInput: Tensor, layers: [String]) throws -> [String: Tensor] {
         let last = try validateRequest(modelInput, layers: layers)
-        guard modelInput.shape[1] == conv1.inputChannels else {
-            throw BackbonesError.invalidInput(
-                "expected \(conv1.inputChannels) input channel(s), got \(modelInput.shape[1]) (shape \(modelInput.shape))")
-        }
+        try requireChannels(conv1.inputChannels, of: modelInput)
         var captured: [String: Tensor] = [:]
         let convolved = conv1(modelInput)
         if layers.contains("conv1") { captured["conv1"] = convolved }

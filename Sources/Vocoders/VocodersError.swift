@@ -13,6 +13,12 @@ public enum VocodersError: Error, Equatable, CustomStringConvertible {
     /// An input value cannot be processed: a µ-law sample outside `[−1, 1]`, a class index out of range,
     /// multi-channel audio where mono is required, waveforms at different sample rates.
     case invalidInput(what: String, reason: String)
+    /// A WaveNet checkpoint cannot be used: unreadable or truncated, no configuration in its metadata, or tensors
+    /// that do not match its configuration (`reason` names the key or field).
+    case invalidCheckpoint(path: String, reason: String)
+    /// A training folder holds no audio file the trainer can use (`.wav`, `.flac`, `.ogg`, `.aiff`), or none
+    /// long enough for one training crop.
+    case noTrainingAudio(folder: String, reason: String)
 
     /// One readable line naming the problem, for the CLI.
     public var description: String {
@@ -23,6 +29,10 @@ public enum VocodersError: Error, Equatable, CustomStringConvertible {
             "the spectrogram was made with another front end: \(field.rawValue) is \(actual), the vocoder expects \(expected)"
         case let .invalidInput(what, reason):
             "invalid \(what): \(reason)"
+        case let .invalidCheckpoint(path, reason):
+            "unusable WaveNet checkpoint \(path): \(reason)"
+        case let .noTrainingAudio(folder, reason):
+            "no training audio in \(folder): \(reason)"
         }
     }
 }

@@ -27,6 +27,7 @@ struct Shard: Equatable {
 struct BatchTransfer {
     let configuration: StyleTransferConfiguration
     let model: ModelOptions
+    let preset: StyleTransferPreset
     let styleURL: URL
     let seed: UInt64
 
@@ -51,14 +52,14 @@ struct BatchTransfer {
         let style = try AudioFile.read(styleURL)
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, pending.count)
         if workers > 1 { NeuralCoreThreads.threadCount = 1 }
-        let (configuration, model, seed) = (configuration, model, seed)
+        let (configuration, model, seed, preset) = (configuration, model, seed, preset)
         try await withThrowingTaskGroup(of: String.self) { group in
             var next = 0
             func launch() {
                 let (source, target) = pending[next]
                 next += 1
                 group.addTask {
-                    let session = try model.session(configuration: configuration, seed: seed)
+                    let session = try model.session(configuration: configuration, seed: seed, preset: preset)
                     let result = try await session.run(content: try AudioFile.read(source), style: style)
                     try AudioFile.write(result.waveform, to: target, format: .wav16)
                     return "\(target.path): \(String(format: "%.1f", result.waveform.duration)) s"

@@ -6,6 +6,9 @@ struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Audio style transfer on spectrograms: analysis, reconstruction and transfer.",
-        subcommands: [SpectrogramCommand.self, ReconstructCommand.self, TransferCommand.self]
+        subcommands: [
+            SpectrogramCommand.self, ReconstructCommand.self, TransferCommand.self, FeaturesCommand.self,
+            TrainWaveNetCommand.self,
+        ]
     )
 }

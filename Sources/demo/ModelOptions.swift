@@ -6,60 +6,44 @@ import Vocoders
 
 /// The backbone and vocoder choices of `demo transfer`.
 struct ModelOptions: ParsableArguments {
-    enum Backbone: String, ExpressibleByArgument, CaseIterable {
-        case randomCNN = "random-cnn"
-        case randomCNNWide = "random-cnn-wide"
-    }
-
-    enum VocoderChoice: String, ExpressibleByArgument, CaseIterable {
-        case griffinlim
-    }
-
-    @Option(help: "Frozen network whose features define content and style: \(Backbone.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var backbone: Backbone = .randomCNN
+    @Option(help: "Frozen network whose features define content and style: \(BackboneChoice.names); default: the preset's (random-cnn-wide).")
+    var backbone: BackboneChoice = .randomCNNWide
 
     @Option(help: "Weights for the backbone (safetensors with PyTorch key names).")
     var weights: String?
 
+    @Option(help: "Filters of the wide random CNN; default: the preset's (Ulyanov used 4096).")
+    var wideFilters: Int?
+
     @Option(help: "How the output spectrogram becomes audio: \(VocoderChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var vocoder: VocoderChoice = .griffinlim
+    var vocoder: VocoderChoice = .griffinLim
 
     @Option(help: "Griffin-Lim iterations.")
     var iterations: Int = 64
 
-    /// The configuration with the backbone's layers (the presets are written for the random CNN).
-    func adapted(_ configuration: StyleTransferConfiguration) throws -> StyleTransferConfiguration {
-        configuration
-    }
+    @Option(help: "WaveNet checkpoint (safetensors from demo train-wavenet); default: the shipped model.")
+    var checkpoint: String?
 
-    @Option(help: "Filters of the wide random CNN (Ulyanov used 4096).")
-    var wideFilters: Int = 512
-
-    private var wide: RandomCNN.Architecture {
-        .ulyanov(frequencyBins: StyleTransferConfiguration.log1pMagnitude.rowCount, filterCount: wideFilters)
-    }
-
-    /// The feature extractor, loading `--weights` when given.
-    func featureExtractor(seed: UInt64) throws -> any FeatureExtractor {
-        switch backbone {
-        case .randomCNN:
-            try weights.map { try RandomCNN(weightsAt: URL(fileURLWithPath: $0)) } ?? RandomCNN(seed: seed)
-        case .randomCNNWide:
-            try weights.map { try RandomCNN(wide, weightsAt: URL(fileURLWithPath: $0)) } ?? RandomCNN(wide, seed: seed)
-        }
-    }
-
-    /// The vocoder for the configuration's front end.
+    /// The vocoder for the configuration's front end: Griffin-Lim on it directly, or the WaveNet (which works on its
+    /// own 80-band log mel) through a ``FrontEndAdapter``.
     func makeVocoder(frontEnd: FrontEnd, seed: UInt64) throws -> any Vocoder {
         switch vocoder {
-        case .griffinlim: try GriffinLimVocoder(frontEnd: frontEnd, iterations: iterations, seed: seed)
+        case .griffinLim:
+            return try GriffinLimVocoder(frontEnd: frontEnd, iterations: iterations, seed: seed)
+        case .wavenet:
+            let wavenet = try checkpoint.map { try WaveNetVocoder(contentsOf: URL(fileURLWithPath: $0), seed: seed) }
+                ?? WaveNetVocoder.bundled(seed: seed)
+            return try FrontEndAdapter(from: frontEnd, to: wavenet)
         }
     }
 
-    /// A session with these choices.
-    func session(configuration: StyleTransferConfiguration, seed: UInt64) throws -> StyleTransferSession {
-        try StyleTransferSession(
-            featureExtractor: featureExtractor(seed: seed),
-            vocoder: makeVocoder(frontEnd: configuration.frontEnd, seed: seed), configuration: configuration)
+    /// A session with these choices; the backbone's recommended layers replace the preset's.
+    func session(configuration: StyleTransferConfiguration, seed: UInt64, preset: StyleTransferPreset) throws
+        -> StyleTransferSession
+    {
+        let extractor = try backbone.makeFeatureExtractor(weights: weights, seed: seed, preset: preset, wideFilters: wideFilters)
+        return try StyleTransferSession(
+            featureExtractor: extractor, vocoder: makeVocoder(frontEnd: configuration.frontEnd, seed: seed),
+            configuration: configuration.withRecommendedLayers(for: extractor))
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AudioDSP
 import Foundation
+import Vocoders
 
 /// `demo reconstruct`: audio → mel → inverse mel → Griffin-Lim → audio, or a 16-bit spectrogram image → audio.
 struct ReconstructCommand: ParsableCommand {
@@ -20,7 +21,7 @@ struct ReconstructCommand: ParsableCommand {
     @Option(help: "Griffin-Lim iterations (librosa n_iter); default: the library's GriffinLim default.")
     var iterations: Int?
 
-    @Option(help: "Seed of Griffin-Lim's random initial phase.")
+    @Option(help: "Seed of Griffin-Lim's random initial phase, or of WaveNet's sampling.")
     var seed: UInt64 = 0
 
     @Option(help: "Output encoding; default: flac for a .flac name, else wav16.")
@@ -28,15 +29,29 @@ struct ReconstructCommand: ParsableCommand {
 
     @OptionGroup var analysis: AnalysisOptions
 
+    @Option(help: "Vocoder: griffinlim, or wavenet (its own front end: 22 050 Hz, 80-band log mel, hop 256; the analysis options are ignored).")
+    var vocoder: VocoderChoice = .griffinLim
+
+    @Option(help: "WaveNet checkpoint (.safetensors from 'demo train-wavenet'); default: the shipped model.")
+    var checkpoint: String?
+
+    @Option(help: "WaveNet sampling temperature (0 = greedy).")
+    var temperature: Float = 1
+
     func validate() throws {
         guard (audio == nil) != (fromImage == nil) else {
             throw ValidationError("give exactly one of <audio> and --from-image")
         }
+        if vocoder == .wavenet, fromImage != nil {
+            throw ValidationError("--vocoder wavenet rebuilds from <audio> (its mel front end differs from the image's)")
+        }
+        if vocoder != .wavenet, checkpoint != nil { throw ValidationError("--checkpoint needs --vocoder wavenet") }
     }
 
     func run() throws {
         try reportingErrors {
             try checkOutputFolders([out])
+            if vocoder == .wavenet { return try runWaveNet(audio: audio!) }
             let source = try fromImage.map(Self.magnitude(fromImage:)) ?? magnitude(fromAudio: audio!)
             let griffinLim =
                 try iterations.map {
@@ -52,6 +67,20 @@ struct ReconstructCommand: ParsableCommand {
                     + "\(griffinLim.iterations) Griffin-Lim iterations"
             )
         }
+    }
+
+    /// Analyses `audio` with the WaveNet's own front end and generates it back.
+    private func runWaveNet(audio path: String) throws {
+        let wavenet = try checkpoint.map {
+            try WaveNetVocoder(contentsOf: URL(fileURLWithPath: $0), temperature: temperature, seed: seed)
+        } ?? WaveNetVocoder.bundled(temperature: temperature, seed: seed)
+        let clip = try AudioFile.read(URL(fileURLWithPath: path), sampleRate: wavenet.frontEnd.sampleRate)
+        let start = Date()
+        let waveform = try wavenet.synthesize(wavenet.frontEnd.analyze(clip))
+        let url = URL(fileURLWithPath: out)
+        try AudioFile.write(waveform, to: url, format: format ?? AudioFileFormat(pathExtensionOf: url))
+        print(String(format: "\(out): \(waveform.sampleRate) Hz, \(waveform.frameCount) samples, WaveNet in %.1f s (real-time factor %.2f)",
+                     Date().timeIntervalSince(start), Date().timeIntervalSince(start) / waveform.duration))
     }
 
     /// A linear magnitude spectrogram to rebuild, with its transform, rate and (for audio input) original length.

@@ -83,10 +83,9 @@ struct TransferCommand: AsyncParsableCommand {
             if let learningRate { configuration.optimizer = .adam(learningRate: learningRate) }
             if lbfgs { configuration.optimizer = .lbfgs(historySize: 20, evaluationsPerStep: 5, strongWolfe: true) }
             configuration.seed = seed
-            configuration = try model.adapted(configuration)
             let styleURL = try style.map(URL.init(fileURLWithPath:)) ?? SampleClips.url(SampleClips.style(for: preset))
             if let contentDir, let outDir {
-                try await BatchTransfer(configuration: configuration, model: model, styleURL: styleURL, seed: seed)
+                try await BatchTransfer(configuration: configuration, model: model, preset: preset, styleURL: styleURL, seed: seed)
                     .run(contentFolder: contentDir, outputFolder: outDir, shard: shard.map(Shard.init(parsing:)))
             } else {
                 let contentURL = try content.map(URL.init(fileURLWithPath:))
@@ -98,7 +97,7 @@ struct TransferCommand: AsyncParsableCommand {
 
     private func transferPair(contentURL: URL, styleURL: URL, configuration: StyleTransferConfiguration) async throws {
         try checkOutputFolders([out, report, spectrograms.map { URL(fileURLWithPath: $0).appendingPathComponent("x").path }])
-        let session = try model.session(configuration: configuration, seed: seed)
+        let session = try model.session(configuration: configuration, seed: seed, preset: preset)
         let contentClip = try AudioFile.read(contentURL)
         let styleClip = try AudioFile.read(styleURL)
         let started = ContinuousClock.now

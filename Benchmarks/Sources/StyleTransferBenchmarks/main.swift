@@ -34,16 +34,13 @@ func ours(threads: Int) throws -> (step: Double, whole: Double) {
         vocoder: GriffinLimVocoder(frontEnd: configuration.frontEnd, iterations: 64), configuration: configuration)
     let content = try AudioFile.read(contentURL, sampleRate: 22_050), style = try AudioFile.read(styleURL, sampleRate: 22_050)
     var stamps: [Double] = []
-    let semaphore = DispatchSemaphore(value: 0)
-    nonisolated(unsafe) var outcome: Result<StyleTransferResult, any Error>?
-    Task {
-        do { outcome = .success(try await session.run(content: content, style: style) { stamps.append($0.elapsed) }) }
-        catch { outcome = .failure(error) }
-        semaphore.signal()
-    }
-    semaphore.wait()
-    let result = try outcome!.get()
-    try AudioFile.write(result.waveform, to: URL(fileURLWithPath: "/tmp/style_transfer_swift_out.wav"), format: .wav16)
+    let contentFeatures = try session.analyze(content, what: "content")
+    let output = try session.transfer(
+        content: contentFeatures.spectrogram, style: session.analyze(style, what: "style").spectrogram
+    ) { stamps.append($0.elapsed) }.output
+    let waveform = try session.vocoder.synthesize(AcousticFeatures(
+        spectrogram: output, frontEnd: configuration.frontEnd, sampleCount: contentFeatures.sampleCount))
+    try AudioFile.write(waveform, to: URL(fileURLWithPath: "/tmp/style_transfer_swift_out.wav"), format: .wav16)
     let whole = ContinuousClock.now - start
     let perStep = zip(stamps.dropFirst(), stamps).map { $0 - $1 }
     return (median(perStep), Double(whole.components.seconds) + Double(whole.components.attoseconds) * 1e-18)

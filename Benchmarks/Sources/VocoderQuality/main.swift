@@ -8,28 +8,34 @@
 // 0–8 kHz (the band the front end's mel describes) and on the whole band. It prints one Markdown row per clip and
 // configuration (0–8 kHz), the means for both bands, and the synthesis time as a real-time factor (seconds of
 // compute per second of audio, median over clips; a quality program, not a speed benchmark).
+// The WaveNet vocoder (the shipped checkpoint, or --wavenet PATH) is measured the same way at temperatures 1 and
+// 0.6 (seed 0); it generates one utterance at a time, so it uses one thread.
 //
 //   python3 Scripts/make_vocoder_corpus.py /tmp/vocoder-corpus
-//   swift run -c release --package-path Benchmarks VocoderQuality /tmp/vocoder-corpus [--threads 2]
+//   swift run -c release --package-path Benchmarks VocoderQuality /tmp/vocoder-corpus [--threads 2] [--wavenet PATH]
 
 import AudioDSP
+import NeuralCore
 import Foundation
 import Vocoders
 
 var threads = ProcessInfo.processInfo.activeProcessorCount
 var corpus: URL?
+var wavenet: URL?
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--threads": threads = Int(arguments.next() ?? "") ?? threads
+    case "--wavenet": wavenet = arguments.next().map { URL(fileURLWithPath: $0) }
     default: corpus = URL(fileURLWithPath: argument)
     }
 }
 guard let corpus else {
-    print("usage: VocoderQuality <corpus folder made by Scripts/make_vocoder_corpus.py> [--threads N]")
+    print("usage: VocoderQuality <corpus folder made by Scripts/make_vocoder_corpus.py> [--threads N] [--wavenet PATH]")
     exit(2)
 }
 AudioDSPThreads.threadCount = threads
+NeuralCoreThreads.threadCount = threads
 
 let heldout = corpus.appendingPathComponent("heldout")
 let clips = try FileManager.default.contentsOfDirectory(atPath: heldout.path)
@@ -40,10 +46,14 @@ guard !clips.isEmpty else {
 }
 
 let linear = try FrontEnd(sampleRate: 22_050, fftSize: 1024, hopLength: 256, frequencyAxis: .linear, valueScale: .linear)
-let configurations: [(name: String, vocoder: GriffinLimVocoder)] = [
+let wavenetURL = try wavenet ?? WaveNetVocoder.bundledCheckpointURL
+let configurations: [(name: String, vocoder: any Vocoder)] = [
     ("Griffin-Lim 32, from 80-band mel", try GriffinLimVocoder(frontEnd: .default, iterations: 32)),
     ("Griffin-Lim 100, from 80-band mel", try GriffinLimVocoder(frontEnd: .default, iterations: 100)),
     ("Griffin-Lim 32, from linear STFT amplitude (no mel)", try GriffinLimVocoder(frontEnd: linear, iterations: 32)),
+    ("WaveNet (\(wavenetURL.lastPathComponent)), temperature 1", try WaveNetVocoder(contentsOf: wavenetURL)),
+    ("WaveNet (\(wavenetURL.lastPathComponent)), temperature 0.6",
+     try WaveNetVocoder(contentsOf: wavenetURL, temperature: 0.6)),
 ]
 let bands: [(name: String, measure: QualityMeasure)] = [
     ("0–8 kHz", try QualityMeasure(maximumFrequency: 8000)),

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Backbones
+import Foundation
+import StyleTransfer
+
+/// The backbones the CLI offers, by their command-line names.
+enum BackboneChoice: String, ExpressibleByArgument, CaseIterable {
+    case randomCNN = "random-cnn"
+    case randomCNNWide = "random-cnn-wide"
+    case vgg19
+    case resnet50
+    case vitB16 = "vit-b16"
+
+    static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// The network, from `weights` (safetensors with PyTorch keys) or seeded; random deep networks get a warning on
+    /// standard error. `random-cnn-wide` is the preset's wide network, with `wideFilters` filters when given.
+    func makeFeatureExtractor(weights: String?, seed: UInt64, preset: StyleTransferPreset = .gender,
+                              wideFilters: Int? = nil) throws -> any FeatureExtractor {
+        let url = weights.map { URL(fileURLWithPath: $0) }
+        if url == nil, [.vgg19, .resnet50, .vitB16].contains(self) {
+            FileHandle.standardError.write(Data(
+                "warning: random \(rawValue) weights (seed \(seed)); random deep networks transfer style poorly, pass --weights\n".utf8))
+        }
+        switch self {
+        case .randomCNN:
+            return try url.map { try RandomCNN(weightsAt: $0) } ?? RandomCNN(seed: seed)
+        case .randomCNNWide:
+            let wide: RandomCNN.Architecture = wideFilters.map {
+                .ulyanov(frequencyBins: StyleTransferConfiguration.log1pMagnitude.rowCount, filterCount: $0)
+            } ?? preset.architecture
+            return try url.map { try RandomCNN(wide, weightsAt: $0) } ?? RandomCNN(wide, seed: seed)
+        case .vgg19: return try url.map { try VGG19(weightsAt: $0) } ?? VGG19(seed: seed)
+        case .resnet50: return try url.map { try ResNet50(weightsAt: $0) } ?? ResNet50(seed: seed)
+        case .vitB16: return try url.map { try VisionTransformer(weightsAt: $0) } ?? VisionTransformer(seed: seed)
+        }
+    }
+}

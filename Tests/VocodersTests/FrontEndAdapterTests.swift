@@ -1,0 +1,49 @@
+import AudioDSP
+import Foundation
+import TestSupport
+import Vocoders
+import XCTest
+
+/// A vocoder that keeps what it was asked to synthesise (the adapter's output) and returns silence.
+private final class RecordingVocoder: Vocoder, @unchecked Sendable {
+    let frontEnd: FrontEnd
+    private(set) var received: AcousticFeatures?
+    init(frontEnd: FrontEnd) { self.frontEnd = frontEnd }
+    func synthesize(_ features: AcousticFeatures) throws -> Waveform {
+        received = features
+        return Waveform(samples: [Float](repeating: 0, count: features.sampleCount ?? 1), sampleRate: frontEnd.sampleRate)
+    }
+}
+
+final class FrontEndAdapterTests: XCTestCase {
+    private let log1pLinear = try! FrontEnd(sampleRate: 22_050, fftSize: 1024, hopLength: 256, frequencyAxis: .linear,
+                                           valueScale: .log1p)
+
+    func testConvertsToWhatTheTargetFrontEndWouldAnalyse() throws {
+        let clip = Waveform(samples: Array(try AudioFile.read(Samples.url("speech_female_us.wav")).samples.prefix(11_025)),
+                            sampleRate: 22_050)
+        for target in [FrontEnd.default,
+                       try FrontEnd(sampleRate: 22_050, fftSize: 1024, hopLength: 256, magnitudePower: 2,
+                                    frequencyAxis: .linear, valueScale: .decibels(amin: 1e-10, topDB: nil))] {
+            let recorder = RecordingVocoder(frontEnd: target)
+            let adapter = try FrontEndAdapter(from: log1pLinear, to: recorder)
+            _ = try adapter.synthesize(log1pLinear.analyze(clip))
+            let expected = try target.analyze(clip)
+            XCTAssertEqual(recorder.received?.frontEnd, target)
+            XCTAssertEqual(recorder.received?.sampleCount, clip.frameCount)
+            let values = recorder.received!.spectrogram.values, reference = expected.spectrogram.values
+            let worst = zip(values, reference).map { abs($0 - $1) }.max()!
+            XCTAssertLessThan(worst, 2e-3, "largest difference \(worst) from \(target.valueScale)")
+        }
+    }
+
+    func testRejectsAnotherSTFTOrAMelSource() throws {
+        let hop128 = try FrontEnd(sampleRate: 22_050, fftSize: 1024, hopLength: 128, frequencyAxis: .linear, valueScale: .log1p)
+        XCTAssertThrowsError(try FrontEndAdapter(from: hop128, to: RecordingVocoder(frontEnd: .default))) { error in
+            XCTAssertEqual(error as? VocodersError, .frontEndMismatch(field: .hopLength, expected: "256", actual: "128"))
+        }
+        XCTAssertThrowsError(try FrontEndAdapter(from: .default, to: RecordingVocoder(frontEnd: .default))) { error in
+            guard case .invalidInput = error as? VocodersError else { return XCTFail("\(error)") }
+        }
+    }
+}
