@@ -43,8 +43,8 @@ extension Tensor {
         let sums = storage.withUnsafeBufferPointer { buffer -> [Float] in
             let p = buffer.baseAddress!
             if inner == 1 && outer == 1 {
-                // One long contiguous sum: per-thread partial sums, added in order.
-                let parts = NeuralCoreThreads.threadCount
+                // One long contiguous sum: partial sums (one per thread for long sums), added in order.
+                let parts = max(1, min(NeuralCoreThreads.threadCount, n / elementwiseGrain))
                 var partial = [Double](repeating: 0, count: parts)
                 partial.withUnsafeMutableBufferPointer { partial in
                     let partial = partial.baseAddress!

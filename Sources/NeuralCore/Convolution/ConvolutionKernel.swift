@@ -19,10 +19,11 @@ protocol ConvolutionKernel {
 }
 
 /// The kernels `conv2d` chooses from, by geometry.
-enum ConvolutionAlgorithm: CaseIterable {
+enum ConvolutionAlgorithm {
     /// Direct loops over rows: no column buffer; for tiny patches (a 1-channel (3,1) kernel).
     case direct
-    /// One matrix product per kernel tap on a shifted view of the padded input: no column buffer; stride 1 only.
+    /// Matrix products on shifted views of the padded input (per kernel row forward, per tap for the gradients):
+    /// no im2col matrix; stride 1 only.
     case shiftedProducts
     /// Row tiles of the im2col matrix, each followed by one matrix product: any geometry.
     case im2col
