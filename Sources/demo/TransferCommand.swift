@@ -25,7 +25,7 @@ struct TransferCommand: AsyncParsableCommand {
     @Option(help: "Style audio (voice or timbre to take on); default: the preset's bundled clip.")
     var style: String?
 
-    @Option(help: "Settings for one of the study's experiments: \(StyleTransferPreset.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Settings (and bundled clips) of one of the study's experiments.")
     var preset: StyleTransferPreset = .gender
 
     @OptionGroup var model: ModelOptions

@@ -42,6 +42,20 @@ final class StyleTransferSessionTests: XCTestCase {
         XCTAssertGreaterThan(after.content, 0)
     }
 
+    func testLBFGSWithStrongWolfeLowersTheLoss() throws {
+        let content = try clip("speech_male_us.wav", seconds: 0.5), style = try clip("speech_female_us.wav", seconds: 0.5)
+        let configuration = StyleTransferConfiguration(
+            optimizer: .lbfgs(historySize: 10, evaluationsPerStep: 5, strongWolfe: true), steps: 4)
+        let session = try session(configuration)
+        let c = try session.analyze(content, what: "content").spectrogram
+        let s = try session.analyze(style, what: "style").spectrogram
+        let result = try session.transfer(content: c, style: s)
+        XCTAssertEqual(result.history.map(\.step), [1, 2, 3, 4])
+        XCTAssertLessThan(result.history.last!.totalLoss, 0.5 * result.history.first!.totalLoss)
+        let after = try session.losses(of: result.output, content: c, style: s)
+        XCTAssertLessThan(after.total, result.history.last!.totalLoss)
+    }
+
     func testTheSameSeedGivesTheSameOutput() throws {
         let content = try clip("speech_male_us.wav", seconds: 0.5), style = try clip("violin.wav", seconds: 0.5)
         var configuration = StyleTransferConfiguration(steps: 4, initialization: .noise(standardDeviation: 0.1), seed: 3)
