@@ -12,10 +12,10 @@ import XCTest
 /// file is absent. Prints the maximum error of each layer relative to that layer's largest reference magnitude.
 final class FullModelParityTests: XCTestCase {
     /// Activations: max |Swift − PyTorch| ≤ 1e-4 · max |PyTorch| per layer. The spectrogram gradient is compared
-    /// with PyTorch's float64 gradient: 99 % of its entries within 1e-3 · max and the relative L2 error ≤ 1e-2. Max
-    /// pooling moves a gradient entry to a neighbour wherever float32 rounding flips a near-tie in a pooling window,
-    /// so a few entries may differ by a few percent (PyTorch's own float32 and float64 gradients differ so for VGG19
-    /// and ResNet50); the maximum error is printed.
+    /// with PyTorch's float64 gradient. Max pooling moves a gradient entry to a neighbour wherever float32 rounding
+    /// flips a near-tie in a pooling window, so PyTorch's own float32 gradient is off on some entries too (5.6 % of
+    /// VGG19's beyond 1e-3 · max); ours must be no further from float64 than twice PyTorch's float32 spread, with
+    /// floors of 1 % of entries beyond 1e-3 · max and a relative L2 error of 1e-2. The maximum error is printed.
     private let activationTolerance: Float = 1e-4, gradientTolerance: Float = 1e-3
 
     private func files(_ name: String) throws -> (weights: URL, reference: URL) {
@@ -58,13 +58,20 @@ final class FullModelParityTests: XCTestCase {
         let scale = float64Gradient.reduce(Float(0)) { max($0, abs($1)) }
         let outliers = zip(gradient.scalars, float64Gradient).filter { abs($0 - $1) > gradientTolerance * scale }.count
         let fraction = Float(outliers) / Float(float64Gradient.count)
-        let l2 = zip(gradient.scalars, float64Gradient).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
-            / float64Gradient.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        let torchFloat32 = try reference.tensor("spectrogram_gradient").scalars
+        let torchOutliers = zip(torchFloat32, float64Gradient).filter { abs($0 - $1) > gradientTolerance * scale }.count
+        let torchFraction = Float(torchOutliers) / Float(float64Gradient.count)
+        func relativeL2(_ a: [Float], _ b: [Float]) -> Float {
+            zip(a, b).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+                / b.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        }
+        let l2 = relativeL2(gradient.scalars, float64Gradient), torchL2 = relativeL2(torchFloat32, float64Gradient)
         report.append("  spectrogram gradient vs PyTorch float64: max \(gradientError), L2 \(l2), entries beyond "
                       + "\(gradientTolerance)·max: \(outliers) of \(float64Gradient.count) (vs PyTorch float32: max "
-                      + "\(float32Error); PyTorch's own float32 vs float64: max \(torchSpread))")
-        XCTAssertLessThanOrEqual(fraction, 0.01, "\(name) spectrogram gradient: \(outliers) entries off")
-        XCTAssertLessThanOrEqual(l2, 1e-2, "\(name) spectrogram gradient L2")
+                      + "\(float32Error); PyTorch's own float32 vs float64: max \(torchSpread), L2 \(torchL2), "
+                      + "\(torchOutliers) entries beyond)")
+        XCTAssertLessThanOrEqual(fraction, max(0.01, 2 * torchFraction), "\(name) spectrogram gradient: \(outliers) entries off")
+        XCTAssertLessThanOrEqual(l2, max(1e-2, 2 * torchL2), "\(name) spectrogram gradient L2")
         print(report.joined(separator: "\n"))
     }
 
