@@ -59,10 +59,10 @@ struct ChunkProblem {
     /// Optimises from `initial` for the configured steps; `report(step, losses)` is called after each step's first
     /// loss evaluation. Stops early (keeping the best point so far) when the task is cancelled.
     ///
-    /// - Throws: ``StyleTransferError/diverged(step:chunk:)`` (with chunk 0; the session fills it in) for a
+    /// - Throws: ``StyleTransferError/diverged(step:chunk:)`` (naming `chunk`, counted from 1) for a
     ///   non-finite loss.
     func optimize(
-        from initial: Tensor, report: (Int, LossBreakdown) -> Void
+        from initial: Tensor, chunk: Int, report: (Int, LossBreakdown) -> Void
     ) throws -> (best: Tensor, cancelled: Bool) {
         var x = initial
         var best = initial, bestLoss = Float.infinity
@@ -73,7 +73,7 @@ struct ChunkProblem {
                 parts = breakdown
                 return total
             }
-            guard value.item.isFinite else { throw StyleTransferError.diverged(step: step, chunk: 0) }
+            guard value.item.isFinite else { throw StyleTransferError.diverged(step: step, chunk: chunk) }
             if value.item < bestLoss { (best, bestLoss) = (point, value.item) }
             return (value.item, gradient, parts)
         }
@@ -101,7 +101,7 @@ struct ChunkProblem {
             }
         }
         let final = try losses(at: x)
-        guard final.total.isFinite else { throw StyleTransferError.diverged(step: configuration.steps, chunk: 0) }
+        guard final.total.isFinite else { throw StyleTransferError.diverged(step: configuration.steps, chunk: chunk) }
         if final.total < bestLoss { best = x }
         return (best, false)
     }

@@ -24,18 +24,16 @@ public enum SpectrogramPictures {
         return (decibels, parameters)
     }
 
-    /// Writes the features as an 8-bit colour-mapped PNG (low frequencies at the bottom), atomically. Pass the
-    /// same `decibelRange` for pictures that should be compared side by side.
-    public static func writeColorMapped(_ features: AcousticFeatures, decibelRange: ClosedRange<Float>? = nil,
-                                        colorMap: ColorMap = .default, to url: URL) throws {
-        let (decibels, parameters) = decibels(of: features)
-        try SpectrogramImage.writeColorMapped(decibels, parameters: parameters, colorMap: colorMap,
-                                              decibelRange: decibelRange, to: url)
-    }
-
-    /// One dB range covering all `features`: from 80 dB below the highest peak to that peak.
-    public static func sharedRange(_ features: [AcousticFeatures]) -> ClosedRange<Float> {
-        let peak = features.map { decibels(of: $0).decibels.values.max() ?? 0 }.max() ?? 0
-        return (peak - 80)...peak
+    /// Writes each picture's features as an 8-bit colour-mapped PNG (low frequencies at the bottom), atomically,
+    /// all on one dB range — from 80 dB below the highest peak among them to that peak — so that they compare side
+    /// by side.
+    public static func writeColorMapped(_ pictures: [(features: AcousticFeatures, url: URL)],
+                                        colorMap: ColorMap = .default) throws {
+        let converted = pictures.map { decibels(of: $0.features) }
+        let peak = converted.compactMap { $0.decibels.values.max() }.max() ?? 0
+        for ((decibels, parameters), picture) in zip(converted, pictures) {
+            try SpectrogramImage.writeColorMapped(decibels, parameters: parameters, colorMap: colorMap,
+                                                  decibelRange: (peak - 80)...peak, to: picture.url)
+        }
     }
 }

@@ -17,15 +17,21 @@ public enum StyleTransferReport {
     /// - Throws: AudioDSP's errors if a picture or a clip cannot be encoded.
     public static func html(for result: StyleTransferResult, content: Waveform, style: Waveform, title: String,
                             details: [String] = []) throws -> String {
-        let range = SpectrogramPictures.sharedRange([result.content, result.style, result.output])
-        var panels = ""
-        for (name, features, waveform) in [("Content", result.content, content), ("Style", result.style, style),
-                                           ("Output", result.output, result.waveform)] {
-            let picture = try encoded("png") { try SpectrogramPictures.writeColorMapped(features, decibelRange: range, to: $0) }
-            let audio = try encoded("wav") { url in
-                try AudioFile.write(waveform, to: url, format: .wav16)
+        let panels = [("Content", result.content, content), ("Style", result.style, style),
+                      ("Output", result.output, result.waveform)]
+        let (pictures, clips) = try inTemporaryFolder { folder -> ([String], [String]) in
+            let urls = panels.map { folder.appendingPathComponent("\($0.0).png") }
+            try SpectrogramPictures.writeColorMapped(zip(panels, urls).map { (features: $0.1, url: $1) })
+            let clips = try panels.map { panel in
+                let url = folder.appendingPathComponent("\(panel.0).wav")
+                try AudioFile.write(panel.2, to: url, format: .wav16)
+                return try Data(contentsOf: url).base64EncodedString()
             }
-            panels += """
+            return (try urls.map { try Data(contentsOf: $0).base64EncodedString() }, clips)
+        }
+        var figures = ""
+        for ((name, _, _), (picture, audio)) in zip(panels, zip(pictures, clips)) {
+            figures += """
                 <figure><figcaption>\(name)</figcaption>
                 <img src="data:image/png;base64,\(picture)" alt="\(name) spectrogram">
                 <audio controls src="data:audio/wav;base64,\(audio)"></audio></figure>
@@ -45,7 +51,7 @@ public enum StyleTransferReport {
             svg { background: #fafafa; border: 1px solid #ddd; }
             </style></head><body>
             <h1>\(escaped(title))</h1><ul>\(detailList)</ul>
-            <div class="row">\(panels)</div>
+            <div class="row">\(figures)</div>
             <h2>Losses</h2>
             <div class="row">\(LossChart.svg(result.history, title: "Content loss", value: \.contentLoss, color: "#1f77b4"))
             \(LossChart.svg(result.history, title: "Style loss", value: \.styleLoss, color: "#d62728"))</div>
@@ -63,14 +69,12 @@ public enum StyleTransferReport {
         try writeAtomically(Data(page.utf8), to: url)
     }
 
-    /// Writes a file through `write` into a temporary folder and returns its bytes as base64.
-    private static func encoded(_ pathExtension: String, _ write: (URL) throws -> Void) throws -> String {
+    /// Runs `body` with a fresh temporary folder (for the encoders that write files) and removes it afterwards.
+    private static func inTemporaryFolder<T>(_ body: (URL) throws -> T) throws -> T {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("styletransfer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let url = folder.appendingPathComponent("file.\(pathExtension)")
-        try write(url)
-        return try Data(contentsOf: url).base64EncodedString()
+        return try body(folder)
     }
 
     private static func escaped(_ text: String) -> String {

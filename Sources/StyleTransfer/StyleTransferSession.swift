@@ -113,18 +113,13 @@ public final class StyleTransferSession {
                 let problem = try ChunkProblem(
                     session: self, content: contentChunk, styleGrams: targets, valueRange: range)
                 let initial = initialSpectrogram(content: contentChunk, style: style, chunk: chunk, index: index)
-                let outcome: (best: Tensor, cancelled: Bool)
-                do {
-                    outcome = try problem.optimize(from: initial) { step, losses in
+                let outcome = try problem.optimize(from: initial, chunk: index + 1) { step, losses in
                     let report = StepReport(
                         chunk: index + 1, chunkCount: plan.chunks.count, step: step, stepCount: configuration.steps,
                         contentLoss: losses.content, styleLoss: losses.style, totalVariationLoss: losses.totalVariation,
-                        totalLoss: losses.total, elapsed: (ContinuousClock.now - start).seconds)
+                        totalLoss: losses.total, elapsed: (ContinuousClock.now - start) / .seconds(1))
                     history.append(report)
                     progress(report)
-                    }
-                } catch StyleTransferError.diverged(let step, _) {
-                    throw StyleTransferError.diverged(step: step, chunk: index + 1)
                 }
                 optimized = outcome.best
                 cancelled = outcome.cancelled
@@ -141,36 +136,44 @@ public final class StyleTransferSession {
     /// summed and Gram matrices accumulated over the pieces), so memory stays bounded for long clips. The value
     /// range is the content's, as in ``transfer(content:style:progress:)``.
     public func losses(of spectrogram: Spectrogram, content: Spectrogram, style: Spectrogram) throws -> LossBreakdown {
-        precondition(spectrogram.shape == content.shape, "losses: output and content shapes differ")
+        try losses(of: [spectrogram], content: content, style: style)[0]
+    }
+
+    /// ``losses(of:content:style:)`` of several spectrograms (e.g. the content itself and the output) against one
+    /// content and style; the style's Gram targets are computed once.
+    public func losses(of spectrograms: [Spectrogram], content: Spectrogram, style: Spectrogram) throws -> [LossBreakdown] {
+        precondition(spectrograms.allSatisfy { $0.shape == content.shape }, "losses: output and content shapes differ")
         let range = valueRange(content), chunkFrames = frames(configuration.chunkDuration)
         let styleNames = configuration.styleLayers.map(\.name), contentNames = configuration.contentLayers.map(\.name)
         let target = try gramMatrices(style, layers: styleNames, chunkFrames: chunkFrames, valueRange: range)
-        let grams = try gramMatrices(spectrogram, layers: styleNames, chunkFrames: chunkFrames, valueRange: range)
-        var errors: [String: (sum: Double, count: Int)] = [:]
-        if !contentNames.isEmpty {
-            for piece in ChunkPlan.partition(frameCount: content.frameCount, chunkFrames: chunkFrames) {
-                let output = try featureExtractor.features(
-                    of: featureExtractor.modelInput(from: tensor(spectrogram, frames: piece), valueRange: range),
-                    layers: contentNames)
-                let reference = try featureExtractor.features(
-                    of: featureExtractor.modelInput(from: tensor(content, frames: piece), valueRange: range),
-                    layers: contentNames)
-                for layer in contentNames {
-                    let difference = output[layer]! - reference[layer]!
-                    errors[layer, default: (0, 0)].sum += Double(difference.squared().sum().item)
-                    errors[layer, default: (0, 0)].count += difference.scalarCount
+        return try spectrograms.map { spectrogram in
+            let grams = try gramMatrices(spectrogram, layers: styleNames, chunkFrames: chunkFrames, valueRange: range)
+            var errors: [String: (sum: Double, count: Int)] = [:]
+            if !contentNames.isEmpty {
+                for piece in ChunkPlan.partition(frameCount: content.frameCount, chunkFrames: chunkFrames) {
+                    let output = try featureExtractor.features(
+                        of: featureExtractor.modelInput(from: tensor(spectrogram, frames: piece), valueRange: range),
+                        layers: contentNames)
+                    let reference = try featureExtractor.features(
+                        of: featureExtractor.modelInput(from: tensor(content, frames: piece), valueRange: range),
+                        layers: contentNames)
+                    for layer in contentNames {
+                        let difference = output[layer]! - reference[layer]!
+                        errors[layer, default: (0, 0)].sum += Double(difference.squared().sum().item)
+                        errors[layer, default: (0, 0)].count += difference.scalarCount
+                    }
                 }
             }
+            var contentLoss: Float = 0, styleLoss: Float = 0
+            for layer in configuration.contentLayers {
+                contentLoss += layer.weight * Float(errors[layer.name]!.sum / Double(errors[layer.name]!.count))
+            }
+            for layer in configuration.styleLayers {
+                styleLoss += layer.weight * StyleLosses.styleLoss(gram: grams[layer.name]!, target: target[layer.name]!).item
+            }
+            return LossBreakdown(content: configuration.contentWeight * contentLoss,
+                                 style: configuration.styleWeight * styleLoss, totalVariation: 0)
         }
-        var contentLoss: Float = 0, styleLoss: Float = 0
-        for layer in configuration.contentLayers {
-            contentLoss += layer.weight * Float(errors[layer.name]!.sum / Double(errors[layer.name]!.count))
-        }
-        for layer in configuration.styleLayers {
-            styleLoss += layer.weight * StyleLosses.styleLoss(gram: grams[layer.name]!, target: target[layer.name]!).item
-        }
-        return LossBreakdown(content: configuration.contentWeight * contentLoss, style: configuration.styleWeight * styleLoss,
-                             totalVariation: 0)
     }
 
     // MARK: - Pieces
@@ -257,9 +260,4 @@ func tensor(_ spectrogram: Spectrogram, frames: Range<Int>) -> Tensor {
         }
     }
     return Tensor(shape: [bins, frames.count], scalars: values)
-}
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

@@ -108,17 +108,16 @@ struct TransferCommand: AsyncParsableCommand {
         try AudioFile.write(result.waveform, to: URL(fileURLWithPath: out), format: AudioFileFormat(pathExtensionOf: URL(fileURLWithPath: out)))
         if let spectrograms {
             let folder = URL(fileURLWithPath: spectrograms)
-            let range = SpectrogramPictures.sharedRange([result.content, result.style, result.output])
-            for (name, features) in [("content", result.content), ("style", result.style), ("output", result.output)] {
-                try SpectrogramPictures.writeColorMapped(
-                    features, decibelRange: range, to: folder.appendingPathComponent("\(name).png"))
-            }
+            try SpectrogramPictures.writeColorMapped(
+                [("content", result.content), ("style", result.style), ("output", result.output)].map {
+                    (features: $0.1, url: folder.appendingPathComponent("\($0.0).png"))
+                })
         }
         let (content, style) = (result.content.spectrogram, result.style.spectrogram)
-        let before = try session.losses(of: content, content: content, style: style)
-        let after = try session.losses(of: result.output.spectrogram, content: content, style: style)
+        let losses = try session.losses(of: [content, result.output.spectrogram], content: content, style: style)
+        let (before, after) = (losses[0], losses[1])
         let measures = TransferMeasures(output: result.output.spectrogram, content: content, style: style)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed / .seconds(1)
         let summary = String(
             format: "%@: %.1f s of audio in %.1f s (%d steps); style loss %.3g → %.3g, content loss %.3g; spectral statistics moved %.0f%% toward the style, content detail kept %.0f%%",
             out, result.waveform.duration, seconds, result.history.count, before.style, after.style, after.content,
