@@ -42,14 +42,7 @@ public func conv2d(
                 kernel.forward(px.baseAddress! + b * inImage + g * inGroup, po + (b * o + g * og) * spatial)
             }
         }
-        bias?.withUnsafeBufferPointer { pb in
-            NeuralCoreThreads.forEachRange(n * o, minimumPerThread: elementwiseGrain / spatial + 1) {
-                for plane in $0 {
-                    let value = pb[plane % o], p = po + plane * spatial
-                    for i in 0..<spatial { p[i] += value }
-                }
-            }
-        }
+        if let bias { addChannelBias(bias, to: po, planes: n * o, planeSize: spatial) }
     }
     let result = Tensor(shape: [n, o, oh, ow], scalars: out)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
@@ -147,11 +140,11 @@ public func convTranspose1d(
             }
         }
     }
-    var result = Tensor(shape: [n, o, outLength], scalars: out)
     if let bias {
         precondition(bias.shape == [o], "convTranspose1d: bias shape \(bias.shape) ≠ [\(o)]")
-        result = Tensor.zipBroadcast(result, bias.detached.reshaped([o, 1]), +)
+        out.withUnsafeMutableBufferPointer { addChannelBias(bias, to: $0.baseAddress!, planes: n * o, planeSize: outLength) }
     }
+    let result = Tensor(shape: [n, o, outLength], scalars: out)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return Tensor.record(result, inputs: inputs) { grad, needs in
         var dx = [Float](repeating: 0, count: needs[0] ? x.scalarCount : 0)
@@ -190,5 +183,19 @@ public func convTranspose1d(
         ]
         if inputs.count == 3 { grads.append(needs[2] ? grad.sum(alongAxes: [0, 2]) : nil) }
         return grads
+    }
+}
+
+/// Adds `bias[p % channels]` to every value of plane `p`, for `planes` consecutive planes of `planeSize` values (a
+/// convolution's output `[N, channels, …]`), in place, split over threads for large outputs.
+private func addChannelBias(_ bias: Tensor, to output: UnsafeMutablePointer<Float>, planes: Int, planeSize: Int) {
+    let channels = bias.scalarCount
+    bias.withUnsafeBufferPointer { pb in
+        NeuralCoreThreads.forEachRange(planes, minimumPerThread: elementwiseGrain / planeSize + 1) {
+            for plane in $0 {
+                let value = pb[plane % channels], p = output + plane * planeSize
+                for i in 0..<planeSize { p[i] += value }
+            }
+        }
     }
 }
