@@ -35,7 +35,7 @@ struct BatchTransfer {
 
     func run(contentFolder: String, outputFolder: String, shard: Shard?) async throws {
         let input = URL(fileURLWithPath: contentFolder), output = URL(fileURLWithPath: outputFolder)
-        try checkOutputFolders([output.appendingPathComponent("x").path])
+        try checkFolders([output.path])
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: input.path) } catch {
             throw AudioDSPError.fileNotFound(path: input.path)

@@ -96,7 +96,8 @@ struct TransferCommand: AsyncParsableCommand {
     }
 
     private func transferPair(contentURL: URL, styleURL: URL, configuration: StyleTransferConfiguration) async throws {
-        try checkOutputFolders([out, report, spectrograms.map { URL(fileURLWithPath: $0).appendingPathComponent("x").path }])
+        try checkOutputFolders([out, report])
+        try checkFolders([spectrograms])
         let session = try model.session(configuration: configuration, seed: seed, preset: preset)
         let contentClip = try AudioFile.read(contentURL)
         let styleClip = try AudioFile.read(styleURL)
