@@ -24,11 +24,11 @@ let package = Package(
 
         .target(
             name: "AudioDSP",
-            dependencies: ["CFFTW", "COpenBLAS", "CSndFile", "CSampleRate", "CPNG"]
+            dependencies: ["CFFTW", "COpenBLAS", "CSndFile", "CSampleRate", "CPNG", "ParallelRanges"]
         ),
         .target(
             name: "NeuralCore",
-            dependencies: ["COpenBLAS"]
+            dependencies: ["COpenBLAS", "ParallelRanges"]
         ),
         .target(
             name: "Backbones",
@@ -58,6 +58,8 @@ let package = Package(
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        // The concurrent loop over disjoint ranges that AudioDSP and NeuralCore share.
+        .target(name: "ParallelRanges"),
         // WaveNet's per-sample kernels, compiled for AVX-512 / AVX2 / baseline and picked at load time.
         .target(name: "CWaveNetKernels"),
 

@@ -1,4 +1,4 @@
-import Dispatch
+import ParallelRanges
 import Foundation
 
 /// How many threads AudioDSP's transforms may use.
@@ -23,18 +23,7 @@ public enum AudioDSPThreads {
     /// Runs `body` over `0..<count` split into at most ``threadCount`` contiguous ranges, concurrently, and returns
     /// when all have finished. Ranges never overlap, so each may write its own part of a shared output.
     static func forEachRange(_ count: Int, minimumPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
-        let parts = min(threadCount, max(1, count / max(1, minimumPerThread)))
-        if parts <= 1 {
-            if count > 0 { body(0..<count) }
-            return
-        }
-        // The ranges are disjoint, so the body's captured state is never written from two threads at once.
-        nonisolated(unsafe) let body = body
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let start = count * part / parts
-            let end = count * (part + 1) / parts
-            if start < end { body(start..<end) }
-        }
+        forEachParallelRange(count, threads: threadCount, minimumPerThread: minimumPerThread, body)
     }
 }
 

@@ -82,6 +82,13 @@ extension FeatureExtractor {
         return last
     }
 
+    /// ``validateRequest(_:layers:)`` for an image network: the input must also have three channels.
+    func validateImageRequest(_ modelInput: Tensor, layers: [String]) throws -> Int {
+        let last = try validateRequest(modelInput, layers: layers)
+        try requireChannels(3, of: modelInput)
+        return last
+    }
+
     /// Throws ``BackbonesError/invalidInput(_:)`` unless `modelInput` (NCHW) has `channels` channels.
     func requireChannels(_ channels: Int, of modelInput: Tensor) throws {
         guard modelInput.shape[1] == channels else {

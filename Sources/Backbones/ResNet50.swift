@@ -21,7 +21,7 @@ import NeuralCore
 /// ## Input
 /// NCHW with 3 channels, ImageNet-normalised by default; at least 32×32 (the total stride), so that `layer4` has one
 /// position computed from real input.
-public final class ResNet50: Module, FeatureExtractor {
+public final class ResNet50: Module, TorchvisionImageBackbone {
     /// Bottleneck blocks per stage.
     public static let blocksPerStage = [3, 4, 6, 3]
     /// Bottleneck width per stage (output channels are four times as many).
@@ -44,12 +44,13 @@ public final class ResNet50: Module, FeatureExtractor {
     /// How spectrograms become this network's input; ImageNet-normalised images by default.
     public let spectrogramInput: SpectrogramInput
     public let layerNames: [String]
+    public static let modelName = "ResNet50"
 
     /// A ResNet-50 with torchvision's initialisation drawn from `seed` (convolutions Kaiming-normal fan-out, batch
     /// norms 1 and 0, the classifier PyTorch's default `Linear` initialisation). Frozen.
     ///
     /// - Warning: random deep networks transfer style poorly; load pretrained weights with
-    ///   ``init(weightsAt:spectrogramInput:)`` for style transfer.
+    ///   ``TorchvisionImageBackbone/init(weightsAt:spectrogramInput:)`` for style transfer.
     public init(seed: UInt64 = 0, spectrogramInput: SpectrogramInput = .image(.imageNet)) {
         var generator = RandomGenerator(seed: seed)
         conv1 = Conv2d(inputChannels: 3, outputChannels: 64, kernelSize: (7, 7), stride: (2, 2), padding: (3, 3),
@@ -79,22 +80,11 @@ public final class ResNet50: Module, FeatureExtractor {
         freeze()
     }
 
-    /// Loads torchvision ResNet-50 weights (`resnet50().state_dict()` as safetensors) with full verification. Frozen.
-    ///
-    /// - Throws: ``BackbonesError/wrongModel(path:model:expectedKey:foundKey:)`` for another network's file,
-    ///   ``BackbonesError/weights(path:_:)`` for a missing, truncated or invalid file, a missing or unexpected key or
-    ///   a wrong shape.
-    public convenience init(weightsAt url: URL, spectrogramInput: SpectrogramInput = .image(.imageNet)) throws {
-        self.init(seed: 0, spectrogramInput: spectrogramInput)
-        try loadBackboneWeights(from: url, model: "ResNet50")
-    }
-
     /// 32×32, the network's total stride.
     public var minimumInputSize: (height: Int, width: Int) { (32, 32) }
 
     public func features(of modelInput: Tensor, layers: [String]) throws -> [String: Tensor] {
-        let last = try validateRequest(modelInput, layers: layers)
-        try requireChannels(3, of: modelInput)
+        let last = try validateImageRequest(modelInput, layers: layers)
         let requested = Set(layers)
         var captured: [String: Tensor] = [:]
         var x = maxPool2d(relu(bn1(conv1(modelInput))), kernelSize: (3, 3), stride: (2, 2), padding: (1, 1))

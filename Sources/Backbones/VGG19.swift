@@ -20,7 +20,7 @@ import NeuralCore
 /// ## Input
 /// NCHW with 3 channels, ImageNet-normalised by default (``SpectrogramInput/image(_:)``); any size of at least
 /// 32×32 (the five pools must leave one position).
-public final class VGG19: Module, FeatureExtractor {
+public final class VGG19: Module, TorchvisionImageBackbone {
     /// Convolutions per stage in configuration "E".
     public static let convolutionsPerStage = [2, 2, 4, 4, 4]
     /// Output channels per stage.
@@ -34,6 +34,7 @@ public final class VGG19: Module, FeatureExtractor {
     /// default (what the pretrained weights expect).
     public let spectrogramInput: SpectrogramInput
     public let layerNames: [String]
+    public static let modelName = "VGG19"
 
     /// A VGG19 with torchvision's initialisation of the convolutions drawn from `seed` (weights Kaiming-normal with
     /// fan-out and ReLU gain, biases zero), so that activations keep their scale through all sixteen layers. The
@@ -41,8 +42,8 @@ public final class VGG19: Module, FeatureExtractor {
     /// redraws it normal(0, 0.01); skipping that saves drawing 123 million numbers twice). Frozen.
     ///
     /// - Warning: random deep networks transfer style poorly (their deep layers carry little structure); load
-    ///   pretrained weights with ``init(weightsAt:spectrogramInput:)`` for style transfer. Random weights are meant
-    ///   for tests, benchmarks and parity checks.
+    ///   pretrained weights with ``TorchvisionImageBackbone/init(weightsAt:spectrogramInput:)`` for style transfer.
+    ///   Random weights are meant for tests, benchmarks and parity checks.
     public init(seed: UInt64 = 0, spectrogramInput: SpectrogramInput = .image(.imageNet)) {
         var generator = RandomGenerator(seed: seed)
         var layers: [any UnaryLayer] = []
@@ -76,23 +77,11 @@ public final class VGG19: Module, FeatureExtractor {
         freeze()
     }
 
-    /// Loads torchvision VGG19 weights (`vgg19().state_dict()` saved as safetensors, e.g. by
-    /// `Scripts/convert_torchvision_weights.py`) with full verification. Frozen.
-    ///
-    /// - Throws: ``BackbonesError/wrongModel(path:model:expectedKey:foundKey:)`` for another network's file,
-    ///   ``BackbonesError/weights(path:_:)`` for a missing, truncated or invalid file, a missing or unexpected key or
-    ///   a wrong shape.
-    public convenience init(weightsAt url: URL, spectrogramInput: SpectrogramInput = .image(.imageNet)) throws {
-        self.init(seed: 0, spectrogramInput: spectrogramInput)
-        try loadBackboneWeights(from: url, model: "VGG19")
-    }
-
     /// 32×32: five 2×2 pools must leave at least one position.
     public var minimumInputSize: (height: Int, width: Int) { (32, 32) }
 
     public func features(of modelInput: Tensor, layers: [String]) throws -> [String: Tensor] {
-        let last = try validateRequest(modelInput, layers: layers)
-        try requireChannels(3, of: modelInput)
+        let last = try validateImageRequest(modelInput, layers: layers)
         let requested = Set(layers)
         var captured: [String: Tensor] = [:]
         var x = modelInput

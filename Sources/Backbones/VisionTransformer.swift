@@ -149,8 +149,7 @@ public final class VisionTransformer: Module, FeatureExtractor {
     /// - Throws: ``BackbonesError/inputTooSmall(height:width:minimumHeight:minimumWidth:)`` below one patch and
     ///   ``BackbonesError/invalidInput(_:)`` unless the input is `[N, 3, H, W]`.
     public func tokens(of modelInput: Tensor) throws -> Tensor {
-        _ = try validateRequest(modelInput, layers: [layerNames[0]])
-        try requireChannels(3, of: modelInput)
+        _ = try validateImageRequest(modelInput, layers: [layerNames[0]])
         let (n, e) = (modelInput.shape[0], configuration.hiddenDimension)
         let (rows, columns) = (modelInput.shape[2] / configuration.patchSize, modelInput.shape[3] / configuration.patchSize)
         let patches = convProj(modelInput).reshaped([n, e, rows * columns]).permuted([0, 2, 1])

@@ -1,5 +1,5 @@
 import COpenBLAS
-import Dispatch
+import ParallelRanges
 import Foundation
 import Synchronization
 
@@ -29,18 +29,7 @@ public enum NeuralCoreThreads {
     /// returning when all have finished; ranges smaller than `minimumPerThread` are not split further.
     @inline(__always)
     static func forEachRange(_ count: Int, minimumPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
-        let parts = min(threadCount, max(1, count / max(1, minimumPerThread)))
-        if parts <= 1 {
-            if count > 0 { body(0..<count) }
-            return
-        }
-        // The ranges are disjoint, so the body's captured state is never written from two threads at once.
-        nonisolated(unsafe) let body = body
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let start = count * part / parts
-            let end = count * (part + 1) / parts
-            if start < end { body(start..<end) }
-        }
+        forEachParallelRange(count, threads: threadCount, minimumPerThread: minimumPerThread, body)
     }
 }
 

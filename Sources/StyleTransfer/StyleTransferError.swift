@@ -19,7 +19,7 @@ public enum StyleTransferError: Error, Equatable, CustomStringConvertible {
         case let .invalidConfiguration(name, value, reason):
             "invalid \(name) \(value): \(reason)"
         case let .invalidInput(what, reason):
-            "\(what): \(reason)"
+            "\(what) \(reason)"
         case let .tooShort(what, bins, frames, minimumBins, minimumFrames):
             "\(what) is too short for the backbone: \(bins)×\(frames) (bins×frames) spectrogram, needs at least \(minimumBins)×\(minimumFrames)"
         case let .diverged(step, chunk):
