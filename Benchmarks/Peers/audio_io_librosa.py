@@ -2,7 +2,8 @@
 
     audio_io_librosa.py OPERATION CLIP OUTPUT_FOLDER
 
-OPERATION is load (librosa.load(sr=None)), load16k (librosa.load(sr=16000), soxr_hq), write_wav16 or write_flac
+OPERATION is load (librosa.load(sr=None)), load16k_soxr_hq (librosa.load(sr=16000), its default soxr_hq),
+load16k_fft (librosa.load(sr=16000, res_type='fft'), i.e. scipy.signal.resample), write_wav16 or write_flac
 (soundfile.write of the clip's samples, PCM_16). Only the call itself is timed (time.perf_counter), after one
 untimed warm-up call, so interpreter start-up and imports are excluded.
 """
@@ -18,7 +19,8 @@ operation, clip, folder = sys.argv[1:4]
 y, sr = librosa.load(clip, sr=None)
 calls = {
     "load": lambda: librosa.load(clip, sr=None),
-    "load16k": lambda: librosa.load(clip, sr=16000),
+    "load16k_soxr_hq": lambda: librosa.load(clip, sr=16000),
+    "load16k_fft": lambda: librosa.load(clip, sr=16000, res_type="fft"),
     "write_wav16": lambda: sf.write(os.path.join(folder, "peer.wav"), y, sr, subtype="PCM_16"),
     "write_flac": lambda: sf.write(os.path.join(folder, "peer.flac"), y, sr, subtype="PCM_16"),
 }

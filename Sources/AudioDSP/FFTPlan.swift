@@ -25,7 +25,7 @@ final class FFTPlan: @unchecked Sendable {
         let batch: Int
     }
 
-    private static let plannerLock = NSLock()
+    static let plannerLock = NSLock()
     nonisolated(unsafe) private static var cache: [Key: FFTPlan] = [:]  // guarded by plannerLock
 
     let direction: Direction

@@ -1,15 +1,15 @@
 import CSampleRate
 
-/// The libsamplerate converter used to change a sample rate, best first.
+/// How a sample rate is changed: one of libsamplerate's converters (best first), or one FFT of the whole signal.
 ///
 /// librosa's default (`res_type='soxr_hq'`) uses libsoxr instead; both are band-limited sinc resamplers, and on a
 /// sine well inside the pass band they agree to about 1e-3 of full scale (see `Tests/Fixtures/audio_io/README.md`).
-/// Their outputs are not sample-identical: to compare with librosa number for number, start from a file already at
-/// the target rate (no resampling happens then).
+/// Their outputs are not sample-identical: to compare with librosa number for number, use ``fft`` (librosa's
+/// `res_type='fft'`, reproduced to float rounding), or start from a file already at the target rate.
 ///
 /// Cost: libsamplerate's sinc converters are much slower than libsoxr. Measured on 10 s of 22.05 kHz speech resampled
-/// to 16 kHz (one core, loaded 2-core machine, `AudioIOBenchmarks`): best ≈ 220 ms, medium ≈ 52 ms, fastest ≈ 28 ms,
-/// against ≈ 4 ms for librosa's soxr_hq. Pick ``fastest`` when loading speed matters more than the last dB.
+/// to 16 kHz (one core, `AudioIOBenchmarks`): best ≈ 220–240 ms, medium ≈ 52–74 ms, fastest ≈ 24–28 ms, fft ≈ 7 ms,
+/// against ≈ 4 ms for librosa's soxr_hq. Pick ``fft`` or ``fastest`` when loading speed matters more than the last dB.
 public enum ResampleQuality: String, Sendable, CaseIterable {
     /// `SRC_SINC_BEST_QUALITY`: 97 dB signal-to-noise, 97 % bandwidth. The default everywhere in AudioDSP.
     case best
@@ -21,28 +21,35 @@ public enum ResampleQuality: String, Sendable, CaseIterable {
     case zeroOrderHold
     /// `SRC_LINEAR`: linear interpolation; poor quality, very fast.
     case linear
+    /// Not libsamplerate: an ideal low-pass by one FFT of the whole signal, as librosa `res_type='fft'`
+    /// (`scipy.signal.resample`); fast, and exact for band-limited periodic signals, but the clip's two ends leak
+    /// into each other (see `FFTResampling`). Any ratio.
+    case fft
 
     /// The quality ``AudioFile/read(_:sampleRate:mono:resampleQuality:)`` uses unless told otherwise.
     public static let `default`: ResampleQuality = .best
 
-    var converter: Int32 {
+    /// The libsamplerate converter, `nil` for ``fft``.
+    var converter: Int32? {
         switch self {
         case .best: Int32(SRC_SINC_BEST_QUALITY)
         case .medium: Int32(SRC_SINC_MEDIUM_QUALITY)
         case .fastest: Int32(SRC_SINC_FASTEST)
         case .zeroOrderHold: Int32(SRC_ZERO_ORDER_HOLD)
         case .linear: Int32(SRC_LINEAR)
+        case .fft: nil
         }
     }
 }
 
 extension Waveform {
-    /// The waveform at another sample rate, converted with libsamplerate (librosa `resample(y, orig_sr, target_sr)`
-    /// with a different resampler: see ``ResampleQuality``).
+    /// The waveform at another sample rate (librosa `resample(y, orig_sr, target_sr)`), converted with libsamplerate
+    /// or, with ``ResampleQuality/fft``, exactly as librosa's `res_type='fft'` (see ``ResampleQuality``).
     ///
     /// The result has `ceil(frameCount · sampleRate / self.sampleRate)` samples per channel, as librosa's. Returns
     /// `self` when the rates are equal. Throws ``AudioDSPError/invalidParameter(name:value:reason:)`` for a
-    /// non-positive rate or a ratio libsamplerate cannot handle (more than 256× either way).
+    /// non-positive rate or a ratio libsamplerate cannot handle (more than 256× either way; ``ResampleQuality/fft``
+    /// takes any ratio).
     public func resampled(to sampleRate: Int, quality: ResampleQuality = .default) throws -> Waveform {
         guard sampleRate > 0 else {
             throw AudioDSPError.invalidParameter(name: "sampleRate", value: "\(sampleRate)", reason: "must be positive")
@@ -53,7 +60,7 @@ extension Waveform {
         }
         guard sampleRate != self.sampleRate else { return self }
         let ratio = Double(sampleRate) / Double(self.sampleRate)
-        guard src_is_valid_ratio(ratio) != 0 else {
+        guard quality == .fft || src_is_valid_ratio(ratio) != 0 else {
             throw AudioDSPError.invalidParameter(
                 name: "sampleRate", value: "\(sampleRate)",
                 reason: "ratio \(ratio) to \(self.sampleRate) Hz is outside libsamplerate's 1/256…256")
@@ -63,12 +70,13 @@ extension Waveform {
             return Waveform(channels: channels.map { _ in [] }, sampleRate: sampleRate)
         }
         let converted = try channels.map { channel in
-            try Self.convert(channel, ratio: ratio, outputCount: outputCount, quality: quality)
+            guard let converter = quality.converter else { return FFTResampling.resample(channel, to: outputCount) }
+            return try Self.convert(channel, ratio: ratio, outputCount: outputCount, converter: converter)
         }
         return Waveform(channels: converted, sampleRate: sampleRate)
     }
 
-    private static func convert(_ input: [Float], ratio: Double, outputCount: Int, quality: ResampleQuality) throws
+    private static func convert(_ input: [Float], ratio: Double, outputCount: Int, converter: Int32) throws
         -> [Float]
     {
         // libsamplerate's sinc converters stop up to a filter half-length short of the last output sample when the
@@ -80,7 +88,7 @@ extension Waveform {
                     data_in: inBuffer.baseAddress, data_out: outBuffer.baseAddress,
                     input_frames: inBuffer.count, output_frames: outBuffer.count,
                     input_frames_used: 0, output_frames_gen: 0, end_of_input: 1, src_ratio: ratio)
-                return src_simple(&data, quality.converter, 1)
+                return src_simple(&data, converter, 1)
             }
         }
         guard status == 0 else {

@@ -37,6 +37,27 @@ final class AudioFileFixtureTests: XCTestCase {
         assertClose(Array(resampled.samples[middle]), Array(soxr[middle]), relative: 0, absolute: 1e-4, "soxr_hq")
     }
 
+    func testFFTResamplingMatchesLibrosasResTypeFFT() throws {
+        let speech = try AudioFile.read(
+            Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Resources/Samples/speech_female_us.wav"))
+        let cases: [(input: Waveform, rate: Int, fixture: String)] = [
+            (try AudioFile.read(fixture("sine_44100.wav")), 22_050, "sine_44100_to_22050_fft.npy"),  // odd lengths
+            (Waveform(samples: Array(speech.samples.prefix(22_050)), sampleRate: 22_050), 16_000,
+             "speech_22050_to_16000_fft.npy"),  // even lengths, downsampling
+            (Waveform(samples: Array(speech.samples.prefix(11_024)), sampleRate: 22_050), 48_000,
+             "speech_22050_to_48000_fft.npy"),  // even input, upsampling
+        ]
+        for (input, rate, name) in cases {
+            let resampled = try input.resampled(to: rate, quality: .fft)
+            let librosa = try expected(name)
+            XCTAssertEqual(resampled.sampleRate, rate, name)
+            XCTAssertEqual(resampled.frameCount, librosa.count, name)
+            // Both are single-precision FFTs of the whole signal: equal to float rounding, everywhere (edges too).
+            assertClose(resampled.samples, librosa, relative: 1e-5, name)
+        }
+    }
+
     func testBundledClipLoadsAtItsOwnRateAndMatchesLibrosasSTFT() throws {
         let url = Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Resources/Samples/speech_female_us.wav")

@@ -43,7 +43,8 @@ final class ResamplingTests: XCTestCase {
         let input = Waveform(
             samples: sine(frequency: 1000, amplitude: 0.5, sampleRate: 44_100, count: 11_025),
             sampleRate: 44_100)
-        for quality in ResampleQuality.allCases where quality != .zeroOrderHold {
+        // `.fft` keeps the clip's duration (5513 samples over 0.25 s is not 22.05 kHz exactly): tested below.
+        for quality in ResampleQuality.allCases where quality != .zeroOrderHold && quality != .fft {
             let output = try input.resampled(to: 22_050, quality: quality)
             XCTAssertEqual(output.sampleRate, 22_050)
             XCTAssertEqual(output.frameCount, 5513)  // ceil(11025 / 2), as librosa
@@ -53,6 +54,19 @@ final class ResamplingTests: XCTestCase {
             XCTAssertEqual(amplitude, 0.5, accuracy: tolerance, "\(quality)")
             XCTAssertLessThan(residual, quality == .linear ? 1e-2 : 1e-3, "\(quality)")
         }
+    }
+
+    func testFFTResamplingIsExactOnAPeriodicBandLimitedSignal() throws {
+        // 0.2 s: 200 whole periods of 1 kHz, and a whole number of samples at both rates.
+        let input = Waveform(
+            samples: sine(frequency: 1000, amplitude: 0.5, sampleRate: 44_100, count: 8820), sampleRate: 44_100)
+        for rate in [22_050, 16_000, 48_000] {
+            let output = try input.resampled(to: rate, quality: .fft)
+            XCTAssertEqual(output.frameCount, 8820 * rate / 44_100)
+            let expected = sine(frequency: 1000, amplitude: 0.5, sampleRate: rate, count: output.frameCount)
+            assertClose(output.samples, expected, relative: 2e-5, "\(rate) Hz")  // edges included: nothing leaks
+        }
+        XCTAssertEqual(try input.resampled(to: 44_100 * 300, quality: .fft).frameCount, 8820 * 300)  // any ratio
     }
 
     func testUpsamplingAndEqualRates() throws {

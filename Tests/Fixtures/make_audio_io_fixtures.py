@@ -9,6 +9,10 @@ Every file is small and deterministic. Versions used are written to audio_io/ver
   formats_stereo_<ext>_mono.npy: librosa.load(path, sr=None) (mean of channels).
 - sine_44100.wav: 0.25 s of 1 kHz at amplitude 0.5, 32-bit float.
   sine_44100_to_22050_soxr_hq.npy: librosa.resample(res_type='soxr_hq') to 22.05 kHz (librosa's default resampler).
+  sine_44100_to_22050_fft.npy: the same with res_type='fft' (11025 → 5513 samples: odd lengths).
+- speech_22050_to_16000_fft.npy: the first 22050 samples of Resources/Samples/speech_female_us.wav resampled to 16 kHz
+  with res_type='fft' (even lengths, downsampling: scipy doubles the Nyquist bin);
+  speech_22050_to_48000_fft.npy: its first 11024 samples to 48 kHz (even input, upsampling: the Nyquist bin halved).
 - speech_female_us_mel.npy: librosa.feature.melspectrogram of Resources/Samples/speech_female_us.wav after
   librosa.load(sr=22050) (already at that rate: no resampling), n_fft=1024, hop_length=256, n_mels=80, power=2,
   librosa's other defaults (hann, center=True, pad_mode='constant', slaney mel + norm), float32 [80, frames].
@@ -57,8 +61,12 @@ sine = (0.5 * np.sin(2 * np.pi * 1000 * t)).astype(np.float32)
 sf.write(path("sine_44100.wav"), sine, rate, subtype="FLOAT")
 save("sine_44100_to_22050_soxr_hq.npy", librosa.resample(sine, orig_sr=rate, target_sr=22050, res_type="soxr_hq"))
 
+save("sine_44100_to_22050_fft.npy", librosa.resample(sine, orig_sr=rate, target_sr=22050, res_type="fft"))
+
 # A bundled clip through librosa's mel spectrogram.
 y, sr = librosa.load(os.path.join(ROOT, "Resources", "Samples", "speech_female_us.wav"), sr=22050)
+save("speech_22050_to_16000_fft.npy", librosa.resample(y[:22050], orig_sr=sr, target_sr=16000, res_type="fft"))
+save("speech_22050_to_48000_fft.npy", librosa.resample(y[:11024], orig_sr=sr, target_sr=48000, res_type="fft"))
 save("speech_female_us_mel.npy",
      librosa.feature.melspectrogram(y=y, sr=sr, n_fft=1024, hop_length=256, n_mels=80, power=2.0))
 save("speech_female_us_linear.npy", np.abs(librosa.stft(y, n_fft=1024, hop_length=256))[:, :16])

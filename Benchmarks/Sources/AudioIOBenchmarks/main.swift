@@ -62,7 +62,9 @@ struct Operation {
 let operations: [Operation] = [
     Operation(name: "read WAV (no resampling)", peer: "load") { _ = try AudioFile.read(clip) },
 ] + ResampleQuality.allCases.filter { $0 != .zeroOrderHold && $0 != .linear }.map { quality in
-    Operation(name: "read + resample 22.05→16 kHz (ours: \(quality); librosa: soxr_hq)", peer: "load16k") {
+    // Our FFT resampler against the same algorithm in librosa (res_type='fft'); the sinc converters against soxr_hq.
+    let peer = quality == .fft ? "fft" : "soxr_hq"
+    return Operation(name: "read + resample 22.05→16 kHz (ours: \(quality); librosa: \(peer))", peer: "load16k_\(peer)") {
         _ = try AudioFile.read(clip, sampleRate: 16_000, resampleQuality: quality)
     }
 } + [
