@@ -57,8 +57,8 @@ final class GriffinLimTests: XCTestCase {
 
     func testBadInputThrows() throws {
         let (stft, magnitude, _) = try clipSetUp()
-        XCTAssertThrowsError(try GriffinLim(stft: stft, iterations: -1))
-        XCTAssertThrowsError(try GriffinLim(stft: stft, momentum: -0.5))
+        assertInvalidParameter(try GriffinLim(stft: stft, iterations: -1), named: "iterations")
+        assertInvalidParameter(try GriffinLim(stft: stft, momentum: -0.5), named: "momentum")
         let gl = try GriffinLim(stft: stft, iterations: 1)
         XCTAssertThrowsError(try gl.reconstruct(magnitude: Spectrogram(values: [1], binCount: 1, frameCount: 1))) {
             guard case AudioDSPError.shapeMismatch = $0 else { return XCTFail("\($0)") }
@@ -72,6 +72,8 @@ final class GriffinLimTests: XCTestCase {
             guard case AudioDSPError.emptyInput = $0 else { return XCTFail("\($0)") }
         }
         let wrongPhase = ComplexSpectrogram(real: [0], imag: [0], binCount: 1, frameCount: 1)
-        XCTAssertThrowsError(try GriffinLim(stft: stft, initialPhase: .given(wrongPhase)).reconstruct(magnitude: magnitude))
+        assertAudioDSPError(try GriffinLim(stft: stft, initialPhase: .given(wrongPhase)).reconstruct(magnitude: magnitude)) {
+            if case .shapeMismatch(what: "initial phase", _, _) = $0 { true } else { false }
+        }
     }
 }

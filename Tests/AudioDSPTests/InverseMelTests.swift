@@ -33,6 +33,8 @@ final class InverseMelTests: XCTestCase {
     /// the NNLS optimality conditions, and is closer to the true power spectrogram than librosa's answer.
     func testSolutionIsBetterNNLSThanLibrosa() throws {
         let (bank, mel, truePower) = try setUpClip()
+        let savedThreads = AudioDSPThreads.threadCount
+        defer { AudioDSPThreads.threadCount = savedThreads }
         let librosa = try fixture("clip_mel_to_stft.npy").values.map { $0 * $0 }
         let librosaSpectrogram = Spectrogram(values: librosa, binCount: bank.binCount, frameCount: mel.frameCount)
         for threads in [1, 2] {
@@ -45,7 +47,6 @@ final class InverseMelTests: XCTestCase {
             let librosaError = norm(zip(librosa, truePower).map { $0 - $1 })
             XCTAssertLessThan(ourError, librosaError, "distance to the true power spectrogram")
         }
-        AudioDSPThreads.threadCount = ProcessInfo.processInfo.activeProcessorCount
     }
 
     /// More iterations keep lowering the residual (the solver converges, it does not stall at the start).
@@ -69,7 +70,7 @@ final class InverseMelTests: XCTestCase {
         XCTAssertThrowsError(try bank.inverse(bad)) {
             guard case AudioDSPError.nonFiniteInput = $0 else { return XCTFail("\($0)") }
         }
-        XCTAssertThrowsError(try bank.inverse(mel, iterations: -1))
-        XCTAssertThrowsError(try bank.inverseMagnitude(mel, power: 0))
+        assertInvalidParameter(try bank.inverse(mel, iterations: -1), named: "iterations")
+        assertInvalidParameter(try bank.inverseMagnitude(mel, power: 0), named: "power")
     }
 }

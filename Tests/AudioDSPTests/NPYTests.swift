@@ -99,6 +99,9 @@ final class NPYTests: XCTestCase {
             guard case AudioDSPError.shapeMismatch = $0 else { return XCTFail("\($0)") }
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: url.path))
-        XCTAssertThrowsError(try NPY.write([1], shape: [1], to: folder.appendingPathComponent("no/such/dir.npy")))
+        let unwritable = folder.appendingPathComponent("no/such/dir.npy")
+        assertAudioDSPError(try NPY.write([1], shape: [1], to: unwritable)) {
+            if case .writeFailed(path: unwritable.path, _) = $0 { true } else { false }
+        }
     }
 }

@@ -87,6 +87,6 @@ final class ResamplingTests: XCTestCase {
             XCTAssertEqual(
                 $0 as? AudioDSPError, .invalidParameter(name: "sampleRate", value: "0", reason: "must be positive"))
         }
-        XCTAssertThrowsError(try input.resampled(to: 8000 * 300))
+        assertInvalidParameter(try input.resampled(to: 8000 * 300), named: "sampleRate")
     }
 }
