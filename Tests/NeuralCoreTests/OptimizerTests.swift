@@ -115,8 +115,12 @@ final class OptimizerTests: XCTestCase {
         XCTAssertThrowsError(try SGD(learningRate: -1)) {
             XCTAssertEqual($0 as? NeuralCoreError, .invalidParameter(name: "learningRate", value: "-1.0", reason: "must be ≥ 0"))
         }
-        XCTAssertThrowsError(try SGD(momentum: 0, nesterov: true))
-        XCTAssertThrowsError(try Adam(betas: (0.9, 1)))
-        XCTAssertThrowsError(try LBFGS(historySize: 0))
+        func parameterName(_ error: Error) -> String? {
+            guard case let .invalidParameter(name, _, _)? = error as? NeuralCoreError else { return nil }
+            return name
+        }
+        XCTAssertThrowsError(try SGD(momentum: 0, nesterov: true)) { XCTAssertEqual(parameterName($0), "nesterov") }
+        XCTAssertThrowsError(try Adam(betas: (0.9, 1))) { XCTAssertEqual(parameterName($0), "betas.1") }
+        XCTAssertThrowsError(try LBFGS(historySize: 0)) { XCTAssertEqual(parameterName($0), "historySize") }
     }
 }

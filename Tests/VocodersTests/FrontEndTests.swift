@@ -145,7 +145,7 @@ final class FrontEndTests: XCTestCase {
             guard case .invalidInput(what: "waveform", _)? = error as? VocodersError else { return XCTFail("\(error)") }
         }
         XCTAssertThrowsError(try FrontEnd.default.analyze(Waveform(samples: [0, .nan, 0], sampleRate: 22_050))) { error in
-            XCTAssertTrue(error is AudioDSPError, "\(error)")
+            guard case .nonFiniteInput? = error as? AudioDSPError else { return XCTFail("\(error)") }
         }
     }
 
@@ -192,7 +192,9 @@ final class FrontEndTests: XCTestCase {
         object["hopLength"] = 256
         object["window"] = "kaiser"
         XCTAssertThrowsError(try JSONDecoder().decode(FrontEnd.self, from: JSONSerialization.data(withJSONObject: object))) { error in
-            XCTAssertTrue(error is DecodingError, "\(error)")
+            guard case let .dataCorrupted(context)? = error as? DecodingError else { return XCTFail("\(error)") }
+            XCTAssertEqual(context.codingPath.last?.stringValue, "window")
+            XCTAssertTrue(context.debugDescription.contains("kaiser"), context.debugDescription)
         }
     }
 }

@@ -63,14 +63,22 @@ final class QualityTests: XCTestCase {
             guard case .invalidInput(what: "estimate", _)? = error as? VocodersError else { return XCTFail("\(error)") }
         }
         XCTAssertThrowsError(try measure.measure(Waveform(channels: [clip.samples, clip.samples], sampleRate: 22_050),
-                                                 reference: clip))
+                                                 reference: clip)) { error in
+            guard case .invalidInput(what: "estimate", _)? = error as? VocodersError else { return XCTFail("\(error)") }
+        }
         XCTAssertThrowsError(try QualityMeasure(melBandCount: 24, cepstralCoefficientCount: 24)) { error in
             guard case .invalidParameter(name: "cepstralCoefficientCount", _, _)? = error as? VocodersError else {
                 return XCTFail("\(error)")
             }
         }
-        XCTAssertThrowsError(try QualityMeasure(hopLength: 0))
-        XCTAssertThrowsError(try QualityMeasure(dynamicRange: 0))
+        XCTAssertThrowsError(try QualityMeasure(hopLength: 0)) { error in
+            guard case .invalidParameter(name: "hopLength", _, _)? = error as? VocodersError else { return XCTFail("\(error)") }
+        }
+        XCTAssertThrowsError(try QualityMeasure(dynamicRange: 0)) { error in
+            guard case .invalidParameter(name: "dynamicRange", _, _)? = error as? VocodersError else {
+                return XCTFail("\(error)")
+            }
+        }
         let silence = Waveform(samples: [Float](repeating: 0, count: clip.frameCount), sampleRate: 22_050)
         XCTAssertThrowsError(try measure.measure(clip, reference: silence)) { error in
             guard case .invalidInput(what: "reference", _)? = error as? VocodersError else { return XCTFail("\(error)") }
