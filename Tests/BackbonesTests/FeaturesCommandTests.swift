@@ -78,7 +78,7 @@ final class FeaturesCommandTests: XCTestCase {
               "--weights", Fixtures.url("backbones/vgg_block.safetensors").path], "does not hold ResNet50 weights"),
             (["--backbone", "random-cnn", "--layers", "relu1", "--input-npy", path("x.npy"),
               "--weights", path("absent.safetensors")], "file not found"),
-            (["--backbone", "random-cnn", "--layers", "relu1", path("absent.wav")], "absent.wav"),
+            (["--backbone", "random-cnn", "--layers", "relu1", path("absent.wav")], "file not found: \(path("absent.wav"))"),
         ]
         for (arguments, fragment) in cases {
             let before = fileNames(in: folder)

@@ -57,14 +57,14 @@ final class TransferCommandTests: XCTestCase {
         try tone(440, seconds: 0.3, to: style)
         let out = folder.appendingPathComponent("out.wav").path
         let cases: [([String], String)] = [
-            (["--content", silent.path, "--style", style.path, "--out", out], "silent"),
-            (["--content", style.path, "--style", silent.path, "--out", out], "silent"),
+            (["--content", silent.path, "--style", style.path, "--out", out], "content is silent"),
+            (["--content", style.path, "--style", silent.path, "--out", out], "style is silent"),
             (["--content", folder.appendingPathComponent("missing.wav").path, "--style", style.path, "--out", out],
-             "missing.wav"),
+             "file not found: \(folder.appendingPathComponent("missing.wav").path)"),
             (["--content", style.path, "--style", style.path, "--out", folder.appendingPathComponent("no/out.wav").path],
-             "does not exist"),
+             "folder \(folder.appendingPathComponent("no").path) does not exist"),
             (["--content", style.path, "--style", style.path, "--out", out, "--weights", "/nonexistent.safetensors"],
-             "nonexistent.safetensors"),
+             "cannot load weights from /nonexistent.safetensors: file not found"),
             (["--content-dir", folder.path, "--out-dir", folder.path, "--style", style.path, "--shard", "3/2"],
              "invalid shard '3/2'"),
         ]
@@ -74,6 +74,7 @@ final class TransferCommandTests: XCTestCase {
             XCTAssertNotEqual(outcome.status, 0, "\(arguments)")
             let lines = outcome.standardError.split(separator: "\n")
             XCTAssertEqual(lines.count, 1, outcome.standardError)
+            XCTAssertTrue(outcome.standardError.hasPrefix("error: "), outcome.standardError)
             XCTAssertTrue(outcome.standardError.contains(fragment), "\(fragment) not in \(outcome.standardError)")
             XCTAssertEqual(fileNames(in: folder), before, "\(arguments) left files behind")
         }
