@@ -2,7 +2,8 @@ import NeuralCore
 import XCTest
 
 /// Checks the gradient `valueWithGradient` returns for each input of `f` against central finite differences of `f`
-/// evaluated in Float with a relative step, comparing as `|analytic − numeric| ≤ tolerance·max(1, max|numeric|)`.
+/// evaluated in Float with a relative step, comparing as `|analytic − numeric| ≤ tolerance·max(0.01, max|numeric|)`
+/// (relative to the gradient's own size, with a floor for the rounding of the Float evaluations).
 func checkGradients(
     _ inputs: [Tensor], tolerance: Float = 2e-2, file: StaticString = #filePath, line: UInt = #line,
     _ f: @escaping ([Tensor]) -> Tensor
@@ -29,7 +30,7 @@ func checkGradients(
             numeric[j] = Float((evaluate(plus) - evaluate(minus)) / (2 * Double(step)))
         }
         XCTAssertEqual(analytic[i].shape, input.shape, file: file, line: line)
-        let scale = max(1, numeric.map(abs).max() ?? 0)
+        let scale = max(0.01, numeric.map(abs).max() ?? 0)
         for j in 0..<numeric.count where abs(analytic[i].scalars[j] - numeric[j]) > tolerance * scale {
             XCTFail(
                 "input \(i)[\(j)]: analytic \(analytic[i].scalars[j]) vs numeric \(numeric[j])", file: file, line: line)
