@@ -8,7 +8,7 @@ import CSampleRate
 /// `res_type='fft'`, reproduced to float rounding), or start from a file already at the target rate.
 ///
 /// Cost: libsamplerate's sinc converters are much slower than libsoxr. Measured on 10 s of 22.05 kHz speech resampled
-/// to 16 kHz (one core, `AudioIOBenchmarks`): best ≈ 220–240 ms, medium ≈ 52–74 ms, fastest ≈ 24–28 ms, fft ≈ 7 ms,
+/// to 16 kHz (one core, `AudioIOBenchmarks`): best ≈ 220–240 ms, medium ≈ 52–74 ms, fastest ≈ 24–35 ms, fft ≈ 5 ms,
 /// against ≈ 4 ms for librosa's soxr_hq. Pick ``fft`` or ``fastest`` when loading speed matters more than the last dB.
 public enum ResampleQuality: String, Sendable, CaseIterable {
     /// `SRC_SINC_BEST_QUALITY`: 97 dB signal-to-noise, 97 % bandwidth. The default everywhere in AudioDSP.

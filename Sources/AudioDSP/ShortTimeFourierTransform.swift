@@ -308,10 +308,8 @@ public final class ShortTimeFourierTransform: Sendable {
                 UnsafeMutableRawPointer(real + offset).storeBytes(of: re, as: SIMD16<Float>.self)
                 UnsafeMutableRawPointer(imag + offset).storeBytes(of: im, as: SIMD16<Float>.self)
             case let .magnitude(values, power):
-                let squared = re * re + im * im
-                let magnitude = power == 2 ? squared : power == 1 ? squared.squareRoot()
-                    : SIMD16(squared.indices.map { powf(squared[$0], power / 2) })
-                UnsafeMutableRawPointer(values + offset).storeBytes(of: magnitude, as: SIMD16<Float>.self)
+                UnsafeMutableRawPointer(values + offset).storeBytes(
+                    of: spectralMagnitude(re, im, power: power), as: SIMD16<Float>.self)
             case .frameMajor, .filtered:
                 preconditionFailure("written without a transpose")
             }
@@ -454,4 +452,14 @@ func spectralMagnitude(_ re: Float, _ im: Float, power: Float) -> Float {
     if power == 2 { return squared }
     if power == 1 { return squared.squareRoot() }
     return powf(squared, power / 2)
+}
+
+/// ``spectralMagnitude(_:_:power:)`` lane by lane, for sixteen values at once.
+@inline(__always)
+func spectralMagnitude(_ re: SIMD16<Float>, _ im: SIMD16<Float>, power: Float) -> SIMD16<Float> {
+    var squared = re * re + im * im
+    if power == 2 { return squared }
+    if power == 1 { return squared.squareRoot() }
+    for lane in squared.indices { squared[lane] = powf(squared[lane], power / 2) }
+    return squared
 }
