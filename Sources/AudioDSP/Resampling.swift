@@ -49,7 +49,7 @@ extension Waveform {
     /// The result has `ceil(frameCount · sampleRate / self.sampleRate)` samples per channel, as librosa's. Returns
     /// `self` when the rates are equal. Throws ``AudioDSPError/invalidParameter(name:value:reason:)`` for a
     /// non-positive rate or a ratio libsamplerate cannot handle (more than 256× either way; ``ResampleQuality/fft``
-    /// takes any ratio).
+    /// takes any ratio whose output fits one FFTW transform, at most 2³¹ − 1 samples).
     public func resampled(to sampleRate: Int, quality: ResampleQuality = .default) throws -> Waveform {
         guard sampleRate > 0 else {
             throw AudioDSPError.invalidParameter(name: "sampleRate", value: "\(sampleRate)", reason: "must be positive")
@@ -66,6 +66,11 @@ extension Waveform {
                 reason: "ratio \(ratio) to \(self.sampleRate) Hz is outside libsamplerate's 1/256…256")
         }
         let outputCount = Int((Double(frameCount) * ratio).rounded(.up))
+        guard quality != .fft || outputCount <= Int(Int32.max) else {
+            throw AudioDSPError.invalidParameter(
+                name: "sampleRate", value: "\(sampleRate)",
+                reason: "\(outputCount) output samples exceed FFTW's transform length limit (\(Int32.max))")
+        }
         guard frameCount > 0 else {
             return Waveform(channels: channels.map { _ in [] }, sampleRate: sampleRate)
         }

@@ -88,5 +88,8 @@ final class ResamplingTests: XCTestCase {
                 $0 as? AudioDSPError, .invalidParameter(name: "sampleRate", value: "0", reason: "must be positive"))
         }
         assertInvalidParameter(try input.resampled(to: 8000 * 300), named: "sampleRate")
+        // 3 samples at 1 Hz to 2³² Hz: 1.3·10¹⁰ output samples, beyond one FFTW transform; refused before allocating.
+        let tiny = Waveform(samples: [0, 1, 0], sampleRate: 1)
+        assertInvalidParameter(try tiny.resampled(to: 1 << 32, quality: .fft), named: "sampleRate")
     }
 }
