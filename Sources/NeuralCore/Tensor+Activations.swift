@@ -11,9 +11,9 @@ public enum GELUApproximation: Sendable {
 extension Tensor {
     /// Elementwise unary op with a derivative computed from input and output (no other state).
     @inline(__always)
-    func unary(_ f: (Float) -> Float, derivative: @escaping (Float, Float) -> Float) -> Tensor {
+    func unary(_ f: @escaping (Float) -> Float, derivative: @escaping (Float, Float) -> Float) -> Tensor {
         let x = self
-        let y = mapScalars(f)
+        let y = mapScalars(UnaryClosure(body: f))
         return Tensor.record(y, inputs: [x]) { g, _ in
             let d = uninitializedScalars(g.scalarCount) { pd in
                 g.storage.withUnsafeBufferPointer { pg in
@@ -34,14 +34,16 @@ extension Tensor {
 
 /// `max(x, 0)` elementwise (PyTorch `F.relu`); the gradient at 0 is 0, as in PyTorch.
 public func relu(_ x: Tensor) -> Tensor {
-    let y = x.mapScalars { max($0, 0) }
-    return Tensor.record(y, inputs: [x]) { g, _ in [Tensor.zipBroadcast(g, x) { g, x in x > 0 ? g : 0 }] }
+    let y = x.mapScalars(Scalar.ReLU())
+    return Tensor.record(y, inputs: [x]) { g, _ in [Tensor.zipBroadcast(g, x, Scalar.LeakyReLUGradient(slope: 0))] }
 }
 
 /// `x` for `x > 0`, else `negativeSlope·x` (PyTorch `F.leaky_relu`, default slope 0.01).
 public func leakyReLU(_ x: Tensor, negativeSlope: Float = 0.01) -> Tensor {
-    let y = x.mapScalars { $0 > 0 ? $0 : negativeSlope * $0 }
-    return Tensor.record(y, inputs: [x]) { g, _ in [Tensor.zipBroadcast(g, x) { g, x in x > 0 ? g : negativeSlope * g }] }
+    let y = x.mapScalars(Scalar.LeakyReLU(slope: negativeSlope))
+    return Tensor.record(y, inputs: [x]) { g, _ in
+        [Tensor.zipBroadcast(g, x, Scalar.LeakyReLUGradient(slope: negativeSlope))]
+    }
 }
 
 /// Gaussian error linear unit (PyTorch `F.gelu`, default exact).

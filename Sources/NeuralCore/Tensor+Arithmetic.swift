@@ -18,7 +18,7 @@ public func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int] {
 extension Tensor {
     /// Applies `op` elementwise over the broadcast of `a` and `b` (no recording).
     @inline(__always)
-    static func zipBroadcast(_ a: Tensor, _ b: Tensor, _ op: (Float, Float) -> Float) -> Tensor {
+    static func zipBroadcast<F: BinaryScalarFunction>(_ a: Tensor, _ b: Tensor, _ op: F) -> Tensor {
         if a.shape == b.shape {
             let out = uninitializedScalars(a.scalarCount) { po in
                 a.storage.withUnsafeBufferPointer { pa in
@@ -82,7 +82,7 @@ extension Tensor {
 
     /// Applies `op` to every scalar (no recording).
     @inline(__always)
-    func mapScalars(_ op: (Float) -> Float) -> Tensor {
+    func mapScalars<F: UnaryScalarFunction>(_ op: F) -> Tensor {
         let out = uninitializedScalars(scalarCount) { po in
             storage.withUnsafeBufferPointer { p in
                 let p = p.baseAddress!
@@ -106,7 +106,7 @@ extension Tensor {
 
     /// `a + b` with broadcasting (PyTorch `torch.add`).
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        let out = zipBroadcast(a, b, +)
+        let out = zipBroadcast(a, b, Scalar.Sum())
         return record(out, inputs: [a, b]) { g, needs in
             [needs[0] ? g.summedToShape(a.shape) : nil, needs[1] ? g.summedToShape(b.shape) : nil]
         }
@@ -114,7 +114,7 @@ extension Tensor {
 
     /// `a − b` with broadcasting (PyTorch `torch.sub`).
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        let out = zipBroadcast(a, b, -)
+        let out = zipBroadcast(a, b, Scalar.Difference())
         return record(out, inputs: [a, b]) { g, needs in
             [needs[0] ? g.summedToShape(a.shape) : nil, needs[1] ? (-g).summedToShape(b.shape) : nil]
         }
@@ -122,7 +122,7 @@ extension Tensor {
 
     /// `a · b` elementwise with broadcasting (PyTorch `torch.mul`).
     public static func * (a: Tensor, b: Tensor) -> Tensor {
-        let out = zipBroadcast(a, b, *)
+        let out = zipBroadcast(a, b, Scalar.Product())
         return record(out, inputs: [a, b]) { g, needs in
             [needs[0] ? (g * b).summedToShape(a.shape) : nil, needs[1] ? (g * a).summedToShape(b.shape) : nil]
         }
@@ -130,7 +130,7 @@ extension Tensor {
 
     /// `a / b` elementwise with broadcasting (PyTorch `torch.div`).
     public static func / (a: Tensor, b: Tensor) -> Tensor {
-        let out = zipBroadcast(a, b, /)
+        let out = zipBroadcast(a, b, Scalar.Quotient())
         return record(out, inputs: [a, b]) { g, needs in
             [
                 needs[0] ? (g / b).summedToShape(a.shape) : nil,
@@ -141,13 +141,13 @@ extension Tensor {
 
     /// `−x` elementwise.
     public static prefix func - (x: Tensor) -> Tensor {
-        let out = x.mapScalars { -$0 }
+        let out = x.mapScalars(Scalar.Negation())
         return record(out, inputs: [x]) { g, _ in [-g] }
     }
 
     /// `x + s` for a scalar `s`.
     public static func + (x: Tensor, s: Float) -> Tensor {
-        record(x.mapScalars { $0 + s }, inputs: [x]) { g, _ in [g] }
+        record(x.mapScalars(Scalar.Offset(offset: s)), inputs: [x]) { g, _ in [g] }
     }
 
     /// `s + x` for a scalar `s`.
@@ -161,7 +161,7 @@ extension Tensor {
 
     /// `x · s` for a scalar `s`.
     public static func * (x: Tensor, s: Float) -> Tensor {
-        record(x.mapScalars { $0 * s }, inputs: [x]) { g, _ in [g * s] }
+        record(x.mapScalars(Scalar.Scale(factor: s)), inputs: [x]) { g, _ in [g * s] }
     }
 
     /// `s · x` for a scalar `s`.
@@ -173,24 +173,24 @@ extension Tensor {
     /// `x²` elementwise (PyTorch `torch.square`).
     public func squared() -> Tensor {
         let x = self
-        return Tensor.record(mapScalars { $0 * $0 }, inputs: [x]) { g, _ in [Tensor.zipBroadcast(g, x) { 2 * $0 * $1 }] }
+        return Tensor.record(mapScalars(Scalar.Square()), inputs: [x]) { g, _ in [Tensor.zipBroadcast(g, x, Scalar.SquareGradient())] }
     }
 
     /// `√x` elementwise (PyTorch `torch.sqrt`).
     public func squareRoot() -> Tensor {
-        let out = mapScalars { $0.squareRoot() }
+        let out = mapScalars(Scalar.SquareRoot())
         return Tensor.record(out, inputs: [self]) { g, _ in [g / (out * 2)] }
     }
 
     /// `eˣ` elementwise (PyTorch `torch.exp`).
     public func exp() -> Tensor {
-        let out = mapScalars { Foundation.exp($0) }
+        let out = mapScalars(UnaryClosure { Foundation.exp($0) })
         return Tensor.record(out, inputs: [self]) { g, _ in [g * out] }
     }
 
     /// The natural logarithm elementwise (PyTorch `torch.log`).
     public func log() -> Tensor {
         let x = self
-        return Tensor.record(mapScalars { Foundation.log($0) }, inputs: [x]) { g, _ in [g / x] }
+        return Tensor.record(mapScalars(UnaryClosure { Foundation.log($0) }), inputs: [x]) { g, _ in [g / x] }
     }
 }

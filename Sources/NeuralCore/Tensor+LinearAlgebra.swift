@@ -81,7 +81,7 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     var y = Tensor.gemm(flat, transposeA: false, weight, transposeB: true)
     if let bias {
         precondition(bias.shape == [outFeatures], "linear: bias shape \(bias.shape) ≠ [\(outFeatures)]")
-        y = Tensor.zipBroadcast(y, bias, +)
+        y = Tensor.zipBroadcast(y, bias, Scalar.Sum())
     }
     let out = Tensor(shape: Array(x.shape.dropLast()) + [outFeatures], scalars: y.storage)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]

@@ -102,7 +102,7 @@ extension Tensor {
         if shape == targetShape { return self }
         let out = scalarCount == 1
             ? Tensor(repeating: storage[0], shape: targetShape)
-            : Tensor.zipBroadcast(self, Tensor(zeros: targetShape)) { a, _ in a }
+            : Tensor.zipBroadcast(self, Tensor(zeros: targetShape), Scalar.First())
         let source = shape
         return Tensor.record(out, inputs: [self]) { g, _ in [g.summedToShape(source)] }
     }

@@ -31,12 +31,24 @@ public enum NeuralCoreThreads {
     static func forEachRange(_ count: Int, minimumPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
         forEachParallelRange(count, threads: threadCount, minimumPerThread: minimumPerThread, body)
     }
+
+    /// ``forEachRange(_:minimumPerThread:_:)`` for bodies made of many small matrix products: while the ranges run
+    /// concurrently, OpenBLAS is set to one thread (each range's products then run on its own thread, without
+    /// OpenBLAS's per-product hand-over to its workers, which costs more than such a product) and restored afterwards.
+    /// With one range, OpenBLAS keeps its threads.
+    static func forEachRangeWithSerialProducts(_ count: Int, _ body: (Range<Int>) -> Void) {
+        let threads = threadCount
+        guard threads > 1 && count > 1 else { return forEachRange(count, body) }
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(Int32(threads)) }
+        forEachRange(count, body)
+    }
 }
 
-/// Scalars per thread below which elementwise loops (maps, zips, sums, Adam) are not split over threads.
+/// Scalars per thread below which elementwise loops (maps, zips, sums, Adam) are not split over threads (256 Ki).
 ///
-/// Measured at 2 threads on the benchmark cases (tensors up to 14 M scalars): splitting these memory-bound loops over
-/// Dispatch threads cost more than it gained (VGG19 step 0.89 s → 0.63–0.78 s, the 3×3 conv step 0.14 s → 0.10–0.12 s
-/// without it), because OpenBLAS's worker threads keep spinning for up to ~0.1 s after each product and compete with
-/// Dispatch's for the cores. So only loops over more than 16 M scalars per thread are split (not measured there).
-let elementwiseGrain = 1 << 24
+/// Splitting these memory-bound loops once cost more than it gained, because OpenBLAS's worker threads keep spinning
+/// for up to ~0.1 s after each threaded product and competed with Dispatch's for the two cores (the grain was 16 M
+/// then). Since the 3×3 convolutions run their products on one OpenBLAS thread per Dispatch thread (Winograd), the
+/// split pays: the 3×3 conv step at 2 threads went from 0.12–0.13 s to 0.10 s with this grain.
+let elementwiseGrain = 1 << 18

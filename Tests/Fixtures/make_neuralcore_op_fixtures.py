@@ -65,6 +65,11 @@ case("conv2d_shifted", lambda x, w, b: F.conv2d(x, w, b, padding=(1, 2), dilatio
 case("conv2d_shifted_groups", lambda x, w: F.conv2d(x, w, padding=1, groups=2), x=r(2, 32, 5, 6), w=r(6, 16, 3, 2))
 case("gram", lambda x: x @ x.transpose(-1, -2) / x.shape[-1], x=r(2, 5, 7))
 case("gram_distance", lambda x, s: (x @ x.T - s @ s.T).square().sum() / x.shape[1] ** 2, x=r(9, 4), s=r(9, 4))
+# 3×3, stride 1, at least 16 channels each way: NeuralCore's Winograd F(2×2, 3×3) kernel (odd output sizes leave
+# half tiles; padding 3 makes the input gradient crop). Appended last so the earlier cases keep their random inputs.
+case("conv2d_winograd", lambda x, w, b: F.conv2d(x, w, b, padding=1), x=r(2, 16, 9, 11), w=r(16, 16, 3, 3), b=r(16))
+case("conv2d_winograd_groups", lambda x, w: F.conv2d(x, w, padding=(3, 0), groups=2), x=r(1, 32, 6, 7),
+     w=r(32, 16, 3, 3))
 
 folder = pathlib.Path(__file__).parent / "neuralcore" / "ops"
 folder.mkdir(parents=True, exist_ok=True)

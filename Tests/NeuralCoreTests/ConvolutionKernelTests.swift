@@ -1,8 +1,8 @@
 import NeuralCore
 import XCTest
 
-/// `conv2d` picks a kernel by geometry (direct loops for tiny patches, one product per tap for stride 1 with ≥ 16
-/// channels, tiled im2col otherwise). Each geometry below lands on one of them — including several row tiles and
+/// `conv2d` picks a kernel by geometry (direct loops for tiny patches, Winograd tiles for 3×3 stride-1 kernels with
+/// ≥ 16 channels each way, shifted products for other stride-1 kernels with ≥ 16 channels, tiled im2col otherwise). Each geometry below lands on one of them — including several row tiles and
 /// the tile boundaries — and is compared, forward and both gradients, with a plain sum in `Double`.
 final class ConvolutionKernelTests: XCTestCase {
     struct Case {
@@ -61,6 +61,16 @@ final class ConvolutionKernelTests: XCTestCase {
         // Padded width 64: 64 rows per tile, so 73 output rows make two tiles (the second one partial).
         check(Case(input: [1, 16, 73, 60], weight: [8, 16, 3, 3], padding: (1, 2), dilation: (1, 2)), seed: 70)
         check(Case(input: [2, 32, 9, 7], weight: [6, 16, 2, 3], padding: (2, 0), dilation: (2, 1), groups: 2), seed: 73)
+    }
+
+    func testWinogradKernelAcrossBlocksAndEdges() {
+        // 3×3, stride 1, ≥ 16 channels each way: 75 tile columns (rows padded to 80), 6 tile rows per block, so 20 tile
+        // rows make four blocks, the last partial; odd output sizes leave half tiles at the bottom and right edges.
+        check(Case(input: [1, 16, 40, 150], weight: [16, 16, 3, 3], padding: (1, 1)), seed: 90)
+        check(Case(input: [2, 24, 13, 17], weight: [20, 24, 3, 3], padding: (0, 2)), seed: 93)
+        // Padding 3: the input gradient runs at padding −1 (a crop).
+        check(Case(input: [1, 16, 9, 11], weight: [16, 16, 3, 3], padding: (3, 2)), seed: 96)
+        check(Case(input: [1, 32, 3, 3], weight: [16, 16, 3, 3], padding: (1, 0), groups: 2), seed: 99)
     }
 
     func testIm2colKernelAcrossRowTiles() {

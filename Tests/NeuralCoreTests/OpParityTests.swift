@@ -42,6 +42,10 @@ final class OpParityTests: XCTestCase {
         try check("conv2d_shifted_groups", inputs: ["x", "w"]) { t in
             conv2d(t[0], weight: t[1], padding: (1, 1), groups: 2)
         }
+        try check("conv2d_winograd", inputs: ["x", "w", "b"]) { t in conv2d(t[0], weight: t[1], bias: t[2], padding: (1, 1)) }
+        try check("conv2d_winograd_groups", inputs: ["x", "w"]) { t in
+            conv2d(t[0], weight: t[1], padding: (3, 0), groups: 2)
+        }
         try check("conv1d", inputs: ["x", "w", "b"]) { t in
             conv1d(t[0], weight: t[1], bias: t[2], stride: 2, padding: 1, dilation: 2)
         }

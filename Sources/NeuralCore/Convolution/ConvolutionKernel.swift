@@ -25,6 +25,8 @@ enum ConvolutionAlgorithm {
     /// Matrix products on shifted views of the padded input (per kernel row forward, per tap for the gradients):
     /// no im2col matrix; stride 1 only.
     case shiftedProducts
+    /// Winograd F(2×2, 3×3) tiles: 4/9 of the multiply-adds; 3×3 kernels, stride 1 and dilation 1 only.
+    case winograd
     /// Row tiles of the im2col matrix, each followed by one matrix product: any geometry.
     case im2col
 
@@ -36,6 +38,9 @@ enum ConvolutionAlgorithm {
     /// (there the im2col matrix is cheap next to the product); im2col otherwise.
     static func choose(for geometry: ConvolutionGeometry, outputChannels: Int) -> ConvolutionAlgorithm {
         if geometry.patchSize <= directPatchLimit { return .direct }
+        if WinogradConvolution.applies(to: geometry) && geometry.channels >= 16 && outputChannels >= 16 {
+            return .winograd
+        }
         if geometry.stride == (1, 1) && geometry.channels >= 16 && outputChannels <= 4 * geometry.channels {
             return .shiftedProducts
         }
@@ -47,6 +52,7 @@ enum ConvolutionAlgorithm {
         switch self {
         case .direct: DirectConvolution.self
         case .shiftedProducts: ShiftedProductConvolution.self
+        case .winograd: WinogradConvolution.self
         case .im2col: Im2colConvolution.self
         }
     }
