@@ -2,14 +2,16 @@
 /// `[O]` or `nil`; the result is `[N, O, H', W']` with `H' = ⌊(H + 2·padding.0 − dilation.0·(kH−1) − 1)/stride.0⌋ + 1`
 /// (likewise `W'`). Zero padding.
 ///
-/// Per image and group, one of three kernels runs (same sums, different speed): direct row loops for patches of at
-/// most 8 scalars (`C/groups·kH·kW`, e.g. a 1-channel (3,1) kernel, with no column buffer); for stride 1 with at
-/// least 16 input channels per group and at most four times as many output channels, `cblas_sgemm` on shifted views
-/// of the padded input (one product per kernel row forward, per kernel tap for the gradients; no im2col matrix);
-/// otherwise im2col + `cblas_sgemm` over tiles of output rows (a column buffer of about 4096 positions). Large loops
-/// are split over ``NeuralCoreThreads``. The kernels round differently — the shifted kernel adds each kernel row's
-/// product into the Float32 output (kH roundings per output) where im2col sums a whole patch in one product — so
-/// results differ in the last bits between geometries.
+/// Per image and group, one of four kernels runs (same sums, different speed): direct row loops for patches of at
+/// most 8 scalars (`C/groups·kH·kW`, e.g. a 1-channel (3,1) kernel, with no column buffer); Winograd F(2×2, 3×3) for
+/// 3×3 kernels at stride 1 and dilation 1 (4/9 of the multiply-adds, forward and input gradient); for other stride-1
+/// kernels with at least 16 input channels per group and at most four times as many output channels, `cblas_sgemm`
+/// on shifted views of the padded input (one product per kernel row forward, per kernel tap for the gradients; no
+/// im2col matrix); otherwise im2col + `cblas_sgemm` over tiles of output rows (a column buffer of about 4096
+/// positions). Large loops are split over ``NeuralCoreThreads``. The kernels round differently (the shifted kernel
+/// adds each kernel row's product into the Float32 output, kH roundings per output, where im2col sums a whole patch
+/// in one product; Winograd adds and subtracts inputs before its products), so results differ in the last bits
+/// between geometries.
 public func conv2d(
     _ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
     dilation: (Int, Int) = (1, 1), groups: Int = 1

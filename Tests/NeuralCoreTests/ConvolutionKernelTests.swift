@@ -1,8 +1,8 @@
 import NeuralCore
 import XCTest
 
-/// `conv2d` picks a kernel by geometry (direct loops for tiny patches, Winograd tiles for 3×3 stride-1 kernels with
-/// ≥ 16 channels each way, shifted products for other stride-1 kernels with ≥ 16 channels, tiled im2col otherwise). Each geometry below lands on one of them — including several row tiles and
+/// `conv2d` picks a kernel by geometry (direct loops for tiny patches, Winograd tiles for 3×3 kernels at stride 1 and
+/// dilation 1, shifted products for other stride-1 kernels with ≥ 16 channels, tiled im2col otherwise). Each geometry below lands on one of them — including several row tiles and
 /// the tile boundaries — and is compared, forward and both gradients, with a plain sum in `Double`.
 final class ConvolutionKernelTests: XCTestCase {
     struct Case {
@@ -64,18 +64,19 @@ final class ConvolutionKernelTests: XCTestCase {
     }
 
     func testWinogradKernelAcrossBlocksAndEdges() {
-        // 3×3, stride 1, ≥ 16 channels each way: 75 tile columns (rows padded to 80), 6 tile rows per block, so 20 tile
+        // 3×3, stride 1: 75 tile columns (rows padded to 80), 6 tile rows per block, so 20 tile
         // rows make four blocks, the last partial; odd output sizes leave half tiles at the bottom and right edges.
         check(Case(input: [1, 16, 40, 150], weight: [16, 16, 3, 3], padding: (1, 1)), seed: 90)
         check(Case(input: [2, 24, 13, 17], weight: [20, 24, 3, 3], padding: (0, 2)), seed: 93)
         // Padding 3: the input gradient runs at padding −1 (a crop).
         check(Case(input: [1, 16, 9, 11], weight: [16, 16, 3, 3], padding: (3, 2)), seed: 96)
         check(Case(input: [1, 32, 3, 3], weight: [16, 16, 3, 3], padding: (1, 0), groups: 2), seed: 99)
+        check(Case(input: [1, 3, 12, 10], weight: [5, 3, 3, 3], padding: (1, 1)), seed: 102)  // VGG's first layer, scaled down
     }
 
     func testIm2colKernelAcrossRowTiles() {
-        // 27-scalar patches at stride 1 and 118 output columns: 34 rows per tile, three tiles.
-        check(Case(input: [1, 3, 80, 120], weight: [4, 3, 3, 3]), seed: 80)
+        // 27-scalar patches at stride 1, dilated (so not Winograd), 116 output columns: 35 rows per tile, three tiles.
+        check(Case(input: [1, 3, 80, 120], weight: [4, 3, 3, 3], dilation: (1, 2)), seed: 80)
         check(Case(input: [2, 20, 13, 11], weight: [5, 20, 3, 2], stride: (2, 1), padding: (1, 1), dilation: (1, 2)), seed: 83)
     }
 }

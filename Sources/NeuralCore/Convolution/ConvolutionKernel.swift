@@ -25,7 +25,7 @@ enum ConvolutionAlgorithm {
     /// Matrix products on shifted views of the padded input (per kernel row forward, per tap for the gradients):
     /// no im2col matrix; stride 1 only.
     case shiftedProducts
-    /// Winograd F(2×2, 3×3) tiles: 4/9 of the multiply-adds; 3×3 kernels, stride 1 and dilation 1 only.
+    /// Winograd F(2×2, 3×3) tiles: 4/9 of the multiply-adds; 3×3 kernels at stride 1 and dilation 1 only.
     case winograd
     /// Row tiles of the im2col matrix, each followed by one matrix product: any geometry.
     case im2col
@@ -33,12 +33,13 @@ enum ConvolutionAlgorithm {
     /// Patches up to this size are convolved directly.
     static let directPatchLimit = 8
 
-    /// The fastest applicable kernel: direct for patches of at most ``directPatchLimit`` scalars; shifted products
-    /// for stride 1 with at least 16 input channels when the output channels do not dwarf the input channels
-    /// (there the im2col matrix is cheap next to the product); im2col otherwise.
+    /// The fastest applicable kernel: direct for patches of at most ``directPatchLimit`` scalars; Winograd for 3×3
+    /// kernels at stride 1 and dilation 1; shifted products for other stride-1 kernels with at least 16 input channels
+    /// when the output channels do not dwarf the input channels (there the im2col matrix is cheap next to the
+    /// product); im2col otherwise.
     static func choose(for geometry: ConvolutionGeometry, outputChannels: Int) -> ConvolutionAlgorithm {
         if geometry.patchSize <= directPatchLimit { return .direct }
-        if WinogradConvolution.applies(to: geometry) && geometry.channels >= 16 && outputChannels >= 16 {
+        if WinogradConvolution.applies(to: geometry) {
             return .winograd
         }
         if geometry.stride == (1, 1) && geometry.channels >= 16 && outputChannels <= 4 * geometry.channels {

@@ -35,20 +35,18 @@ struct WinogradConvolution: ConvolutionKernel {
 
     func forward(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>) {
         let g = geometry
-        let kernel = transformedKernel(rows: outputChannels, columns: g.channels) { o, c in (o * g.channels + c) * 9 }
         Self.correlate(
-            input, channels: g.channels, height: g.height, width: g.width, padding: g.padding, kernel: kernel,
-            outputChannels: outputChannels, output, outHeight: g.outHeight, outWidth: g.outWidth)
+            input, channels: g.channels, height: g.height, width: g.width, padding: g.padding,
+            kernel: transformedKernel(rotated: false), outputChannels: outputChannels, output, outHeight: g.outHeight,
+            outWidth: g.outWidth)
     }
 
     func inputGradient(_ outputGradient: UnsafePointer<Float>, _ inputGradient: UnsafeMutablePointer<Float>) {
-        let g = geometry, o = outputChannels
-        // Rows are input channels, columns output channels; taps read back to front (the 180° rotation).
-        let kernel = transformedKernel(rows: g.channels, columns: o, rotated: true) { c, oc in (oc * g.channels + c) * 9 }
+        let g = geometry
         Self.correlate(
-            outputGradient, channels: o, height: g.outHeight, width: g.outWidth,
-            padding: (2 - g.padding.0, 2 - g.padding.1), kernel: kernel, outputChannels: g.channels, inputGradient,
-            outHeight: g.height, outWidth: g.width)
+            outputGradient, channels: outputChannels, height: g.outHeight, width: g.outWidth,
+            padding: (2 - g.padding.0, 2 - g.padding.1), kernel: transformedKernel(rotated: true),
+            outputChannels: g.channels, inputGradient, outHeight: g.height, outWidth: g.width)
     }
 
     func accumulateWeightGradient(
@@ -58,31 +56,50 @@ struct WinogradConvolution: ConvolutionKernel {
             .accumulateWeightGradient(outputGradient, input: input, weightGradient)
     }
 
-    /// The transformed kernels `G g Gᵀ`, `[16, rows, columns]`, where the 3×3 kernel of entry `(r, c)` starts at
-    /// `weight + offset(r, c)` (row-major taps, read in reverse order when `rotated`).
-    private func transformedKernel(
-        rows: Int, columns: Int, rotated: Bool = false, offset: (Int, Int) -> Int
-    ) -> [Float] {
-        let plane = rows * columns
+    /// The transformed kernels `G g Gᵀ`, `[16, outputChannels, channels]`; when `rotated`, those of the input
+    /// gradient, `[16, channels, outputChannels]`, each kernel rotated by 180°.
+    ///
+    /// Computed for 16 kernels at a time, so that each of the 16 planes gets whole cache lines (planes a power of two
+    /// apart would otherwise evict each other's partly written lines).
+    private func transformedKernel(rotated: Bool) -> [Float] {
+        let (channels, outputs) = (geometry.channels, outputChannels), plane = channels * outputs
         return uninitializedScalars(16 * plane) { u in
-            for r in 0..<rows {
-                for c in 0..<columns {
-                    let taps = weight + offset(r, c)
-                    @inline(__always) func tap(_ i: Int, _ j: Int) -> Float { taps[rotated ? 8 - 3 * i - j : 3 * i + j] }
-                    // Row i of G g (4×3), then that row times Gᵀ: entries (i, 0…3) of U.
-                    func store(_ i: Int, _ a0: Float, _ a1: Float, _ a2: Float) {
-                        let entry = u + 4 * i * plane + r * columns + c
-                        entry[0] = a0
-                        entry[plane] = 0.5 * (a0 + a1 + a2)
-                        entry[2 * plane] = 0.5 * (a0 - a1 + a2)
-                        entry[3 * plane] = a2
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 9 * 16) { taps in
+                let taps = taps.baseAddress!
+                taps.initialize(repeating: 0, count: 9 * 16)
+                @inline(__always) func tap(_ t: Int) -> SIMD16<Float> {
+                    UnsafeRawPointer(taps + 16 * t).loadUnaligned(as: SIMD16<Float>.self)
+                }
+                for start in stride(from: 0, to: plane, by: 16) {
+                    let lanes = min(16, plane - start)
+                    // Tap t of kernel `start + l` at `taps[16t + l]`.
+                    for l in 0..<lanes {
+                        let p = start + l
+                        let source = rotated ? weight + ((p % outputs) * channels + p / outputs) * 9 : weight + p * 9
+                        for t in 0..<9 { taps[16 * t + l] = source[rotated ? 8 - t : t] }
                     }
-                    let (k0, k1, k2) = ((tap(0, 0), tap(0, 1), tap(0, 2)), (tap(1, 0), tap(1, 1), tap(1, 2)),
-                                        (tap(2, 0), tap(2, 1), tap(2, 2)))
-                    store(0, k0.0, k0.1, k0.2)
-                    store(1, 0.5 * (k0.0 + k1.0 + k2.0), 0.5 * (k0.1 + k1.1 + k2.1), 0.5 * (k0.2 + k1.2 + k2.2))
-                    store(2, 0.5 * (k0.0 - k1.0 + k2.0), 0.5 * (k0.1 - k1.1 + k2.1), 0.5 * (k0.2 - k1.2 + k2.2))
-                    store(3, k2.0, k2.1, k2.2)
+                    /// Row `i` of U from row `i` of `G g` (`a0…a2`): `(a0, (a0 + a1 + a2)/2, (a0 − a1 + a2)/2, a2)`.
+                    @inline(__always) func store(_ i: Int, _ a0: SIMD16<Float>, _ a1: SIMD16<Float>, _ a2: SIMD16<Float>) {
+                        @inline(__always) func entry(_ j: Int, _ value: SIMD16<Float>) {
+                            let target = u + (4 * i + j) * plane + start
+                            if lanes == 16 {
+                                UnsafeMutableRawPointer(target).storeBytes(of: value, as: SIMD16<Float>.self)
+                            } else {
+                                for l in 0..<lanes { target[l] = value[l] }
+                            }
+                        }
+                        entry(0, a0)
+                        entry(1, 0.5 * (a0 + a1 + a2))
+                        entry(2, 0.5 * (a0 - a1 + a2))
+                        entry(3, a2)
+                    }
+                    // Rows of G g: g₀, (g₀ + g₁ + g₂)/2, (g₀ − g₁ + g₂)/2, g₂ for the kernel rows gᵢ.
+                    let (g00, g01, g02, g10, g11, g12) = (tap(0), tap(1), tap(2), tap(3), tap(4), tap(5))
+                    let (g20, g21, g22) = (tap(6), tap(7), tap(8))
+                    store(0, g00, g01, g02)
+                    store(1, 0.5 * (g00 + g10 + g20), 0.5 * (g01 + g11 + g21), 0.5 * (g02 + g12 + g22))
+                    store(2, 0.5 * (g00 - g10 + g20), 0.5 * (g01 - g11 + g21), 0.5 * (g02 - g12 + g22))
+                    store(3, g20, g21, g22)
                 }
             }
         }
@@ -96,7 +113,9 @@ struct WinogradConvolution: ConvolutionKernel {
         outputChannels: Int, _ output: UnsafeMutablePointer<Float>, outHeight: Int, outWidth: Int
     ) {
         let layout = TileLayout(outHeight: outHeight, outWidth: outWidth)
-        let blockRows = max(1, min(layout.tileRows, blockTiles / layout.paddedTileColumns))
+        // At most `blockTiles` per block, and at least one block per thread where there are enough tile rows.
+        let perThread = (layout.tileRows + NeuralCoreThreads.threadCount - 1) / NeuralCoreThreads.threadCount
+        let blockRows = max(1, min(perThread, blockTiles / layout.paddedTileColumns))
         let blocks = (layout.tileRows + blockRows - 1) / blockRows
         let maximumTiles = blockRows * layout.paddedTileColumns
         kernel.withUnsafeBufferPointer { u in
