@@ -60,11 +60,11 @@ func loadLanes(_ p: UnsafePointer<Float>, _ lanes: Int) -> SIMD8<Float> {
     return vector
 }
 
-/// Stores the first `lanes` (1…8) scalars of `vector` at `p`.
+/// Stores the first `lanes` (1…`V.scalarCount`) scalars of `vector` at `p`.
 @inline(__always)
-func storeLanes(_ vector: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ lanes: Int) {
-    if lanes == 8 {
-        UnsafeMutableRawPointer(p).storeBytes(of: vector, as: SIMD8<Float>.self)
+func storeLanes<V: SIMD>(_ vector: V, _ p: UnsafeMutablePointer<Float>, _ lanes: Int) where V.Scalar == Float {
+    if lanes == V.scalarCount {
+        UnsafeMutableRawPointer(p).storeBytes(of: vector, as: V.self)
     } else {
         for k in 0..<lanes { p[k] = vector[k] }
     }

@@ -37,15 +37,15 @@ struct WinogradConvolution: ConvolutionKernel {
         let g = geometry
         Self.correlate(
             input, channels: g.channels, height: g.height, width: g.width, padding: g.padding,
-            kernel: transformedKernel(rotated: false), outputChannels: outputChannels, output, outHeight: g.outHeight,
-            outWidth: g.outWidth)
+            kernel: transformedKernel(rotated: false), transposed: false, outputChannels: outputChannels, output,
+            outHeight: g.outHeight, outWidth: g.outWidth)
     }
 
     func inputGradient(_ outputGradient: UnsafePointer<Float>, _ inputGradient: UnsafeMutablePointer<Float>) {
         let g = geometry
         Self.correlate(
             outputGradient, channels: outputChannels, height: g.outHeight, width: g.outWidth,
-            padding: (2 - g.padding.0, 2 - g.padding.1), kernel: transformedKernel(rotated: true),
+            padding: (2 - g.padding.0, 2 - g.padding.1), kernel: transformedKernel(rotated: true), transposed: true,
             outputChannels: g.channels, inputGradient, outHeight: g.height, outWidth: g.width)
     }
 
@@ -56,61 +56,45 @@ struct WinogradConvolution: ConvolutionKernel {
             .accumulateWeightGradient(outputGradient, input: input, weightGradient)
     }
 
-    /// The transformed kernels `G g Gᵀ`, `[16, outputChannels, channels]`; when `rotated`, those of the input
-    /// gradient, `[16, channels, outputChannels]`, each kernel rotated by 180°.
+    /// The transformed kernels `G g Gᵀ`, `[16, outputChannels, channels]`, of every kernel rotated by 180° when
+    /// `rotated` (the input gradient's, whose products read each matrix transposed).
     ///
     /// Computed for 16 kernels at a time, so that each of the 16 planes gets whole cache lines (planes a power of two
     /// apart would otherwise evict each other's partly written lines).
     private func transformedKernel(rotated: Bool) -> [Float] {
         let (channels, outputs) = (geometry.channels, outputChannels), plane = channels * outputs
         return uninitializedScalars(16 * plane) { u in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 9 * 16) { taps in
-                let taps = taps.baseAddress!
-                taps.initialize(repeating: 0, count: 9 * 16)
+            forEachSixteenKernels(weight, count: plane, kernelSize: 9, paddedSize: 9, reversed: rotated) {
+                start, lanes, taps in
                 @inline(__always) func tap(_ t: Int) -> SIMD16<Float> {
                     UnsafeRawPointer(taps + 16 * t).loadUnaligned(as: SIMD16<Float>.self)
                 }
-                for start in stride(from: 0, to: plane, by: 16) {
-                    let lanes = min(16, plane - start)
-                    // Tap t of kernel `start + l` at `taps[16t + l]`.
-                    for l in 0..<lanes {
-                        let p = start + l
-                        let source = rotated ? weight + ((p % outputs) * channels + p / outputs) * 9 : weight + p * 9
-                        for t in 0..<9 { taps[16 * t + l] = source[rotated ? 8 - t : t] }
-                    }
-                    /// Row `i` of U from row `i` of `G g` (`a0…a2`): `(a0, (a0 + a1 + a2)/2, (a0 − a1 + a2)/2, a2)`.
-                    @inline(__always) func store(_ i: Int, _ a0: SIMD16<Float>, _ a1: SIMD16<Float>, _ a2: SIMD16<Float>) {
-                        @inline(__always) func entry(_ j: Int, _ value: SIMD16<Float>) {
-                            let target = u + (4 * i + j) * plane + start
-                            if lanes == 16 {
-                                UnsafeMutableRawPointer(target).storeBytes(of: value, as: SIMD16<Float>.self)
-                            } else {
-                                for l in 0..<lanes { target[l] = value[l] }
-                            }
-                        }
-                        entry(0, a0)
-                        entry(1, 0.5 * (a0 + a1 + a2))
-                        entry(2, 0.5 * (a0 - a1 + a2))
-                        entry(3, a2)
-                    }
-                    // Rows of G g: g₀, (g₀ + g₁ + g₂)/2, (g₀ − g₁ + g₂)/2, g₂ for the kernel rows gᵢ.
-                    let (g00, g01, g02, g10, g11, g12) = (tap(0), tap(1), tap(2), tap(3), tap(4), tap(5))
-                    let (g20, g21, g22) = (tap(6), tap(7), tap(8))
-                    store(0, g00, g01, g02)
-                    store(1, 0.5 * (g00 + g10 + g20), 0.5 * (g01 + g11 + g21), 0.5 * (g02 + g12 + g22))
-                    store(2, 0.5 * (g00 - g10 + g20), 0.5 * (g01 - g11 + g21), 0.5 * (g02 - g12 + g22))
-                    store(3, g20, g21, g22)
+                /// Row `i` of U from row `i` of `G g` (`a0…a2`): `(a0, (a0 + a1 + a2)/2, (a0 − a1 + a2)/2, a2)`.
+                @inline(__always) func store(_ i: Int, _ a0: SIMD16<Float>, _ a1: SIMD16<Float>, _ a2: SIMD16<Float>) {
+                    let row = u + 4 * i * plane + start
+                    storeLanes(a0, row, lanes)
+                    storeLanes(0.5 * (a0 + a1 + a2), row + plane, lanes)
+                    storeLanes(0.5 * (a0 - a1 + a2), row + 2 * plane, lanes)
+                    storeLanes(a2, row + 3 * plane, lanes)
                 }
+                // Rows of G g: g₀, (g₀ + g₁ + g₂)/2, (g₀ − g₁ + g₂)/2, g₂ for the kernel rows gᵢ.
+                let (g00, g01, g02, g10, g11, g12) = (tap(0), tap(1), tap(2), tap(3), tap(4), tap(5))
+                let (g20, g21, g22) = (tap(6), tap(7), tap(8))
+                store(0, g00, g01, g02)
+                store(1, 0.5 * (g00 + g10 + g20), 0.5 * (g01 + g11 + g21), 0.5 * (g02 + g12 + g22))
+                store(2, 0.5 * (g00 - g10 + g20), 0.5 * (g01 - g11 + g21), 0.5 * (g02 - g12 + g22))
+                store(3, g20, g21, g22)
             }
         }
     }
 
     /// Writes `output` `[outputChannels, outHeight, outWidth]` (`outHeight = height + 2·padding.0 − 2`, likewise the
     /// width) with the 3×3 cross-correlation of `input` `[channels, height, width]`, zero-padded by `padding` (which
-    /// may be negative: a crop), with the transformed kernel `kernel` `[16, outputChannels, channels]`.
+    /// may be negative: a crop), with the transformed kernel `kernel`: `[16, outputChannels, channels]`, or
+    /// `[16, channels, outputChannels]` read transposed when `transposed`.
     private static func correlate(
         _ input: UnsafePointer<Float>, channels: Int, height: Int, width: Int, padding: (Int, Int), kernel: [Float],
-        outputChannels: Int, _ output: UnsafeMutablePointer<Float>, outHeight: Int, outWidth: Int
+        transposed: Bool, outputChannels: Int, _ output: UnsafeMutablePointer<Float>, outHeight: Int, outWidth: Int
     ) {
         let layout = TileLayout(outHeight: outHeight, outWidth: outWidth)
         // At most `blockTiles` per block, and at least one block per thread where there are enough tile rows.
@@ -132,7 +116,7 @@ struct WinogradConvolution: ConvolutionKernel {
                                         tileRows: tileRows, rows: rows, transformed + c * tiles, entryStride: channels * tiles)
                                 }
                                 for entry in 0..<16 {
-                                    sgemm(u.baseAddress! + entry * outputChannels * channels, transposeA: false,
+                                    sgemm(u.baseAddress! + entry * outputChannels * channels, transposeA: transposed,
                                           transformed + entry * channels * tiles, transposeB: false,
                                           products + entry * outputChannels * tiles, m: outputChannels, n: tiles, k: channels)
                                 }
