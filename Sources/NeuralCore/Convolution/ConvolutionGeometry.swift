@@ -109,16 +109,16 @@ func uninitializedScalars(_ count: Int, _ body: (UnsafeMutablePointer<Float>) ->
 
 /// Runs `body(start, lanes, taps)` over `count` kernels of `kernelSize` scalars each (`weight`, kernel after kernel),
 /// 16 kernels at a time and split over ``NeuralCoreThreads``: `taps[16·t + l]` is tap `t` of kernel `start + l`
-/// (counted from the kernel's end when `reversed`) for `l < lanes`, and zero for `t ≥ kernelSize` up to
-/// `paddedSize`. The Winograd kernel transforms read their 16-lane vectors from it.
+/// (counted from the kernel's end when `reversed`) for `l < lanes` (other lanes hold stale taps). The Winograd kernel
+/// transform reads its 16-lane vectors from it.
 func forEachSixteenKernels(
-    _ weight: UnsafePointer<Float>, count: Int, kernelSize: Int, paddedSize: Int, reversed: Bool,
+    _ weight: UnsafePointer<Float>, count: Int, kernelSize: Int, reversed: Bool,
     _ body: (_ start: Int, _ lanes: Int, _ taps: UnsafePointer<Float>) -> Void
 ) {
     NeuralCoreThreads.forEachRange((count + 15) / 16, minimumPerThread: 64) { groups in
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 16 * paddedSize) { buffer in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 16 * kernelSize) { buffer in
             let taps = buffer.baseAddress!
-            taps.initialize(repeating: 0, count: 16 * paddedSize)
+            taps.initialize(repeating: 0, count: 16 * kernelSize)  // lanes past `lanes` are read but never stored
             for group in groups {
                 let start = 16 &* group, lanes = min(16, count &- start)
                 for l in 0..<lanes {

@@ -27,9 +27,6 @@ enum ConvolutionAlgorithm {
     case shiftedProducts
     /// Winograd F(2×2, 3×3) tiles: 4/9 of the multiply-adds; 3×3 kernels at stride 1 and dilation 1 only.
     case winograd
-    /// Winograd F(3, 3) on 3-tap chunks along rows: `1 × k` kernels (`k ≥ 3`, `conv1d`) at stride 1 and dilation 1
-    /// with at least 16 channels each way.
-    case winogradRows
     /// Row tiles of the im2col matrix, each followed by one matrix product: any geometry.
     case im2col
 
@@ -37,17 +34,13 @@ enum ConvolutionAlgorithm {
     static let directPatchLimit = 8
 
     /// The fastest applicable kernel: direct for patches of at most ``directPatchLimit`` scalars; Winograd for 3×3
-    /// kernels at stride 1 and dilation 1, and F(3, 3) chunks for `1 × k` kernels there (`k ≥ 3`, ≥ 16 channels each
-    /// way); shifted products for other stride-1 kernels with at least 16 input channels
+    /// kernels at stride 1 and dilation 1; shifted products for other stride-1 kernels with at least 16 input channels
     /// when the output channels do not dwarf the input channels (there the im2col matrix is cheap next to the
     /// product); im2col otherwise.
     static func choose(for geometry: ConvolutionGeometry, outputChannels: Int) -> ConvolutionAlgorithm {
         if geometry.patchSize <= directPatchLimit { return .direct }
         if WinogradConvolution.applies(to: geometry) {
             return .winograd
-        }
-        if WinogradRowConvolution.applies(to: geometry) && geometry.channels >= 16 && outputChannels >= 16 {
-            return .winogradRows
         }
         if geometry.stride == (1, 1) && geometry.channels >= 16 && outputChannels <= 4 * geometry.channels {
             return .shiftedProducts
@@ -61,7 +54,6 @@ enum ConvolutionAlgorithm {
         case .direct: DirectConvolution.self
         case .shiftedProducts: ShiftedProductConvolution.self
         case .winograd: WinogradConvolution.self
-        case .winogradRows: WinogradRowConvolution.self
         case .im2col: Im2colConvolution.self
         }
     }

@@ -60,11 +60,11 @@ struct WinogradConvolution: ConvolutionKernel {
     /// `rotated` (the input gradient's, whose products read each matrix transposed).
     ///
     /// Computed for 16 kernels at a time, so that each of the 16 planes gets whole cache lines (planes a power of two
-    /// apart would otherwise evict each other's partly written lines).
+    /// apart would otherwise evict each other's partly written lines), split over ``NeuralCoreThreads``.
     private func transformedKernel(rotated: Bool) -> [Float] {
         let (channels, outputs) = (geometry.channels, outputChannels), plane = channels * outputs
         return uninitializedScalars(16 * plane) { u in
-            forEachSixteenKernels(weight, count: plane, kernelSize: 9, paddedSize: 9, reversed: rotated) {
+            forEachSixteenKernels(weight, count: plane, kernelSize: 9, reversed: rotated) {
                 start, lanes, taps in
                 @inline(__always) func tap(_ t: Int) -> SIMD16<Float> {
                     UnsafeRawPointer(taps + 16 * t).loadUnaligned(as: SIMD16<Float>.self)
