@@ -8,6 +8,7 @@ func sgemm(
     lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil
 ) {
     guard m > 0 && n > 0 else { return }
+    NeuralCoreThreads.noteBLASProduct()
     cblas_sgemm(
         CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
         Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda ?? (transposeA ? m : k)), b,
@@ -102,6 +103,7 @@ func symmetricProduct(
     _ a: UnsafePointer<Float>, transpose: Bool, _ c: UnsafeMutablePointer<Float>, n: Int, k: Int, alpha: Float = 1
 ) {
     guard n > 0 else { return }
+    NeuralCoreThreads.noteBLASProduct()
     cblas_ssyrk(CblasRowMajor, CblasUpper, transpose ? CblasTrans : CblasNoTrans, Int32(n), Int32(k), alpha, a,
                 Int32(transpose ? n : k), 0, c, Int32(n))
     for i in 1..<max(n, 1) {

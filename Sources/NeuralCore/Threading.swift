@@ -45,10 +45,32 @@ public enum NeuralCoreThreads {
     }
 }
 
-/// Scalars per thread below which elementwise loops (maps, zips, sums, Adam) are not split over threads (256 Ki).
+extension NeuralCoreThreads {
+    /// How long OpenBLAS's worker threads keep spinning for new work after a product they ran (2²⁸ cycles,
+    /// OpenBLAS's default `THREAD_TIMEOUT`, about 0.1 s on these machines).
+    static let blasSpinNanoseconds: UInt64 = 100_000_000
+
+    /// Uptime in nanoseconds of the last product that OpenBLAS may have run on its worker threads.
+    private static let lastPooledProduct = Atomic<UInt64>(0)
+
+    /// Records that a product is about to run while OpenBLAS has more than one thread (the BLAS wrappers call this).
+    static func noteBLASProduct() {
+        guard openblas_get_num_threads() > 1 else { return }
+        lastPooledProduct.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
+    }
+
+    /// Whether OpenBLAS's workers may still be spinning after a product (see ``blasSpinNanoseconds``).
+    static var blasWorkersMaySpin: Bool {
+        DispatchTime.now().uptimeNanoseconds &- lastPooledProduct.load(ordering: .relaxed) < blasSpinNanoseconds
+    }
+}
+
+/// Scalars per thread below which elementwise loops (maps, zips, sums, Adam) are not split over threads: 256 Ki, or
+/// 16 Mi while OpenBLAS's workers may still be spinning after a threaded product.
 ///
-/// Splitting these memory-bound loops once cost more than it gained, because OpenBLAS's worker threads keep spinning
-/// for up to ~0.1 s after each threaded product and competed with Dispatch's for the two cores (the grain was 16 M
-/// then). Since the 3×3 convolutions run their products on one OpenBLAS thread per Dispatch thread (Winograd), the
-/// split pays: the 3×3 conv step at 2 threads went from 0.12–0.13 s to 0.10 s with this grain.
-let elementwiseGrain = 1 << 18
+/// Splitting these memory-bound loops over Dispatch threads while OpenBLAS's worker spins costs more than it gains
+/// (the two compete for the two cores: the conv1d step of benchmark case (b) at 2 threads took 0.645 s with the
+/// small grain against 0.60 s with the large one). Where no threaded product ran just before — the 3×3 convolutions
+/// run their products on one OpenBLAS thread per Dispatch thread (Winograd) — the split pays: the 3×3 conv step of
+/// case (c) at 2 threads went from 0.12–0.13 s to 0.08–0.10 s.
+var elementwiseGrain: Int { NeuralCoreThreads.blasWorkersMaySpin ? 1 << 24 : 1 << 18 }
