@@ -203,10 +203,10 @@ private struct TileLayout {
         _ e0: SIMD8<Float>, _ e1: SIMD8<Float>, _ e2: SIMD8<Float>, _ e3: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>,
         _ entryStride: Int
     ) {
-        store(e0 - e2, p)
-        store(e1 + e2, p + 4 * entryStride)
-        store(e2 - e1, p + 8 * entryStride)
-        store(e1 - e3, p + 12 * entryStride)
+        storeLanes(e0 - e2, p, 8)
+        storeLanes(e1 + e2, p + 4 * entryStride, 8)
+        storeLanes(e2 - e1, p + 8 * entryStride, 8)
+        storeLanes(e1 - e3, p + 12 * entryStride, 8)
     }
 
     /// Writes the 2×2 outputs `Aᵀ M A` of the tiles in `tileRows` into one output channel `[outHeight, outWidth]`,
@@ -232,7 +232,8 @@ private struct TileLayout {
     /// Column j of `Aᵀ M` for 8 tiles, reading `M[i][j]` at `p + 4i·entryStride`: `(m0 + m1 + m2, m1 − m2 − m3)`.
     @inline(__always)
     private func aᵀTimes(_ p: UnsafePointer<Float>, _ entryStride: Int) -> (SIMD8<Float>, SIMD8<Float>) {
-        let (m0, m1, m2, m3) = (load(p), load(p + 4 * entryStride), load(p + 8 * entryStride), load(p + 12 * entryStride))
+        let (m0, m1, m2, m3) = (loadLanes(p, 8), loadLanes(p + 4 * entryStride, 8), loadLanes(p + 8 * entryStride, 8),
+                                loadLanes(p + 12 * entryStride, 8))
         return (m0 + m1 + m2, m1 - m2 - m3)
     }
 
@@ -254,13 +255,5 @@ private struct TileLayout {
                 if 2 * (tile + l) + 1 < outWidth { start[2 * l + 1] = right[l] }
             }
         }
-    }
-
-    @inline(__always) private func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-    }
-
-    @inline(__always) private func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
     }
 }
