@@ -2,9 +2,12 @@
 /// `[O]` or `nil`; the result is `[N, O, H', W']` with `H' = ⌊(H + 2·padding.0 − dilation.0·(kH−1) − 1)/stride.0⌋ + 1`
 /// (likewise `W'`). Zero padding.
 ///
-/// Per image and group, one of four kernels runs (same sums, different speed): direct row loops for patches of at
+/// Per image and group, one of five kernels runs (same sums, different speed): direct row loops for patches of at
 /// most 8 scalars (`C/groups·kH·kW`, e.g. a 1-channel (3,1) kernel, with no column buffer); Winograd F(2×2, 3×3) for
-/// 3×3 kernels at stride 1 and dilation 1 (4/9 of the multiply-adds, forward and input gradient); for other stride-1
+/// 3×3 kernels at stride 1 and dilation 1 (4/9 of the multiply-adds, forward and input gradient); overlap-save in the
+/// frequency domain for wide `1 × k` kernels at stride 1 and dilation 1 with at least 32 channels on both sides
+/// (one product per DFT bin of short blocks: for `k = 11`, 3.1 multiply-adds per output and channel pair instead of
+/// 11, plus the transforms; the transformed kernel is kept until the backward pass); for other stride-1
 /// kernels with at least 16 input channels per group and at most four times as many output channels, `cblas_sgemm`
 /// on shifted views of the padded input (one product per kernel row forward, per kernel tap for the gradients; no
 /// im2col matrix); otherwise im2col + `cblas_sgemm` over tiles of output rows (a column buffer of about 4096
@@ -27,13 +30,17 @@ public func conv2d(
     let og = o / groups, spatial = oh * ow, k = geometry.patchSize
     let inImage = c * x.shape[2] * x.shape[3], inGroup = geometry.channels * x.shape[2] * x.shape[3]
     let kernelType = ConvolutionAlgorithm.choose(for: geometry, outputChannels: og).kernelType
-    /// Runs `body(kernel, image, group)` for every image and group with the group's kernel (made while `weight`'s
-    /// storage, which the kernel may point into, is pinned).
+    // One kernel per group, made once and used by the forward pass and both gradients (a kernel may transform the
+    // weight when it is made). Kernels keep a pointer into `weight`'s storage: an array buffer that neither moves nor
+    // changes while `weight`, which the backward closure captures, holds it; every use runs while it is pinned again.
+    let kernels = weight.withUnsafeBufferPointer { pw in
+        (0..<groups).map { g in kernelType.init(geometry: geometry, outputChannels: og, weight: pw.baseAddress! + g * og * k) }
+    }
+    /// Runs `body(kernel, image, group)` for every image and group with the group's kernel.
     func forEachImageAndGroup(_ body: (any ConvolutionKernel, Int, Int) -> Void) {
-        weight.withUnsafeBufferPointer { pw in
+        weight.withUnsafeBufferPointer { _ in
             for g in 0..<groups {
-                let kernel = kernelType.init(geometry: geometry, outputChannels: og, weight: pw.baseAddress! + g * og * k)
-                for b in 0..<n { body(kernel, b, g) }
+                for b in 0..<n { body(kernels[g], b, g) }
             }
         }
     }

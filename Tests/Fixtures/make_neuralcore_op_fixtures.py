@@ -70,6 +70,9 @@ case("gram_distance", lambda x, s: (x @ x.T - s @ s.T).square().sum() / x.shape[
 case("conv2d_winograd", lambda x, w, b: F.conv2d(x, w, b, padding=1), x=r(2, 16, 9, 11), w=r(16, 16, 3, 3), b=r(16))
 case("conv2d_winograd_groups", lambda x, w: F.conv2d(x, w, padding=(3, 0), groups=2), x=r(1, 32, 6, 7),
      w=r(32, 16, 3, 3))
+# A wide 1-D kernel over ≥ 32 channels: NeuralCore's overlap-save kernel (32-sample blocks of 22 outputs, the last
+# block of the row partial). Appended last, as above.
+case("conv1d_overlap_save", lambda x, w, b: F.conv1d(x, w, b, padding=5), x=r(1, 40, 300), w=r(48, 40, 11), b=r(48))
 
 folder = pathlib.Path(__file__).parent / "neuralcore" / "ops"
 folder.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,8 @@ import NeuralCore
 import XCTest
 
 /// `conv2d` picks a kernel by geometry (direct loops for tiny patches, Winograd tiles for 3×3 kernels at stride 1 and
-/// dilation 1, shifted products for other stride-1 kernels with ≥ 16 channels, tiled im2col otherwise). Each geometry below lands on one of them — including several row tiles and
+/// dilation 1, overlap-save for wide 1×k kernels over ≥ 32 channels, shifted products for other stride-1 kernels with
+/// ≥ 16 channels, tiled im2col otherwise). Each geometry below lands on one of them — including several row tiles and
 /// the tile boundaries — and is compared, forward and both gradients, with a plain sum in `Double`.
 final class ConvolutionKernelTests: XCTestCase {
     struct Case {
@@ -72,6 +73,15 @@ final class ConvolutionKernelTests: XCTestCase {
         check(Case(input: [1, 16, 9, 11], weight: [16, 16, 3, 3], padding: (3, 2)), seed: 96)
         check(Case(input: [1, 32, 3, 3], weight: [16, 16, 3, 3], padding: (1, 0), groups: 2), seed: 99)
         check(Case(input: [1, 3, 12, 10], weight: [5, 3, 3, 3], padding: (1, 1)), seed: 102)  // VGG's first layer, scaled down
+    }
+
+    func testOverlapSaveKernelAcrossBlocksAndEdges() {
+        // 1×11 over 390 outputs: 32-sample blocks of 22 outputs, 18 blocks per row, the last one partial.
+        check(Case(input: [1, 32, 1, 400], weight: [40, 32, 1, 11]), seed: 110)
+        // Three rows each convolved on its own, padding along the width, two images, two groups of 32 channels.
+        check(Case(input: [2, 64, 3, 300], weight: [64, 32, 1, 7], padding: (0, 3), groups: 2), seed: 113)
+        // A 25-tap kernel (64-sample blocks), padding 12 on both sides, an odd channel count.
+        check(Case(input: [1, 33, 1, 500], weight: [32, 33, 1, 25], padding: (0, 12)), seed: 116)
     }
 
     func testIm2colKernelAcrossRowTiles() {

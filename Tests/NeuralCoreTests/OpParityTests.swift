@@ -46,6 +46,7 @@ final class OpParityTests: XCTestCase {
         try check("conv2d_winograd_groups", inputs: ["x", "w"]) { t in
             conv2d(t[0], weight: t[1], padding: (3, 0), groups: 2)
         }
+        try check("conv1d_overlap_save", inputs: ["x", "w", "b"]) { t in conv1d(t[0], weight: t[1], bias: t[2], padding: 5) }
         try check("conv1d", inputs: ["x", "w", "b"]) { t in
             conv1d(t[0], weight: t[1], bias: t[2], stride: 2, padding: 1, dilation: 2)
         }

@@ -90,12 +90,11 @@ struct ConvolutionGeometry {
     func tileRows(columns: Int) -> Int { max(1, min(outHeight, columns / max(outWidth, 1))) }
 }
 
-/// Runs `body` with an uninitialised scratch buffer of `count` scalars, freed afterwards.
+/// Runs `body` with an uninitialised scratch buffer of `count` scalars (a ``HugePageBuffer``), freed afterwards.
 @inline(__always)
 func withScratch<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
-    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
-    defer { buffer.deallocate() }
-    return try body(buffer)
+    let buffer = HugePageBuffer(count: count)
+    return try withExtendedLifetime(buffer) { try body(buffer.pointer) }
 }
 
 /// An array of `count` scalars whose every element `body` writes (no zero-filling first).

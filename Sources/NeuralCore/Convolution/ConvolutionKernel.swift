@@ -27,6 +27,9 @@ enum ConvolutionAlgorithm {
     case shiftedProducts
     /// Winograd F(2×2, 3×3) tiles: 4/9 of the multiply-adds; 3×3 kernels at stride 1 and dilation 1 only.
     case winograd
+    /// Overlap-save in the frequency domain: one product per DFT bin of short blocks; wide `1 × k` kernels at
+    /// stride 1 and dilation 1 (`conv1d` with `k ≥ 4` and many channels) only.
+    case overlapSave
     /// Row tiles of the im2col matrix, each followed by one matrix product: any geometry.
     case im2col
 
@@ -34,7 +37,8 @@ enum ConvolutionAlgorithm {
     static let directPatchLimit = 8
 
     /// The fastest applicable kernel: direct for patches of at most ``directPatchLimit`` scalars; Winograd for 3×3
-    /// kernels at stride 1 and dilation 1; shifted products for other stride-1 kernels with at least 16 input channels
+    /// kernels at stride 1 and dilation 1; overlap-save where ``OverlapSaveConvolution/applies(to:outputChannels:)``
+    /// (wide `1 × k` kernels); shifted products for other stride-1 kernels with at least 16 input channels
     /// when the output channels do not dwarf the input channels (there the im2col matrix is cheap next to the
     /// product); im2col otherwise.
     static func choose(for geometry: ConvolutionGeometry, outputChannels: Int) -> ConvolutionAlgorithm {
@@ -42,6 +46,7 @@ enum ConvolutionAlgorithm {
         if WinogradConvolution.applies(to: geometry) {
             return .winograd
         }
+        if OverlapSaveConvolution.applies(to: geometry, outputChannels: outputChannels) { return .overlapSave }
         if geometry.stride == (1, 1) && geometry.channels >= 16 && outputChannels <= 4 * geometry.channels {
             return .shiftedProducts
         }
@@ -54,6 +59,7 @@ enum ConvolutionAlgorithm {
         case .direct: DirectConvolution.self
         case .shiftedProducts: ShiftedProductConvolution.self
         case .winograd: WinogradConvolution.self
+        case .overlapSave: OverlapSaveConvolution.self
         case .im2col: Im2colConvolution.self
         }
     }
