@@ -25,6 +25,15 @@ public enum AudioDSPThreads {
     static func forEachRange(_ count: Int, minimumPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
         forEachParallelRange(count, threads: threadCount, minimumPerThread: minimumPerThread, body)
     }
+
+    /// Runs `body(state, index)` for every index of `0..<count`, claimed one at a time by up to ``threadCount``
+    /// threads (the calling thread starts at once, workers join as they wake); `makeState` runs once per thread that
+    /// takes part.
+    static func forEachClaimedIndex<State>(
+        _ count: Int, makeState: () -> State, _ body: (inout State, Int) -> Void
+    ) {
+        ParallelRanges.forEachClaimedIndex(count, threads: threadCount, makeState: makeState, body)
+    }
 }
 
 /// An integer behind a lock: the storage of ``AudioDSPThreads/threadCount``.

@@ -366,18 +366,25 @@ public final class ShortTimeFourierTransform: Sendable {
 
     /// Writes `filterbank · |X|^power` for one batch of `count` frames (FFTW's interleaved rows in `spectrum`) to
     /// columns `0 ..< count` of `output`, a `[filterbank.rowCount, frames]` array offset to the batch's first frame.
+    /// Each row's magnitudes are computed eight bins at a time from its contiguous pairs (the rows' padding to
+    /// `complexStride` covers the last vector; FFTW never writes it, so it stays zero), then every filter is a dot
+    /// product over its contiguous bins — no strided access to FFTW's rows.
     private func filterBatch(_ spectrum: UnsafePointer<Float>, count: Int, filterbank: SparseRows, power: Float,
                              into output: UnsafeMutablePointer<Float>, frames: Int) {
-        let bins = binCount, width = Self.framesPerBatch, complexStride = forwardPlan.complexStride
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: (bins + filterbank.rowCount) * width) { scratch in
-            let magnitudes = scratch.baseAddress!, filtered = magnitudes + bins * width
-            for k in 0..<bins {
-                for row in 0..<width {
-                    let source = spectrum + 2 * (row * complexStride + k)
-                    magnitudes[k * width + row] = row < count ? spectralMagnitude(source[0], source[1], power: power) : 0
+        let vectors = (binCount + 7) / 8, complexStride = forwardPlan.complexStride, width = Self.framesPerBatch
+        precondition(8 * vectors <= complexStride, "FFT rows too short for whole SIMD8 vectors")
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 8 * vectors * count + filterbank.rowCount * width) { scratch in
+            let magnitudes = scratch.baseAddress!, filtered = magnitudes + 8 * vectors * count
+            for row in 0..<count {
+                let source = UnsafeRawPointer(spectrum + 2 * row * complexStride)
+                let destination = UnsafeMutableRawPointer(magnitudes + row * 8 * vectors)
+                for v in 0..<vectors {
+                    let pairs = source.loadUnaligned(fromByteOffset: 64 * v, as: SIMD16<Float>.self)
+                    destination.storeBytes(of: spectralMagnitude(pairs.evenHalf, pairs.oddHalf, power: power),
+                                           toByteOffset: 32 * v, as: SIMD8<Float>.self)
                 }
             }
-            filterbank.multiply(magnitudes, filtered, width: width, rows: 0..<filterbank.rowCount)
+            filterbank.multiply(frames: magnitudes, frameStride: 8 * vectors, count: count, filtered, outputStride: width)
             for band in 0..<filterbank.rowCount {
                 (output + band * frames).update(from: filtered + band * width, count: count)
             }
@@ -403,8 +410,9 @@ public final class ShortTimeFourierTransform: Sendable {
     }
 
     /// Runs `body(buffers, spectrum, window, first, count)` for every batch of up to ``framesPerBatch`` frames
-    /// (`first ..< first + count`), batches spread over ``AudioDSPThreads/threadCount`` threads, each thread with its
-    /// own FFTW work arrays (`spectrum` is their complex array seen as interleaved floats).
+    /// (`first ..< first + count`), batches claimed one by one by up to ``AudioDSPThreads/threadCount`` threads
+    /// (the calling thread starts at once; a worker joins when it wakes), each thread with its own FFTW work arrays
+    /// (`spectrum` is their complex array seen as interleaved floats).
     private func forEachBatch(
         of frames: Int, plan: FFTPlan,
         _ body: (FFTBuffers, UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int) -> Void
@@ -412,13 +420,11 @@ public final class ShortTimeFourierTransform: Sendable {
         let batch = Self.framesPerBatch
         windowValues.withUnsafeBufferPointer { window in
             let window = window.baseAddress!
-            AudioDSPThreads.forEachRange((frames + batch - 1) / batch) { range in
-                let buffers = FFTBuffers(for: plan)
+            AudioDSPThreads.forEachClaimedIndex((frames + batch - 1) / batch, makeState: { FFTBuffers(for: plan) }) {
+                buffers, batchIndex in
                 let spectrum = UnsafeMutableRawPointer(buffers.complex).assumingMemoryBound(to: Float.self)
-                for batchIndex in range {
-                    let first = batchIndex * batch
-                    body(buffers, spectrum, window, first, min(batch, frames - first))
-                }
+                let first = batchIndex * batch
+                body(buffers, spectrum, window, first, min(batch, frames - first))
             }
         }
     }
@@ -454,9 +460,9 @@ func spectralMagnitude(_ re: Float, _ im: Float, power: Float) -> Float {
     return powf(squared, power / 2)
 }
 
-/// ``spectralMagnitude(_:_:power:)`` lane by lane, for sixteen values at once.
+/// ``spectralMagnitude(_:_:power:)`` lane by lane, for a vector of values at once.
 @inline(__always)
-func spectralMagnitude(_ re: SIMD16<Float>, _ im: SIMD16<Float>, power: Float) -> SIMD16<Float> {
+func spectralMagnitude<Vector: SIMD>(_ re: Vector, _ im: Vector, power: Float) -> Vector where Vector.Scalar == Float {
     var squared = re * re + im * im
     if power == 2 { return squared }
     if power == 1 { return squared.squareRoot() }

@@ -62,4 +62,32 @@ struct SparseRows: Sendable, Equatable {
             }
         }
     }
+
+    /// `output[r · outputStride + f] = Σ_c W[r, c] · frames[f · frameStride + c]` for every row `r` and the `count`
+    /// frames `f` of a frame-major block (each frame's `columnCount` values contiguous): one contiguous dot product
+    /// per row and frame, eight columns at a time.
+    func multiply(frames input: UnsafePointer<Float>, frameStride: Int, count: Int,
+                  _ output: UnsafeMutablePointer<Float>, outputStride: Int) {
+        values.withUnsafeBufferPointer { values in
+            starts.withUnsafeBufferPointer { starts in
+                offsets.withUnsafeBufferPointer { offsets in
+                    for row in 0..<rowCount {
+                        let weights = values.baseAddress! + offsets[row], length = offsets[row + 1] - offsets[row]
+                        let whole = length / 8 * 8
+                        for frame in 0..<count {
+                            let source = input + frame * frameStride + starts[row]
+                            var partial = SIMD8<Float>()
+                            for i in stride(from: 0, to: whole, by: 8) {
+                                partial += UnsafeRawPointer(weights + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    * UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<Float>.self)
+                            }
+                            var sum = partial.sum()
+                            for i in whole..<length { sum += weights[i] * source[i] }
+                            output[row * outputStride + frame] = sum
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
