@@ -88,11 +88,13 @@ struct OverlapSaveConvolution: ConvolutionKernel {
             }
             withScratch(2 * bins * q * o) { y in
                 // Per bin, `[Re Y; Im Y] = [Re; Im]·(Re W̃)ᵀ + [−Im; Re]·(Im W̃)ᵀ` (`[2·columns, outputChannels]`).
-                for f in 0..<bins {
-                    for part in 0..<2 {
-                        sgemm(spectra + f * binSpectra + (1 - part) * q * c, transposeA: false,
-                              spectrum.pointer + (part * bins + f) * c * o, transposeB: false,
-                              y + 2 * f * q * o, m: 2 * q, n: o, k: c, beta: Float(part))
+                NeuralCoreThreads.forEachRangeWithSerialProducts(bins) { range in
+                    for f in range {
+                        for part in 0..<2 {
+                            sgemm(spectra + f * binSpectra + (1 - part) * q * c, transposeA: false,
+                                  spectrum.pointer + (part * bins + f) * c * o, transposeB: false,
+                                  y + 2 * f * q * o, m: 2 * q, n: o, k: c, beta: Float(part))
+                        }
                     }
                 }
                 // Per block, `[outputChannels, L]` samples = `Y_qᵀ · synthesis`, written in place (cropped).
@@ -116,10 +118,12 @@ struct OverlapSaveConvolution: ConvolutionKernel {
             }
             // Per bin, the gradients of `[Re; Im]` and of `[−Im; Re]`: `dY·Re W̃`, `dY·Im W̃` (`[4, columns, channels]`).
             withScratch(bins * 4 * q * c) { da in
-                for f in 0..<bins {
-                    for part in 0..<2 {
-                        sgemm(dy + 2 * f * q * o, transposeA: false, spectrum.pointer + (part * bins + f) * c * o,
-                              transposeB: true, da + (2 * f + part) * 2 * q * c, m: 2 * q, n: c, k: o)
+                NeuralCoreThreads.forEachRangeWithSerialProducts(bins) { range in
+                    for f in range {
+                        for part in 0..<2 {
+                            sgemm(dy + 2 * f * q * o, transposeA: false, spectrum.pointer + (part * bins + f) * c * o,
+                                  transposeB: true, da + (2 * f + part) * 2 * q * c, m: 2 * q, n: c, k: o)
+                        }
                     }
                 }
                 // d Re = (1st slot) + (4th slot), d Im = (2nd slot) − (3rd slot), into the first two slots.
