@@ -84,6 +84,34 @@ final class ConvolutionKernelTests: XCTestCase {
         check(Case(input: [1, 33, 1, 500], weight: [32, 33, 1, 25], padding: (0, 12)), seed: 116)
     }
 
+    /// A transformed kernel of 2.2 M scalars (2·17 bins × 32 × 2048), above the huge-page threshold: spot checks of
+    /// the output and the input gradient against direct sums (a full reference would take minutes in debug builds).
+    func testOverlapSaveKernelWithHugePageWorkspace() {
+        let (c, o, k, width) = (32, 2048, 11, 400)
+        let x = randomTensor([1, c, width], seed: 120), w = randomTensor([o, c, k], seed: 121)
+        let y = conv1d(x, weight: w, padding: 5)
+        let probe = randomTensor(y.shape, seed: 122)
+        let (_, grads) = valueWithGradient(at: [x]) { xs in (conv1d(xs[0], weight: w, padding: 5) * probe).sum() }
+        let (xs, ws, ps, ys, dxs) = (x.scalars, w.scalars, probe.scalars, y.scalars, grads[0].scalars)
+        // Tolerances relative to each array's largest magnitude, as in `check` (single sums cancel to near zero).
+        let (yScale, dxScale) = (Double(ys.map(abs).max()!), Double(dxs.map(abs).max()!))
+        var generator = RandomGenerator(seed: 123)
+        for _ in 0..<40 {
+            let (oc, t) = (Int(generator.next() % UInt64(o)), Int(generator.next() % UInt64(width)))
+            var sum = 0.0
+            for ci in 0..<c { for j in 0..<k where (0..<width).contains(t + j - 5) {
+                sum += Double(ws[(oc * c + ci) * k + j]) * Double(xs[ci * width + t + j - 5])
+            } }
+            XCTAssertEqual(Double(ys[oc * width + t]), sum, accuracy: 1e-5 * yScale, "y[\(oc), \(t)]")
+            let ci = oc % c
+            var gradient = 0.0
+            for oo in 0..<o { for j in 0..<k where (0..<width).contains(t - j + 5) {
+                gradient += Double(ps[oo * width + t - j + 5]) * Double(ws[(oo * c + ci) * k + j])
+            } }
+            XCTAssertEqual(Double(dxs[ci * width + t]), gradient, accuracy: 1e-5 * dxScale, "dx[\(ci), \(t)]")
+        }
+    }
+
     func testIm2colKernelAcrossRowTiles() {
         // 27-scalar patches at stride 1, dilated (so not Winograd), 116 output columns: 35 rows per tile, three tiles.
         check(Case(input: [1, 3, 80, 120], weight: [4, 3, 3, 3], dilation: (1, 2)), seed: 80)

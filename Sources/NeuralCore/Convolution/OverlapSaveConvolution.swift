@@ -52,7 +52,7 @@ struct OverlapSaveConvolution: ConvolutionKernel {
                      && geometry.dilation == (1, 1), "OverlapSaveConvolution needs a 1×k kernel at stride 1, dilation 1")
         (self.geometry, self.outputChannels, self.weight) = (geometry, outputChannels, weight)
         plan = OverlapSavePlan.best(for: geometry)
-        matrices = plan.withMatrices()
+        matrices = OverlapSavePlan.Matrices(plan: plan)
         let (o, c, k, rows, dft) = (outputChannels, geometry.channels, plan.kernelWidth, 2 * plan.bins, matrices.kernel)
         // Per input channel, `[cosines; sines] · w[·, c, ·]ᵀ` (`[2·bins, k] · [k, outputChannels]`).
         spectrum = HugePageBuffer(count: rows * c * o)
@@ -249,17 +249,14 @@ struct OverlapSavePlan {
         blocksPerRow = (outWidth + l - 1) / l
     }
 
-    /// The plan with its DFT matrices computed (``best(for:)`` compares plans without them).
-    func withMatrices() -> Matrices { Matrices(plan: self) }
-
     /// The modelled cost per channel pair, in floating-point operations: the forward and input-gradient products
     /// (`4·columns·bins` multiply-adds each) plus `168·bins` for the transformed kernel's memory traffic (written once
     /// and streamed through both products, 24 bytes per bin and channel pair, at the ~7 operations per byte that
     /// sgemm and memory manage on these machines).
     var cost: Double { Double(bins) * (16 * Double(columns) + 168) }
 
-    /// The cheapest plan (by ``cost``) over block lengths `2^p` and `3·2^p` from the first even length above `2k`
-    /// up to 256.
+    /// The cheapest plan (by ``cost``) over the block lengths `2^p` and `3·2^p` from 8 to 384 that are at least `2k`
+    /// (so that a block yields at least `k + 1` outputs), or `2k + 2` for kernels longer than 192.
     static func best(for geometry: ConvolutionGeometry) -> OverlapSavePlan {
         let k = geometry.kernelWidth
         let lengths = (3...8).flatMap { [1 << $0, 3 << ($0 - 1)] }.filter { $0 >= 2 * k }
@@ -269,7 +266,7 @@ struct OverlapSavePlan {
         return candidates.min { $0.cost < $1.cost }!
     }
 
-    /// A plan's DFT matrices (computed in `Double`, stored as `Float`).
+    /// A plan's DFT matrices (computed in `Double`, stored as `Float`; ``best(for:)`` compares plans without them).
     struct Matrices {
         /// `[2·bins, kernelWidth]`: `cos(2π·f·j/N)` in row `f`, `sin(2π·f·j/N)` in row `bins + f` (the kernel's DFT).
         let kernel: [Float]
