@@ -12,10 +12,8 @@ final class HugePageBuffer {
     static let hugePageBytes = 2 << 20
 
     let pointer: UnsafeMutablePointer<Float>
-    let count: Int
 
     init(count: Int) {
-        self.count = count
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
         guard count >= Self.hugePageThreshold else {
             pointer = malloc(bytes)!.bindMemory(to: Float.self, capacity: count)

@@ -182,9 +182,10 @@ struct OverlapSaveConvolution: ConvolutionKernel {
         }
     }
 
-    /// Calls `body(block, source, range)` for every block of every channel row: `block` points at its
-    /// `blockLength` samples in a `[columns, channels, blockLength]` buffer, `source` at the row's first input sample
-    /// shifted to the block's start (`source[i]` is block sample `i`), `range` the block samples inside the image.
+    /// Calls `body(block, offset, valid)` for every block of every channel row: `block` points at its
+    /// `blockLength` samples in a `[columns, channels, blockLength]` buffer, `offset` is the index in the
+    /// `[channels, height, width]` image of the block's first sample (block sample `i` is image scalar `offset + i`;
+    /// negative in the left padding), `valid` the block samples that lie inside the image.
     /// Channel rows are split over ``NeuralCoreThreads``.
     private func forEachBlockOfEachRow(
         _ blocks: UnsafeMutablePointer<Float>,
