@@ -7,10 +7,12 @@ import Foundation
 /// apart and complex rows `complexStride` values apart; both strides are whole 64-byte cache lines, so every row stays
 /// SIMD-aligned (an odd complex row of `n/2 + 1` values would misalign every other row, see TOOLCHAIN.md).
 ///
-/// Plans are made once per (direction, size, batch) for the life of the process and never destroyed. They use
-/// `FFTW_ESTIMATE`: measured on the development machine (batches of 16, n = 512 / 1024 / 2048), estimated plans
-/// execute as fast as `FFTW_MEASURE` ones (0.6 / 1.3 / 1.9 µs per frame) while `FFTW_MEASURE` costs 86–160 ms per
-/// plan, which a one-off command-line run would pay on every start. FFTW's planner is not thread-safe, so making plans is serialised by `plannerLock`; executing a plan
+/// Plans are made once per (direction, size, batch) for the life of the process and never destroyed. They are
+/// planned with `FFTW_ESTIMATE` (no measuring, so a one-off command-line run pays microseconds, not the 0.2–2 s of
+/// `FFTW_MEASURE`/`FFTW_PATIENT` per plan) on top of ``FFTWisdom``: the bundled wisdom, imported before the first plan,
+/// holds `FFTW_PATIENT` plans for the common sizes, so those get measured plans for free (about 30 % faster FFTs at
+/// n = 1024 on the development machine), and the plan for a size is the same in every run (deterministic output).
+/// FFTW's planner is not thread-safe, so planning and wisdom are serialised by `plannerLock`; executing a plan
 /// on other arrays (`fftwf_execute_dft_r2c` / `_c2r`) is thread-safe, and every caller passes its own
 /// ``FFTBuffers``, allocated with `fftwf_malloc` exactly like the arrays the plan was made with.
 final class FFTPlan: @unchecked Sendable {
@@ -50,13 +52,24 @@ final class FFTPlan: @unchecked Sendable {
         self.direction = direction
         self.size = size
         self.batch = batch
-        // Whole cache lines per row, and an odd number of them, so that the rows of a batch fall in different L1
-        // cache sets (a power-of-two row length would make every row of the strided transposes collide).
-        realStride = Self.oddCacheLines(size, valuesPerLine: 16)
-        complexStride = Self.oddCacheLines(size / 2 + 1, valuesPerLine: 8)
+        (realStride, complexStride) = Self.strides(size: size)
+        FFTWisdom.importBundledOnce()
+        plan = Self.makePlan(direction, size: size, batch: batch, flags: UInt32(FFTW_ESTIMATE))
+    }
+
+    /// The row strides (floats, complex values) of every plan of `size`: whole cache lines per row, and an odd number
+    /// of them, so that the rows of a batch fall in different L1 cache sets (a power-of-two row length would make
+    /// every row of the strided transposes collide).
+    static func strides(size: Int) -> (real: Int, complex: Int) {
+        (oddCacheLines(size, valuesPerLine: 16), oddCacheLines(size / 2 + 1, valuesPerLine: 8))
+    }
+
+    /// A new FFTW plan for `batch` rows at this type's strides, planned with `flags` on fresh arrays (freed again:
+    /// the plan is only ever executed on other arrays). Callers hold `plannerLock`.
+    static func makePlan(_ direction: Direction, size: Int, batch: Int, flags: UInt32) -> OpaquePointer {
+        let (realStride, complexStride) = strides(size: size)
         let buffers = FFTBuffers(realCount: realStride * batch, complexCount: complexStride * batch)
         var n = Int32(size)
-        let flags = UInt32(FFTW_ESTIMATE)
         let made: OpaquePointer?
         switch direction {
         case .realToComplex:
@@ -67,7 +80,7 @@ final class FFTPlan: @unchecked Sendable {
                                            buffers.real, nil, 1, Int32(realStride), flags)
         }
         guard let made else { fatalError("FFTW could not plan a \(direction) transform of size \(size)") }
-        plan = made
+        return made
     }
 
     /// `count` rounded up to whole 64-byte lines of `valuesPerLine` values, plus one line if the number is even.

@@ -71,6 +71,19 @@ final class DemoCommandLineTests: XCTestCase {
             in: folder, mentioning: "does not exist")
     }
 
+    /// `demo fft-wisdom` writes wisdom that `FFTWisdom.importWisdom` accepts, and refuses bad sizes in one line.
+    func testFFTWisdomWritesImportableWisdom() throws {
+        let folder = try makeTemporaryDirectory(self)
+        let out = folder.appendingPathComponent("wisdom.txt")
+        try assertFails(["fft-wisdom", "--sizes", "64,abc", "--out", out.path], in: folder, mentioning: "--sizes")
+        try assertFails(["fft-wisdom", "--sizes", "1", "--out", out.path], in: folder, mentioning: "--sizes")
+        let outcome = try run(["fft-wisdom", "--sizes", "64", "--rigor", "measure", "--out", out.path])
+        XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        let wisdom = try String(contentsOf: out, encoding: .utf8)
+        XCTAssertTrue(wisdom.hasPrefix("(fftw-3"), wisdom)
+        XCTAssertNoThrow(try FFTWisdom.importWisdom(wisdom))
+    }
+
     func testSpectrogramWritesTheLibrarysMelSpectrogramAndImagesThatReconstruct() throws {
         let (folder, files) = try inputs()
         let npy = folder.appendingPathComponent("mel.npy")
