@@ -2,12 +2,13 @@
 
 Started by `swift run -c release --package-path Benchmarks AudioDSPBenchmarks`, which sets the thread count through
 OMP/OPENBLAS/MKL_NUM_THREADS before launch and passes --threads for torch. It loads the clip once, then reads one
-command per line on stdin and answers one JSON line on stdout with the seconds the operation took (time.perf_counter
-around the call only) and accuracy figures:
+command per line on stdin ("COMMAND [REPEATS]", REPEATS back-to-back calls, default 1) and answers one JSON line on
+stdout with the list of seconds the calls took (time.perf_counter around each call only) and accuracy figures of the
+last call:
 
   load | stft | mel | inverse_mel | griffinlim | torch_griffinlim | convergence_seeds | quit
 
-convergence_seeds answers the spectral convergence after --iterations for random seeds 0-4 (librosa, torchaudio).
+convergence_seeds answers the spectral convergence after --iterations for random seeds 0-9 (librosa, torchaudio).
 
 Usage: audiodsp_librosa.py CLIP --threads N --sr 22050 --n-fft 1024 --hop 256 --mels 80 --iterations 32
        --load-sr 16000 --dump DIR   (inverse_mel writes DIR/librosa_inverse_mel.npy, the power NNLS result)
@@ -96,12 +97,12 @@ def run(command):
     if command == "convergence_seeds":
         librosa_values = [spectral_convergence(librosa.griffinlim(
             magnitude, n_iter=args.iterations, hop_length=args.hop, n_fft=args.n_fft, length=len(y), random_state=seed))
-            for seed in range(5)]
+            for seed in range(10)]
         torch_values = []
         if have_torch:
             transform = torchaudio.transforms.GriffinLim(
                 n_fft=args.n_fft, hop_length=args.hop, n_iter=args.iterations, power=1.0, momentum=0.99, length=len(y))
-            for seed in range(5):
+            for seed in range(10):
                 torch.manual_seed(seed)
                 with torch.no_grad():
                     torch_values.append(spectral_convergence(transform(torch.from_numpy(magnitude)).numpy()))
@@ -112,8 +113,11 @@ def run(command):
 print(json.dumps(dict(ready=True, librosa=librosa.__version__, numpy=np.__version__,
                       torch=torch.__version__ if have_torch else None)), flush=True)
 for line in sys.stdin:
-    command = line.strip()
-    if command == "quit":
+    # "COMMAND [REPEATS]": REPEATS back-to-back calls; "seconds" is the list of their times.
+    fields = line.split()
+    if not fields:
+        continue
+    if fields[0] == "quit":
         break
-    if command:
-        print(json.dumps(dict(command=command, **run(command))), flush=True)
+    results = [run(fields[0]) for _ in range(int(fields[1]) if len(fields) > 1 else 1)]
+    print(json.dumps(dict(command=fields[0], **{**results[-1], "seconds": [r.get("seconds") for r in results]})), flush=True)

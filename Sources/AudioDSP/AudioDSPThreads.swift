@@ -14,6 +14,11 @@ import Foundation
 public enum AudioDSPThreads {
     private static let storage = LockedCount(ProcessInfo.processInfo.activeProcessorCount)
 
+    /// The threads AudioDSP's loops run on besides the caller's: a ``WorkerPool`` whose workers poll for 100 µs after
+    /// each loop (Griffin-Lim's back-to-back transforms find them awake) and otherwise sleep on a condition variable,
+    /// which wakes them far sooner than Dispatch wakes its idle workers on the virtual machines measured.
+    private static let pool = WorkerPool(spinNanoseconds: 100_000)
+
     /// The number of threads (≥ 1) used by AudioDSP transforms; values below 1 are stored as 1.
     public static var threadCount: Int {
         get { storage.value }
@@ -23,7 +28,7 @@ public enum AudioDSPThreads {
     /// Runs `body` over `0..<count` split into at most ``threadCount`` contiguous ranges, concurrently, and returns
     /// when all have finished. Ranges never overlap, so each may write its own part of a shared output.
     static func forEachRange(_ count: Int, minimumPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
-        forEachParallelRange(count, threads: threadCount, minimumPerThread: minimumPerThread, body)
+        forEachParallelRange(count, threads: threadCount, minimumPerThread: minimumPerThread, pool: pool, body)
     }
 
     /// Runs `body(state, index)` for every index of `0..<count`, claimed one at a time by up to ``threadCount``
@@ -32,7 +37,7 @@ public enum AudioDSPThreads {
     static func forEachClaimedIndex<State>(
         _ count: Int, makeState: () -> State, _ body: (inout State, Int) -> Void
     ) {
-        ParallelRanges.forEachClaimedIndex(count, threads: threadCount, makeState: makeState, body)
+        ParallelRanges.forEachClaimedIndex(count, threads: threadCount, pool: pool, makeState: makeState, body)
     }
 }
 

@@ -100,35 +100,38 @@ extension MelFilterbank {
             solution.withUnsafeMutableBufferPointer { solution in
                 let (mel, solution) = (mel.baseAddress!, solution.baseAddress!)
                 AudioDSPThreads.forEachRange(blocks) { blockRange in
-                    var x = [Float](repeating: 0, count: bins * blockWidth)
-                    var y = x, gradient = x
-                    var target = [Float](repeating: 0, count: bands * blockWidth)
-                    var residual = target
+                    // Per-thread scratch: x, y and the gradient ([bins, blockWidth]), the target and the residual
+                    // ([bands, blockWidth]); raw memory so the update loop below vectorises.
+                    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 3 * bins * blockWidth + 2 * bands * blockWidth)
+                    defer { scratch.deallocate() }
+                    let x = scratch, y = x + bins * blockWidth, gradient = y + bins * blockWidth
+                    let target = gradient + bins * blockWidth, residual = target + bands * blockWidth
                     for block in blockRange {
                         let first = block * blockWidth, width = min(blockWidth, frames - first)
+                        let count = bins * width
                         for row in 0..<bins {
-                            for column in 0..<width { x[row * width + column] = solution[row * frames + first + column] }
+                            (x + row * width).update(from: solution + row * frames + first, count: width)
                         }
                         for row in 0..<bands {
-                            for column in 0..<width { target[row * width + column] = mel[row * frames + first + column] }
+                            (target + row * width).update(from: mel + row * frames + first, count: width)
                         }
-                        y = x
+                        y.update(from: x, count: count)
                         var momentum: Float = 1
                         for _ in 0..<iterations {
-                            sparse.multiply(y, &residual, width: width, rows: 0..<bands)
+                            sparse.multiply(y, residual, width: width, rows: 0..<bands)
                             for index in 0..<(bands * width) { residual[index] -= target[index] }
-                            sparseTransposed.multiply(residual, &gradient, width: width, rows: 0..<bins)
+                            sparseTransposed.multiply(residual, gradient, width: width, rows: 0..<bins)
                             let next = (1 + (1 + 4 * momentum * momentum).squareRoot()) / 2
                             let beta = (momentum - 1) / next
                             momentum = next
-                            for index in 0..<(bins * width) {
+                            for index in 0..<count {
                                 let updated = max(0, y[index] - step * gradient[index])
                                 y[index] = updated + beta * (updated - x[index])
                                 x[index] = updated
                             }
                         }
                         for row in 0..<bins {
-                            for column in 0..<width { solution[row * frames + first + column] = x[row * width + column] }
+                            (solution + row * frames + first).update(from: x + row * width, count: width)
                         }
                     }
                 }

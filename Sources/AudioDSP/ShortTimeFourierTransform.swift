@@ -9,8 +9,10 @@ import Foundation
 /// (as ``GriffinLim`` does) costs only the transforms. Frames are processed in batches of
 /// ``framesPerBatch`` with `fftwf_plan_many_dft_r2c`, spread over ``AudioDSPThreads/threadCount`` threads.
 ///
-/// Output layout: a ``ComplexSpectrogram`` of `[1 + fftSize/2, frameCount]`, frames contiguous (NumPy C order of
-/// librosa's result). The object is immutable and safe to share between threads.
+/// Output layouts: ``forward(_:)`` gives a ``ComplexSpectrogram`` of `[1 + fftSize/2, frameCount]` with split real
+/// and imaginary arrays, each bin's frames contiguous; ``forwardFrameMajor(_:)`` gives a ``FrameMajorSpectrogram``,
+/// frame after frame of interleaved pairs — librosa's own memory order, which FFTW writes directly, so it skips
+/// the transpose and is the faster of the two. The object is immutable and safe to share between threads.
 public final class ShortTimeFourierTransform: Sendable {
     /// How the signal is extended by `fftSize / 2` samples on each side when ``center`` is true (librosa `pad_mode`).
     public enum PadMode: String, Sendable, CaseIterable {
@@ -198,8 +200,9 @@ public final class ShortTimeFourierTransform: Sendable {
         /// `filterbank · |X|^power`, `[filterbank.rowCount, frames]`, without materialising `|X|^power`: each batch's
         /// magnitudes go through the sparse filters while they are in cache.
         case filtered(UnsafeMutablePointer<Float>, filterbank: SparseRows, power: Float)
-        /// FFTW's own layout, written in place: frame `t` at `complexStride · t` interleaved pairs, for
-        /// ``frameMajorCount(frames:)`` floats from a `fftwf_malloc`-aligned pointer (see ``FrameMajorSpectrum``).
+        /// FFTW's own layout, written in place: frame `t` at `complexStride · t` interleaved pairs (padding zeroed),
+        /// for ``frameMajorCount(frames:)`` floats from a `fftwf_malloc`-aligned pointer (see
+        /// ``FrameMajorSpectrogram``).
         case frameMajor(UnsafeMutablePointer<Float>)
     }
 
@@ -253,7 +256,11 @@ public final class ShortTimeFourierTransform: Sendable {
                 }
             }
             if case let .frameMajor(destination) = output {
-                plan.execute(real: buffers.real, complex: destination + first * 2 * complexStride)
+                let rows = destination + first * 2 * complexStride
+                plan.execute(real: buffers.real, complex: rows)
+                for row in 0..<batch {  // FFTW leaves each row's padding as it was
+                    (rows + row * 2 * complexStride + 2 * bins).update(repeating: 0, count: 2 * (complexStride - bins))
+                }
                 return
             }
             plan.execute(buffers)

@@ -12,6 +12,19 @@ struct FixtureCases: Decodable {
         let window: String
         let center: Bool
         let pad_mode: String
+
+        /// The transform with this case's librosa parameters.
+        func transform() throws -> ShortTimeFourierTransform {
+            let window: WindowFunction = switch self.window {
+            case "hann": .hann
+            case "hamming": .hamming
+            case "blackman": .blackman
+            default: .rectangular
+            }
+            return try ShortTimeFourierTransform(
+                fftSize: n_fft, hopLength: hop_length, windowLength: win_length, window: window, center: center,
+                padMode: pad_mode == "reflect" ? .reflect : .constant)
+        }
     }
 
     struct MelCase: Decodable {

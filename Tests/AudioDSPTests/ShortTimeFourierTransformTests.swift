@@ -4,18 +4,6 @@ import TestSupport
 import XCTest
 
 final class ShortTimeFourierTransformTests: XCTestCase {
-    private func transform(_ c: FixtureCases.STFTCase) throws -> ShortTimeFourierTransform {
-        let window: WindowFunction = switch c.window {
-        case "hann": .hann
-        case "hamming": .hamming
-        case "blackman": .blackman
-        default: .rectangular
-        }
-        return try ShortTimeFourierTransform(
-            fftSize: c.n_fft, hopLength: c.hop_length, windowLength: c.win_length, window: window, center: c.center,
-            padMode: c.pad_mode == "reflect" ? .reflect : .constant)
-    }
-
     /// Magnitudes match `np.abs(librosa.stft(...))` over the fixture grid within 1e-4 of the maximum.
     func testMagnitudeMatchesLibrosaOverGrid() throws {
         let signal = try fixture("signal.npy").values
@@ -25,7 +13,7 @@ final class ShortTimeFourierTransformTests: XCTestCase {
             let expected = try fixture("stft_\(c.name).npy")
             for threads in [1, 2] {
                 AudioDSPThreads.threadCount = threads
-                let magnitude = try transform(c).magnitude(signal)
+                let magnitude = try c.transform().magnitude(signal)
                 XCTAssertEqual(magnitude.shape, expected.shape, c.name)
                 assertClose(magnitude.values, expected.values, relative: 1e-4, "\(c.name), \(threads) threads")
             }
@@ -47,7 +35,7 @@ final class ShortTimeFourierTransformTests: XCTestCase {
     func testInverseRoundTripOverGrid() throws {
         let signal = try fixture("signal.npy").values
         for c in try FixtureCases.load().stft {
-            let stft = try transform(c)
+            let stft = try c.transform()
             let spectrum = try stft.forward(signal)
             let rebuilt = try stft.inverse(spectrum, length: signal.count)
             XCTAssertEqual(rebuilt.count, signal.count, c.name)
@@ -90,6 +78,25 @@ final class ShortTimeFourierTransformTests: XCTestCase {
             if case .nonFiniteInput(what: "samples") = $0 { true } else { false }
         }
         XCTAssertEqual(spectrum, before)
+    }
+
+    /// Transforms started from several threads at once (the worker pool runs one loop at a time; the others run
+    /// on their callers) give the same values as one call alone.
+    func testConcurrentCallersGetTheSameResults() throws {
+        let savedThreads = AudioDSPThreads.threadCount
+        defer { AudioDSPThreads.threadCount = savedThreads }
+        AudioDSPThreads.threadCount = 2
+        let stft = try ShortTimeFourierTransform(fftSize: 512, hopLength: 128)
+        let signal = (0..<40_000).map { Float(sin(Double($0) * 0.013) * cos(Double($0) * 0.0007)) }
+        let expected = try stft.forward(signal)
+        let results = LockedResults()
+        DispatchQueue.concurrentPerform(iterations: 8) { index in
+            let spectrum = index.isMultiple(of: 2)
+                ? try? stft.forward(signal) : (try? stft.forwardFrameMajor(signal)).map(ComplexSpectrogram.init)
+            results.append(spectrum)
+        }
+        XCTAssertEqual(results.values.count, 8)
+        for spectrum in results.values { XCTAssertEqual(spectrum, expected) }
     }
 
     func testThreadCountIsAtLeastOne() {
@@ -153,4 +160,13 @@ final class ShortTimeFourierTransformTests: XCTestCase {
             guard case AudioDSPError.nonFiniteInput = $0 else { return XCTFail("\($0)") }
         }
     }
+}
+
+/// Results collected from concurrent closures.
+private final class LockedResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [ComplexSpectrogram?] = []
+
+    func append(_ value: ComplexSpectrogram?) { lock.lock(); stored.append(value); lock.unlock() }
+    var values: [ComplexSpectrogram?] { lock.lock(); defer { lock.unlock() }; return stored }
 }

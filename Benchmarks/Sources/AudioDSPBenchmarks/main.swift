@@ -1,11 +1,14 @@
 // AudioDSP against librosa 0.11 (and torchaudio's GriffinLim) on the bundled 10 s speech clip.
 //
 // For each thread count (1, then 2) it starts Peers/audiodsp_librosa.py with OMP/OPENBLAS/MKL_NUM_THREADS set to
-// that count, sets AudioDSPThreads.threadCount, and then alternates: one timed run of ours, one of the peer's,
-// operation by operation, for --rounds rounds (after one warm-up round each). It prints the medians, the ratio
-// peer/ours (> 1 means we are faster) and accuracy figures as a Markdown table.
+// that count, sets AudioDSPThreads.threadCount, and then alternates, operation by operation, for --rounds rounds
+// (after one warm-up round each): a block of B timed calls of ours back to back, then a block of B of the peer's.
+// Each B of --blocks gives its own rows: B = 1 is a single call after the other side ran (cold: caches and idle
+// worker threads as the peer left them); B = 5 is timeit-style repetition, each side warm from its own last call.
+// It prints the medians over all calls, the ratio peer/ours (> 1 means we are faster) and accuracy figures as a
+// Markdown table.
 //
-//   swift run -c release --package-path Benchmarks AudioDSPBenchmarks [--rounds 7] [--threads 1,2]
+//   swift run -c release --package-path Benchmarks AudioDSPBenchmarks [--rounds 7] [--threads 1,2] [--blocks 1,5]
 //   (PEER_PYTHON overrides the interpreter, default /work/venv/bin/python)
 
 import AudioDSP
@@ -19,11 +22,13 @@ let python = ProcessInfo.processInfo.environment["PEER_PYTHON"] ?? "/work/venv/b
 
 var rounds = 7
 var threadCounts = [1, 2]
+var blocks = [1, 5]
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--rounds": rounds = Int(arguments.next() ?? "") ?? rounds
     case "--threads": threadCounts = (arguments.next() ?? "").split(separator: ",").compactMap { Int($0) }
+    case "--blocks": blocks = (arguments.next() ?? "").split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
     default: fatalError("unknown argument \(argument)")
     }
 }
@@ -110,6 +115,7 @@ struct Operation {
 var lastInverse = Spectrogram(values: [], binCount: 0, frameCount: 0)
 var lastGriffinLim: [Float] = []
 var reused = ComplexSpectrogram(real: [], imag: [], binCount: 0, frameCount: 0)
+var reusedFrames = try stft.forwardFrameMajor(samples)
 let griffinLimNote: () throws -> String = {
     let convergence = GriffinLim.spectralConvergence(try stft.magnitude(lastGriffinLim), reference: magnitude)
     return String(format: "ours: spectral convergence %.4f (seed 0)", convergence)
@@ -118,9 +124,14 @@ let operations = [
     Operation(name: "load + resample 22.05→16 kHz", peerCommand: "load",
               ours: { _ = try AudioFile.read(clipURL, sampleRate: loadRate) },
               note: { "ours: libsamplerate sinc best; librosa: soxr_hq" }),
-    Operation(name: "STFT (complex, new arrays)", peerCommand: "stft", ours: { _ = try stft.forward(samples) }),
-    Operation(name: "STFT (complex, into reused arrays)", peerCommand: "stft",
+    Operation(name: "STFT (complex, bin-major arrays)", peerCommand: "stft", ours: { _ = try stft.forward(samples) }),
+    Operation(name: "STFT (complex, bin-major, into reused arrays)", peerCommand: "stft",
               ours: { try stft.forward(samples, into: &reused) }, note: { "ours: forward(_:into:)" }),
+    Operation(name: "STFT (complex, frame-major = librosa's memory order)", peerCommand: "stft",
+              ours: { _ = try stft.forwardFrameMajor(samples) }, note: { "ours: forwardFrameMajor(_:)" }),
+    Operation(name: "STFT (complex, frame-major, into reused storage)", peerCommand: "stft",
+              ours: { try stft.forwardFrameMajor(samples, into: &reusedFrames) },
+              note: { "ours: forwardFrameMajor(_:into:)" }),
     Operation(name: "mel spectrogram (power 2)", peerCommand: "mel",
               ours: { _ = try melSpectrogram(samples, stft: stft, filterbank: bank) }),
     Operation(name: "inverse mel (NNLS)", peerCommand: "inverse_mel", ours: { lastInverse = try bank.inverse(melPower) }) {
@@ -140,46 +151,49 @@ let dump = FileManager.default.temporaryDirectory.appendingPathComponent("audiod
 try FileManager.default.createDirectory(at: dump, withIntermediateDirectories: true)
 
 var convergence: [String] = []
-var table = ["| operation | threads | ours (ms) | peer (ms) | peer / ours | accuracy |", "|---|---|---|---|---|---|"]
+var table = ["| operation | threads | calls per block | ours (ms) | peer (ms) | peer / ours | accuracy |",
+             "|---|---|---|---|---|---|---|"]
 for threads in threadCounts {
     AudioDSPThreads.threadCount = threads
     let peer = try Peer(threads: threads, dump: dump)
-    for operation in operations {
-        var ourTimes: [Double] = [], peerTimes: [Double] = []
-        var ourNote = "", peerNote = ""
-        for round in 0...rounds {
-            let ours = try seconds(operation.ours)
-            let reply = try peer.run(operation.peerCommand)
-            if reply["skipped"] != nil { peerNote = "skipped: \(reply["skipped"]!)"; break }
-            if round > 0 {  // round 0 warms up both sides
-                ourTimes.append(ours)
-                peerTimes.append(reply["seconds"] as! Double)
+    for block in blocks {
+        for operation in operations {
+            var ourTimes: [Double] = [], peerTimes: [Double] = []
+            var ourNote = "", peerNote = ""
+            for round in 0...rounds {
+                let ours = try (0..<block).map { _ in try seconds(operation.ours) }
+                let reply = try peer.run("\(operation.peerCommand) \(block)")
+                if reply["skipped"] != nil { peerNote = "skipped: \(reply["skipped"]!)"; break }
+                if round > 0 {  // round 0 warms up both sides
+                    ourTimes += ours
+                    peerTimes += reply["seconds"] as! [Double]
+                }
+                let extras = reply.filter { !["command", "seconds"].contains($0.key) }.sorted { $0.key < $1.key }
+                peerNote = extras.map { "\($0.key) \($0.value is Double ? String(format: "%.4f", $0.value as! Double) : "\($0.value)")" }
+                    .joined(separator: ", ")
             }
-            let extras = reply.filter { !["command", "seconds"].contains($0.key) }.sorted { $0.key < $1.key }
-            peerNote = extras.map { "\($0.key) \($0.value is Double ? String(format: "%.4f", $0.value as! Double) : "\($0.value)")" }
-                .joined(separator: ", ")
+            ourNote = try operation.note()
+            if operation.peerCommand == "inverse_mel",
+               let librosa = try? NPY.read(dump.appendingPathComponent("librosa_inverse_mel.npy")).values {
+                let scale = Double(librosa.max() ?? 1)
+                let difference = zip(lastInverse.values, librosa).map { Double(abs($0 - $1)) }.max() ?? 0
+                ourNote += String(format: "; max |ours − librosa| / max = %.3f", difference / scale)
+            }
+            guard !ourTimes.isEmpty else {
+                table.append("| \(operation.name) | \(threads) | \(block) | – | – | – | \(peerNote) |")
+                continue
+            }
+            let ourMedian = median(ourTimes) * 1000, peerMedian = median(peerTimes) * 1000
+            let row = String(format: "| %@ | %d | %d | %.2f | %.2f | %.1f× | %@; peer: %@ |", operation.name, threads, block,
+                             ourMedian, peerMedian, peerMedian / ourMedian, ourNote, peerNote)
+            print(row)
+            table.append(row)
         }
-        ourNote = try operation.note()
-        if operation.peerCommand == "inverse_mel",
-           let librosa = try? NPY.read(dump.appendingPathComponent("librosa_inverse_mel.npy")).values {
-            let scale = Double(librosa.max() ?? 1)
-            let difference = zip(lastInverse.values, librosa).map { Double(abs($0 - $1)) }.max() ?? 0
-            ourNote += String(format: "; max |ours − librosa| / max = %.3f", difference / scale)
-        }
-        guard !ourTimes.isEmpty else {
-            table.append("| \(operation.name) | \(threads) | – | – | – | \(peerNote) |")
-            continue
-        }
-        let ourMedian = median(ourTimes) * 1000, peerMedian = median(peerTimes) * 1000
-        let row = String(format: "| %@ | %d | %.2f | %.2f | %.1f× | %@; peer: %@ |", operation.name, threads, ourMedian,
-                         peerMedian, peerMedian / ourMedian, ourNote, peerNote)
-        print(row)
-        table.append(row)
     }
     if threads == threadCounts.first {
-        // Spectral convergence does not depend on timing: compare it once, over five random starts each.
+        // Spectral convergence does not depend on timing: compare it once, over ten random starts each.
         let reply = try peer.run("convergence_seeds")
-        let ours = try (0..<5).map { seed -> Double in
+        let ours = try (0..<10).map { seed -> Double in
             let audio = try GriffinLim(stft: stft, iterations: iterations, initialPhase: .random(seed: UInt64(seed)))
                 .reconstruct(magnitude: magnitude, length: samples.count)
             return Double(GriffinLim.spectralConvergence(try stft.magnitude(audio), reference: magnitude))
@@ -188,7 +202,7 @@ for threads in threadCounts {
             values.isEmpty ? "–" : String(format: "mean %.4f (%@)", values.reduce(0, +) / Double(values.count),
                                           values.map { String(format: "%.4f", $0) }.joined(separator: ", "))
         }
-        convergence = ["", "Griffin-Lim \(iterations) iterations, spectral convergence over random seeds 0–4:",
+        convergence = ["", "Griffin-Lim \(iterations) iterations, spectral convergence over random seeds 0–9:",
                        "- ours: " + summary(ours),
                        "- librosa: " + summary(reply["librosa"] as? [Double] ?? []),
                        "- torchaudio: " + summary(reply["torchaudio"] as? [Double] ?? [])]
@@ -196,4 +210,4 @@ for threads in threadCounts {
     peer.quit()
 }
 try? FileManager.default.removeItem(at: dump)
-print("\nmedians over \(rounds) alternating rounds\n" + (table + convergence).joined(separator: "\n"))
+print("\nmedians over \(rounds) alternating rounds of blocks of \(blocks) calls\n" + (table + convergence).joined(separator: "\n"))
