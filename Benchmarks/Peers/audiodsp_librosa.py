@@ -8,7 +8,8 @@ last call:
 
   load | stft | mel | inverse_mel | griffinlim | torch_griffinlim | convergence_seeds | quit
 
-convergence_seeds answers the spectral convergence after --iterations for random seeds 0-9 (librosa, torchaudio).
+convergence_seeds answers the spectral convergence after --iterations for random seeds 0 ..< --seeds (default 50;
+librosa, torchaudio).
 
 Usage: audiodsp_librosa.py CLIP --threads N --sr 22050 --n-fft 1024 --hop 256 --mels 80 --iterations 32
        --load-sr 16000 --dump DIR   (inverse_mel writes DIR/librosa_inverse_mel.npy, the power NNLS result)
@@ -32,6 +33,7 @@ parser.add_argument("--mels", type=int, default=80)
 parser.add_argument("--iterations", type=int, default=32)
 parser.add_argument("--load-sr", type=int, default=16000)
 parser.add_argument("--dump", default=None)
+parser.add_argument("--seeds", type=int, default=50)
 args = parser.parse_args()
 
 try:
@@ -97,12 +99,12 @@ def run(command):
     if command == "convergence_seeds":
         librosa_values = [spectral_convergence(librosa.griffinlim(
             magnitude, n_iter=args.iterations, hop_length=args.hop, n_fft=args.n_fft, length=len(y), random_state=seed))
-            for seed in range(10)]
+            for seed in range(args.seeds)]
         torch_values = []
         if have_torch:
             transform = torchaudio.transforms.GriffinLim(
                 n_fft=args.n_fft, hop_length=args.hop, n_iter=args.iterations, power=1.0, momentum=0.99, length=len(y))
-            for seed in range(10):
+            for seed in range(args.seeds):
                 torch.manual_seed(seed)
                 with torch.no_grad():
                     torch_values.append(spectral_convergence(transform(torch.from_numpy(magnitude)).numpy()))

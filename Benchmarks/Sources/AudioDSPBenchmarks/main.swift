@@ -5,6 +5,7 @@
 // (after one warm-up round each): a block of B timed calls of ours back to back, then a block of B of the peer's.
 // Each B of --blocks gives its own rows: B = 1 is a single call after the other side ran (cold: caches and idle
 // worker threads as the peer left them); B = 5 is timeit-style repetition, each side warm from its own last call.
+// At more than one thread, each block of ours starts 150 ms after the peer's (see settleMicroseconds).
 // It prints the medians over all calls, the ratio peer/ours (> 1 means we are faster) and accuracy figures as a
 // Markdown table.
 //
@@ -34,6 +35,12 @@ while let argument = arguments.next() {
 }
 
 let sampleRate = 22_050, fftSize = 1024, hopLength = 256, melBands = 80, iterations = 32, loadRate = 16_000
+/// The pause before each block of ours at more than one thread: after a product, the peer's OpenBLAS threads keep
+/// spinning for about 0.1 s (OpenBLAS's default THREAD_TIMEOUT, 2²⁸ cycles), and would compete with our threads for
+/// the two cores. (Ours poll for only 0.1 ms, so the peer's calls need no such pause.)
+let settleMicroseconds: UInt32 = 150_000
+/// Random starts over which Griffin-Lim's spectral convergence is compared (its seed-to-seed spread is ±0.003).
+let convergenceSeeds = 50
 
 /// The peer process: one command per line in, one JSON line out.
 final class Peer {
@@ -45,7 +52,8 @@ final class Peer {
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [peerScript.path, clipURL.path, "--threads", "\(threads)", "--sr", "\(sampleRate)",
                              "--n-fft", "\(fftSize)", "--hop", "\(hopLength)", "--mels", "\(melBands)",
-                             "--iterations", "\(iterations)", "--load-sr", "\(loadRate)", "--dump", dump.path]
+                             "--iterations", "\(iterations)", "--load-sr", "\(loadRate)", "--dump", dump.path,
+                             "--seeds", "\(convergenceSeeds)"]
         var environment = ProcessInfo.processInfo.environment
         for name in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"] {
             environment[name] = "\(threads)"
@@ -161,6 +169,7 @@ for threads in threadCounts {
             var ourTimes: [Double] = [], peerTimes: [Double] = []
             var ourNote = "", peerNote = ""
             for round in 0...rounds {
+                if threads > 1 { usleep(settleMicroseconds) }  // let the peer's spinning BLAS threads go idle
                 let ours = try (0..<block).map { _ in try seconds(operation.ours) }
                 let reply = try peer.run("\(operation.peerCommand) \(block)")
                 if reply["skipped"] != nil { peerNote = "skipped: \(reply["skipped"]!)"; break }
@@ -191,18 +200,21 @@ for threads in threadCounts {
         }
     }
     if threads == threadCounts.first {
-        // Spectral convergence does not depend on timing: compare it once, over ten random starts each.
+        // Spectral convergence does not depend on timing: compare it once, over many random starts each.
         let reply = try peer.run("convergence_seeds")
-        let ours = try (0..<10).map { seed -> Double in
+        let ours = try (0..<convergenceSeeds).map { seed -> Double in
             let audio = try GriffinLim(stft: stft, iterations: iterations, initialPhase: .random(seed: UInt64(seed)))
                 .reconstruct(magnitude: magnitude, length: samples.count)
             return Double(GriffinLim.spectralConvergence(try stft.magnitude(audio), reference: magnitude))
         }
         func summary(_ values: [Double]) -> String {
-            values.isEmpty ? "–" : String(format: "mean %.4f (%@)", values.reduce(0, +) / Double(values.count),
-                                          values.map { String(format: "%.4f", $0) }.joined(separator: ", "))
+            guard values.count > 1 else { return "–" }
+            let mean = values.reduce(0, +) / Double(values.count)
+            let spread = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)).squareRoot()
+            return String(format: "mean %.4f ± %.4f (standard error), sd %.4f, median %.4f", mean,
+                          spread / Double(values.count).squareRoot(), spread, median(values))
         }
-        convergence = ["", "Griffin-Lim \(iterations) iterations, spectral convergence over random seeds 0–9:",
+        convergence = ["", "Griffin-Lim \(iterations) iterations, spectral convergence over random seeds 0–\(convergenceSeeds - 1):",
                        "- ours: " + summary(ours),
                        "- librosa: " + summary(reply["librosa"] as? [Double] ?? []),
                        "- torchaudio: " + summary(reply["torchaudio"] as? [Double] ?? [])]
