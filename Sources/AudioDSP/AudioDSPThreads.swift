@@ -4,8 +4,10 @@ import Foundation
 /// How many threads AudioDSP's transforms may use.
 ///
 /// The STFT, inverse STFT, mel filterbank, inverse mel and Griffin-Lim split their frames into `threadCount`
-/// contiguous ranges and run them concurrently; with `threadCount == 1` everything runs on the calling thread.
-/// The default is the number of active processors. The setting is process-wide and safe to change from any thread;
+/// contiguous ranges (or batches claimed one by one) and run them concurrently on the calling thread and up to
+/// `threadCount − 1` persistent worker threads, started on first use, which poll for 0.1 ms after each loop and
+/// otherwise sleep; with `threadCount == 1` everything runs on the calling thread. A transform started while another
+/// thread's transform holds the workers runs on its own thread. The default is the number of active processors. The setting is process-wide and safe to change from any thread;
 /// it does not change OpenBLAS's own thread count (see `openblas_set_num_threads`).
 ///
 /// ```swift
@@ -16,7 +18,7 @@ public enum AudioDSPThreads {
 
     /// The threads AudioDSP's loops run on besides the caller's: a ``WorkerPool`` whose workers poll for 100 µs after
     /// each loop (Griffin-Lim's back-to-back transforms find them awake) and otherwise sleep on a condition variable,
-    /// which wakes them far sooner than Dispatch wakes its idle workers on the virtual machines measured.
+    /// which woke them far sooner than Dispatch woke its idle workers on one of the virtual machines measured.
     private static let pool = WorkerPool(spinNanoseconds: 100_000)
 
     /// The number of threads (≥ 1) used by AudioDSP transforms; values below 1 are stored as 1.

@@ -9,12 +9,12 @@ import Synchronization
 /// `DispatchQueue.concurrentPerform`'s contract: ``perform(iterations:threads:_:)`` runs `body(i)` once for every
 /// `i` in `0..<iterations`, concurrently, and returns when all have finished.
 ///
-/// Why not Dispatch: on the 2-vCPU virtual machines this package is measured on, a Dispatch worker that has been idle
-/// for a few milliseconds took 1–1.5 ms to start on a `concurrentPerform` (measured: a two-thread STFT of 10 s took
-/// 1.12 ms back to back and 2.58 ms after a 5 ms pause), longer than a whole STFT. A pool worker that has gone to
-/// sleep is woken by a condition variable (a median 0.1–0.2 ms after such pauses, measured with a C probe), and one
-/// that finished work less than ``spinNanoseconds`` ago is still polling and starts within microseconds, which is
-/// what back-to-back transforms (Griffin-Lim's iterations) see.
+/// Why not Dispatch: on the 2-vCPU virtual machine of 2026-12-01 (AMD EPYC), a Dispatch worker that had been idle
+/// for a few milliseconds took 1–1.5 ms to start on a `concurrentPerform` (a two-thread STFT of 10 s took 1.12 ms back
+/// to back and 2.58 ms after a 5 ms pause), longer than a whole STFT. A pool worker that has gone to sleep is woken by
+/// a condition variable (a median 0.15–0.21 ms after such pauses, measured with a C probe), and one that finished
+/// work less than ``spinNanoseconds`` ago is still polling and starts within microseconds. On an Intel machine the
+/// next day the gain was small (see `Docs/Benchmarks.md`).
 ///
 /// One loop runs at a time: a call made while the pool is busy (from another thread, or nested inside a loop's
 /// body) runs all its iterations on its own thread, so nesting never deadlocks. Workers are started on first use,
