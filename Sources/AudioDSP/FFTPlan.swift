@@ -119,10 +119,6 @@ final class FFTBuffers {
         complex.initialize(repeating: (0, 0), count: complexCount)
     }
 
-    convenience init(for plan: FFTPlan) {
-        self.init(realCount: plan.realStride * plan.batch, complexCount: plan.complexStride * plan.batch)
-    }
-
     deinit {
         fftwf_free(real)
         fftwf_free(complex)

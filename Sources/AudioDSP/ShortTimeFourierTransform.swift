@@ -25,8 +25,13 @@ public final class ShortTimeFourierTransform: Sendable {
     /// Frames transformed per batched FFTW call: 16, one `SIMD16<Float>` per bin when a whole batch is transposed.
     public static let framesPerBatch = 16
 
-    /// Bins per tile when transposing between FFTW's frame-major rows and the bin-major spectrogram.
+    /// Bins per tile when transposing bin-major input into FFTW's rows for the inverse.
     private static let transposeTile = 32
+
+    /// Frames per group written to bin-major outputs (``forward(_:)``, ``magnitude(_:power:)``): eight FFT batches
+    /// transposed at once (same-process A/B on 10 s at n_fft 1024: 64 frames 5–30 % faster than 16, 128 another
+    /// 5–15 %, 256 no better; the group's complex rows, 0.5 MB, stay in L2).
+    static let framesPerTransposeGroup = 128
 
     /// FFT length in samples (librosa `n_fft`), ≥ 2. Default 2048.
     public let fftSize: Int
@@ -240,85 +245,89 @@ public final class ShortTimeFourierTransform: Sendable {
         let bins = binCount, n = fftSize, hop = hopLength, batch = Self.framesPerBatch
         let shift = center ? n / 2 : 0
         let plan = forwardPlan, realStride = plan.realStride, complexStride = plan.complexStride
-        forEachBatch(of: frames, plan: plan) { buffers, spectrum, window, first, count in
-            for row in 0..<batch {
-                let destination = buffers.real + row * realStride
-                let start = (first + row) * hop - shift
-                if row < count && start >= 0 && start + n <= sampleCount {
-                    let source = samples + start
-                    for t in 0..<n { destination[t] = source[t] * window[t] }
-                } else if row < count {
-                    for t in 0..<n {
-                        destination[t] = paddedSample(samples, count: sampleCount, at: start + shift + t) * window[t]
-                    }
-                } else {
-                    destination.update(repeating: 0, count: n)
-                }
-            }
-            if case let .frameMajor(destination) = output {
-                let rows = destination + first * 2 * complexStride
-                plan.execute(real: buffers.real, complex: rows)
-                for row in 0..<batch {  // FFTW leaves each row's padding as it was
-                    (rows + row * 2 * complexStride + 2 * bins).update(repeating: 0, count: 2 * (complexStride - bins))
-                }
-                return
-            }
-            plan.execute(buffers)
-            if case let .filtered(values, filterbank, power) = output {
-                filterBatch(spectrum, count: count, filterbank: filterbank, power: power, into: values + first, frames: frames)
-                return
-            }
-            if count == batch {
-                transposeFullBatch(spectrum, first: first, frames: frames, into: output)
-                return
-            }
-            // Transpose [frames, bins] → [bins, frames] in tiles of bins, so the strided side stays in L1.
-            for tile in stride(from: 0, to: bins, by: Self.transposeTile) {
-                let tileEnd = min(bins, tile + Self.transposeTile)
-                for row in 0..<count {
-                    let source = spectrum + 2 * row * complexStride
-                    switch output {
-                    case let .complex(real, imag):
-                        for k in tile..<tileEnd {
-                            real[k * frames + first + row] = source[2 * k]
-                            imag[k * frames + first + row] = source[2 * k + 1]
+        let group: Int = switch output {
+        case .complex, .magnitude: Self.framesPerTransposeGroup
+        case .filtered, .frameMajor: batch
+        }
+        forEachBatch(of: frames, framesPerGroup: group, plan: plan) { buffers, spectrum, window, first, count in
+            for offset in stride(from: 0, to: count, by: batch) {
+                let rows = min(batch, count - offset)
+                for row in 0..<batch {
+                    let destination = buffers.real + row * realStride
+                    let start = (first + offset + row) * hop - shift
+                    if row < rows && start >= 0 && start + n <= sampleCount {
+                        let source = samples + start
+                        for t in 0..<n { destination[t] = source[t] * window[t] }
+                    } else if row < rows {
+                        for t in 0..<n {
+                            destination[t] = paddedSample(samples, count: sampleCount, at: start + shift + t) * window[t]
                         }
-                    case let .magnitude(values, power):
-                        for k in tile..<tileEnd {
-                            values[k * frames + first + row] = spectralMagnitude(source[2 * k], source[2 * k + 1], power: power)
-                        }
-                    case .frameMajor, .filtered:
-                        break  // handled above
+                    } else {
+                        destination.update(repeating: 0, count: n)
                     }
                 }
+                switch output {
+                case let .frameMajor(destination):
+                    let frameRows = destination + (first + offset) * 2 * complexStride
+                    plan.execute(real: buffers.real, complex: frameRows)
+                    for row in 0..<batch {  // FFTW leaves each row's padding as it was
+                        (frameRows + row * 2 * complexStride + 2 * bins).update(repeating: 0, count: 2 * (complexStride - bins))
+                    }
+                case let .filtered(values, filterbank, power):
+                    plan.execute(real: buffers.real, complex: spectrum + offset * 2 * complexStride)
+                    filterBatch(spectrum + offset * 2 * complexStride, count: rows, filterbank: filterbank, power: power,
+                                into: values + first + offset, frames: frames)
+                case .complex, .magnitude:
+                    plan.execute(real: buffers.real, complex: spectrum + offset * 2 * complexStride)
+                }
+            }
+            switch output {
+            case .complex, .magnitude: transposeGroup(spectrum, first: first, count: count, frames: frames, into: output)
+            case .filtered, .frameMajor: break
             }
         }
     }
 
-    /// Writes a whole batch (``framesPerBatch`` frames from `first`) of FFTW's interleaved rows to a `[bins, frames]`
-    /// output: bin by bin, the batch's values of one bin are gathered into one SIMD vector and stored as one
-    /// contiguous run (a cache line), instead of one scattered store per value. Measured against the tiled scalar
-    /// transpose below on 10 s at n_fft 1024: `forward(_:)` 25–30 % faster.
-    private func transposeFullBatch(_ spectrum: UnsafePointer<Float>, first: Int, frames: Int, into output: ForwardOutput) {
-        let rowStride = 2 * forwardPlan.complexStride
+    /// Writes the `count` frames of a group (FFTW's interleaved rows in `spectrum`, frames `first ..< first + count`)
+    /// to a `[bins, frames]` output. Bin by bin, each whole run of 16 frames is gathered into one SIMD vector and
+    /// stored contiguously, so a group of ``framesPerTransposeGroup`` frames writes one 512-byte run per bin and array
+    /// (an eighth of the pages touched per byte when each batch of 16 frames was transposed on its own); the frames
+    /// past the last whole run are copied one by one.
+    private func transposeGroup(_ spectrum: UnsafePointer<Float>, first: Int, count: Int, frames: Int,
+                                into output: ForwardOutput) {
+        let rowStride = 2 * forwardPlan.complexStride, width = Self.framesPerBatch, whole = count / width * width
         for k in 0..<binCount {
-            var re = SIMD16<Float>(), im = SIMD16<Float>()
-            var source = spectrum + 2 * k
-            for row in 0..<Self.framesPerBatch {
-                re[row] = source[0]
-                im[row] = source[1]
-                source += rowStride
+            for run in stride(from: 0, to: whole, by: width) {
+                var re = SIMD16<Float>(), im = SIMD16<Float>()
+                var source = spectrum + run * rowStride + 2 * k
+                for row in 0..<width {
+                    re[row] = source[0]
+                    im[row] = source[1]
+                    source += rowStride
+                }
+                let offset = k * frames + first + run
+                switch output {
+                case let .complex(real, imag):
+                    UnsafeMutableRawPointer(real + offset).storeBytes(of: re, as: SIMD16<Float>.self)
+                    UnsafeMutableRawPointer(imag + offset).storeBytes(of: im, as: SIMD16<Float>.self)
+                case let .magnitude(values, power):
+                    UnsafeMutableRawPointer(values + offset).storeBytes(
+                        of: spectralMagnitude(re, im, power: power), as: SIMD16<Float>.self)
+                case .frameMajor, .filtered:
+                    preconditionFailure("written without a transpose")
+                }
             }
-            let offset = k * frames + first
-            switch output {
-            case let .complex(real, imag):
-                UnsafeMutableRawPointer(real + offset).storeBytes(of: re, as: SIMD16<Float>.self)
-                UnsafeMutableRawPointer(imag + offset).storeBytes(of: im, as: SIMD16<Float>.self)
-            case let .magnitude(values, power):
-                UnsafeMutableRawPointer(values + offset).storeBytes(
-                    of: spectralMagnitude(re, im, power: power), as: SIMD16<Float>.self)
-            case .frameMajor, .filtered:
-                preconditionFailure("written without a transpose")
+            for row in whole..<count {
+                let source = spectrum + row * rowStride + 2 * k, offset = k * frames + first + row
+                switch output {
+                case let .complex(real, imag):
+                    real[offset] = source[0]
+                    imag[offset] = source[1]
+                case let .magnitude(values, power):
+                    values[offset] = spectralMagnitude(source[0], source[1], power: power)
+                case .frameMajor, .filtered:
+                    preconditionFailure("written without a transpose")
+                }
             }
         }
     }
@@ -416,22 +425,24 @@ public final class ShortTimeFourierTransform: Sendable {
         for row in count..<Self.framesPerBatch { (spectrum + 2 * row * complexStride).update(repeating: 0, count: 2 * bins) }
     }
 
-    /// Runs `body(buffers, spectrum, window, first, count)` for every batch of up to ``framesPerBatch`` frames
-    /// (`first ..< first + count`), batches claimed one by one by up to ``AudioDSPThreads/threadCount`` threads
-    /// (the calling thread starts at once; a worker joins when it wakes), each thread with its own FFTW work arrays
-    /// (`spectrum` is their complex array seen as interleaved floats).
+    /// Runs `body(buffers, spectrum, window, first, count)` for every group of up to `framesPerGroup` frames
+    /// (`first ..< first + count`; a multiple of ``framesPerBatch``, one batch by default), groups claimed one by one
+    /// by up to ``AudioDSPThreads/threadCount`` threads (the calling thread starts at once; a worker joins when it
+    /// wakes), each thread with its own FFTW work arrays: one batch of real rows and `framesPerGroup` complex rows
+    /// (`spectrum` is the complex array seen as interleaved floats).
     private func forEachBatch(
-        of frames: Int, plan: FFTPlan,
+        of frames: Int, framesPerGroup group: Int = framesPerBatch, plan: FFTPlan,
         _ body: (FFTBuffers, UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int) -> Void
     ) {
-        let batch = Self.framesPerBatch
         windowValues.withUnsafeBufferPointer { window in
             let window = window.baseAddress!
-            AudioDSPThreads.forEachClaimedIndex((frames + batch - 1) / batch, makeState: { FFTBuffers(for: plan) }) {
-                buffers, batchIndex in
+            AudioDSPThreads.forEachClaimedIndex(
+                (frames + group - 1) / group,
+                makeState: { FFTBuffers(realCount: plan.realStride * plan.batch, complexCount: plan.complexStride * group) }
+            ) { buffers, groupIndex in
                 let spectrum = UnsafeMutableRawPointer(buffers.complex).assumingMemoryBound(to: Float.self)
-                let first = batchIndex * batch
-                body(buffers, spectrum, window, first, min(batch, frames - first))
+                let first = groupIndex * group
+                body(buffers, spectrum, window, first, min(group, frames - first))
             }
         }
     }
