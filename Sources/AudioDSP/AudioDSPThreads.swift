@@ -7,8 +7,9 @@ import Foundation
 /// contiguous ranges (or batches claimed one by one) and run them concurrently on the calling thread and up to
 /// `threadCount − 1` persistent worker threads, started on first use, which poll for 0.1 ms after each loop and
 /// otherwise sleep; with `threadCount == 1` everything runs on the calling thread. A transform started while another
-/// thread's transform holds the workers runs on its own thread. The default is the number of active processors. The setting is process-wide and safe to change from any thread;
-/// it does not change OpenBLAS's own thread count (see `openblas_set_num_threads`).
+/// thread's transform holds the workers runs on its own thread. The default is the number of active processors.
+/// The setting is process-wide and safe to change from any thread; it does not change OpenBLAS's own thread count
+/// (see `openblas_set_num_threads`).
 ///
 /// ```swift
 /// AudioDSPThreads.threadCount = 1   // single-threaded, e.g. to compare with librosa/NumPy

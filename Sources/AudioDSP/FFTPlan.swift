@@ -125,13 +125,31 @@ final class FFTBuffers {
     }
 }
 
-/// A zero-filled Float array allocated with `fftwf_malloc`, for spectra FFTW reads and writes in place.
-final class AlignedFloats {
+/// A Float array allocated with `fftwf_malloc` (SIMD-aligned), for spectra FFTW reads and writes in place; freed
+/// with the object.
+final class AlignedFloats: @unchecked Sendable {
+    // @unchecked Sendable: shared read-only; its owners (``FrameMajorSpectrogram``'s copy on write, one Griffin-Lim
+    // call) never write it from two threads at once.
     let pointer: UnsafeMutablePointer<Float>
+    let count: Int
 
-    init(count: Int) {
-        pointer = fftwf_alloc_real(max(1, count))!
+    /// `count` zeros.
+    convenience init(count: Int) {
+        self.init(uninitializedCount: count)
         pointer.initialize(repeating: 0, count: max(1, count))
+    }
+
+    /// `count` floats left uninitialised, for arrays a transform writes whole before anyone reads them.
+    init(uninitializedCount count: Int) {
+        self.count = count
+        pointer = fftwf_alloc_real(max(1, count))!
+    }
+
+    /// A new array with the same values.
+    func copy() -> AlignedFloats {
+        let copy = AlignedFloats(uninitializedCount: count)
+        copy.pointer.update(from: pointer, count: count)
+        return copy
     }
 
     deinit { fftwf_free(pointer) }

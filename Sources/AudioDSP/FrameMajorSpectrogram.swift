@@ -1,5 +1,3 @@
-import CFFTW
-
 /// A complex spectrogram stored frame by frame, each frame's `binCount` values as interleaved (real, imaginary)
 /// pairs: the memory order of librosa's `stft` result (a Fortran-ordered complex64 `(1 + n_fft/2, frames)` array)
 /// and of `torch.stft`'s frames, and the order FFTW writes, so
@@ -17,14 +15,16 @@ public struct FrameMajorSpectrogram: Sendable {
     public let frameCount: Int
     /// Floats from one frame's start to the next (≥ `2 · binCount`).
     public let frameStride: Int
-    var storage: Storage
+    /// The floats, shared by copies until one is mutated; rows past `frameCount` (up to whole FFT batches) are the
+    /// transform's scratch.
+    var storage: AlignedFloats
 
     /// Storage for `frameCount` frames of `frameStride` floats, rounded up to `capacity` floats (whole FFT batches).
     init(binCount: Int, frameCount: Int, frameStride: Int, capacity: Int) {
         self.binCount = binCount
         self.frameCount = frameCount
         self.frameStride = frameStride
-        storage = Storage(count: capacity)
+        storage = AlignedFloats(uninitializedCount: capacity)  // the forward transform writes every float read
     }
 
     /// Real and imaginary part of bin `bin` in frame `frame`.
@@ -73,27 +73,6 @@ public struct FrameMajorSpectrogram: Sendable {
                 }
             }
         }
-    }
-
-    /// SIMD-aligned floats from `fftwf_malloc`, freed with the last copy.
-    final class Storage: @unchecked Sendable {
-        // @unchecked Sendable: only mutated through `withUnsafeMutableBufferPointer`, which copies shared storage.
-        let pointer: UnsafeMutablePointer<Float>
-        let count: Int
-
-        /// Uninitialised storage: the forward transform writes every float a reader sees.
-        init(count: Int) {
-            self.count = count
-            pointer = fftwf_alloc_real(max(1, count))!
-        }
-
-        func copy() -> Storage {
-            let copy = Storage(count: count)
-            copy.pointer.update(from: pointer, count: count)
-            return copy
-        }
-
-        deinit { fftwf_free(pointer) }
     }
 }
 

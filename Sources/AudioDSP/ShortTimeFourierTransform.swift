@@ -249,7 +249,7 @@ public final class ShortTimeFourierTransform: Sendable {
         case .complex, .magnitude: Self.framesPerTransposeGroup
         case .filtered, .frameMajor: batch
         }
-        forEachBatch(of: frames, framesPerGroup: group, plan: plan) { buffers, spectrum, window, first, count in
+        forEachGroup(of: frames, framesPerGroup: group, plan: plan) { buffers, spectrum, window, first, count in
             for offset in stride(from: 0, to: count, by: batch) {
                 let rows = min(batch, count - offset)
                 for row in 0..<batch {
@@ -266,19 +266,24 @@ public final class ShortTimeFourierTransform: Sendable {
                         destination.update(repeating: 0, count: n)
                     }
                 }
+                // FFTW writes straight into a frame-major output, otherwise into this thread's rows for the group.
+                let transformed: UnsafeMutablePointer<Float>
+                if case let .frameMajor(destination) = output {
+                    transformed = destination + (first + offset) * 2 * complexStride
+                } else {
+                    transformed = spectrum + offset * 2 * complexStride
+                }
+                plan.execute(real: buffers.real, complex: transformed)
                 switch output {
-                case let .frameMajor(destination):
-                    let frameRows = destination + (first + offset) * 2 * complexStride
-                    plan.execute(real: buffers.real, complex: frameRows)
+                case .frameMajor:
                     for row in 0..<batch {  // FFTW leaves each row's padding as it was
-                        (frameRows + row * 2 * complexStride + 2 * bins).update(repeating: 0, count: 2 * (complexStride - bins))
+                        (transformed + row * 2 * complexStride + 2 * bins).update(repeating: 0, count: 2 * (complexStride - bins))
                     }
                 case let .filtered(values, filterbank, power):
-                    plan.execute(real: buffers.real, complex: spectrum + offset * 2 * complexStride)
-                    filterBatch(spectrum + offset * 2 * complexStride, count: rows, filterbank: filterbank, power: power,
+                    filterBatch(transformed, count: rows, filterbank: filterbank, power: power,
                                 into: values + first + offset, frames: frames)
                 case .complex, .magnitude:
-                    plan.execute(real: buffers.real, complex: spectrum + offset * 2 * complexStride)
+                    break  // transposed below, once the whole group is transformed
                 }
             }
             switch output {
@@ -360,7 +365,7 @@ public final class ShortTimeFourierTransform: Sendable {
         let n = fftSize
         let plan = inversePlan, realStride = plan.realStride, complexStride = plan.complexStride
         let scale = 1 / Float(n)
-        forEachBatch(of: frames, plan: plan) { buffers, spectrum, window, first, count in
+        forEachGroup(of: frames, plan: plan) { buffers, spectrum, window, first, count in
             switch input {
             case let .frameMajor(source):
                 plan.execute(real: buffers.real, complex: source + first * 2 * complexStride)
@@ -430,7 +435,7 @@ public final class ShortTimeFourierTransform: Sendable {
     /// by up to ``AudioDSPThreads/threadCount`` threads (the calling thread starts at once; a worker joins when it
     /// wakes), each thread with its own FFTW work arrays: one batch of real rows and `framesPerGroup` complex rows
     /// (`spectrum` is the complex array seen as interleaved floats).
-    private func forEachBatch(
+    private func forEachGroup(
         of frames: Int, framesPerGroup group: Int = framesPerBatch, plan: FFTPlan,
         _ body: (FFTBuffers, UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int) -> Void
     ) {

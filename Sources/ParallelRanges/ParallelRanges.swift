@@ -68,7 +68,7 @@ private func concurrentlyPerform(_ iterations: Int, threads: Int, pool: WorkerPo
     }
 }
 
-/// The shared counter of ``forEachClaimedIndex(_:threads:makeState:_:)``.
+/// The shared counter of ``forEachClaimedIndex(_:threads:pool:makeState:_:)``.
 private final class ClaimCounter: @unchecked Sendable {
     // @unchecked Sendable: the only state is an atomic.
     private let value = Atomic<Int>(0)
