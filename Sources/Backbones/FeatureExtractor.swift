@@ -34,9 +34,27 @@ public protocol FeatureExtractor: AnyObject {
     ///   ``BackbonesError/invalidInput(_:)`` for a wrongly shaped input.
     func features(of modelInput: Tensor, layers: [String]) throws -> [String: Tensor]
 
-    /// The `[channels, positions]` matrix whose Gram matrix describes `feature`'s style: `[C, H·W]` for a
-    /// convolutional `[1, C, H, W]` activation (the default). Transformers override it (e.g. to drop the class token).
-    func styleMatrix(of feature: Tensor, layer: String) -> Tensor
+    /// The Gram axes ``styleMatrix(of:layer:over:)`` supports: both for convolutional networks (the default),
+    /// ``GramAxis/channels`` only for transformers, whose tokens have no time axis of their own.
+    var supportedGramAxes: [GramAxis] { get }
+
+    /// The `[rows, columns]` matrix whose Gram matrix `rows × rows` describes `feature`'s style (see ``GramAxis``):
+    /// for a convolutional `[1, C, H, W]` activation `[C, H·W]` over ``GramAxis/channels`` and `[C·H, W]` over
+    /// ``GramAxis/time`` (both plain reshapes of NCHW memory; the default implementation). Transformers override it
+    /// (e.g. to drop the class token). `axis` must be one of ``supportedGramAxes``.
+    func styleMatrix(of feature: Tensor, layer: String, over axis: GramAxis) -> Tensor
+}
+
+/// What a style Gram matrix correlates: which rows of an activation are compared, and over what.
+public enum GramAxis: String, Sendable, Equatable, CaseIterable, Codable {
+    /// Channels correlated over every position, `[C, H·W]` → a `C × C` Gram matrix: image style transfer (Gatys et
+    /// al.). On a spectrogram it pools every frequency together, so it cannot say which band holds which energy.
+    case channels
+    /// Every (channel, frequency row) pair correlated over frames, `[C·H, W]` → a `C·H × C·H` Gram matrix: the
+    /// random-CNN voice-transfer work's `gram_over_time_axis`, the study network's style statistic. It keeps the
+    /// frequency axis, so matching it moves the energy of each band toward the style. For a network whose height is
+    /// 1 (Ulyanov's, bins as channels) it equals ``channels``.
+    case time
 }
 
 extension FeatureExtractor {
@@ -51,9 +69,15 @@ extension FeatureExtractor {
         spectrogramInput.modelInput(from: spectrogram, valueRange: valueRange)
     }
 
-    public func styleMatrix(of feature: Tensor, layer: String) -> Tensor {
+    public var supportedGramAxes: [GramAxis] { GramAxis.allCases }
+
+    public func styleMatrix(of feature: Tensor, layer: String, over axis: GramAxis) -> Tensor {
         precondition(feature.rank == 4 && feature.shape[0] == 1, "styleMatrix: expected [1, C, H, W], got \(feature.shape)")
-        return feature.reshaped([feature.shape[1], feature.shape[2] * feature.shape[3]])
+        let (channels, height, width) = (feature.shape[1], feature.shape[2], feature.shape[3])
+        return switch axis {
+        case .channels: feature.reshaped([channels, height * width])
+        case .time: feature.reshaped([channels * height, width])
+        }
     }
 
     /// Checks `layers` against ``layerNames`` and `modelInput`'s spatial size against ``minimumInputSize``;

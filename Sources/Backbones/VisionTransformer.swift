@@ -20,7 +20,7 @@ import NeuralCore
 /// ## Capturable layers
 /// `block_1` … `block_12`: the token features `[N, 1 + tokens, E]` after each encoder block (class token first,
 /// then patches row by row), before the final layer norm. The forward pass stops after the last requested block.
-/// ``styleMatrix(of:layer:)`` drops the class token and returns `[E, tokens]`, so Gram matrices describe the patch
+/// ``styleMatrix(of:layer:over:)`` drops the class token and returns `[E, tokens]`, so Gram matrices describe the patch
 /// tokens only.
 public final class VisionTransformer: Module, FeatureExtractor {
     /// The sizes of a vision transformer.
@@ -171,7 +171,10 @@ public final class VisionTransformer: Module, FeatureExtractor {
 
     /// The patch tokens of a block's output `[1, 1 + tokens, E]` as `[E, tokens]`: the class token is dropped (it
     /// summarises the whole input and would dominate a Gram matrix of only a few hundred tokens).
-    public func styleMatrix(of feature: Tensor, layer: String) -> Tensor {
+    public var supportedGramAxes: [GramAxis] { [.channels] }
+
+    public func styleMatrix(of feature: Tensor, layer: String, over axis: GramAxis) -> Tensor {
+        precondition(axis == .channels, "styleMatrix: a ViT's tokens have no time axis (GramAxis.channels only)")
         precondition(feature.rank == 3 && feature.shape[0] == 1, "styleMatrix: expected [1, tokens, E], got \(feature.shape)")
         let tokens = feature.shape[1] - 1
         return feature.sliced(alongAxis: 1, range: 1..<(1 + tokens)).reshaped([tokens, feature.shape[2]]).transposed

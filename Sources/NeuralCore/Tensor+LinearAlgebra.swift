@@ -114,7 +114,7 @@ func symmetricProduct(
 /// The Gram matrix of the rows of `x` normalised by the column count: `G = x·xᵀ / N` for `x` of shape `[C, N]`
 /// (or `[batch…, C, N]`, batched), giving `[C, C]`. For channel statistics of activations `[C, H, W]`, reshape to
 /// `[C, H·W]`; for the "Gram over time" of spectrogram activations `[C, F, T]`, reshape to `[C·F, T]` (see
-/// ``gramDistance(_:_:)`` to avoid building that large matrix).
+/// ``GramTarget`` and ``gramDistance(_:to:)`` to avoid building that large matrix).
 ///
 /// One primitive: the forward pass is one `cblas_ssyrk` per batch entry, the gradient `(Ḡ + Ḡᵀ)·x / N` one
 /// `cblas_sgemm`.
@@ -147,51 +147,5 @@ public func gram(_ x: Tensor) -> Tensor {
             }
         }
         return [Tensor(shape: x.shape, scalars: dx)]
-    }
-}
-
-/// The squared Frobenius distance between two Gram matrices, `‖X·Xᵀ − S·Sᵀ‖² / N²` for `X`, `S` of shape `[R, N]`
-/// (rows × frames), computed without the `R×R` matrices through
-/// `‖XXᵀ − SSᵀ‖² = ‖XᵀX‖² − 2‖XᵀS‖² + ‖SᵀS‖²`, which needs only `N×N` frame-by-frame products. Use it for the
-/// Gram over time (`R = C·F'` rows, much larger than the frame count `N`). Equals
-/// `(gram(x) − gram(s)).squared().sum()`.
-///
-/// One primitive: forward, two `cblas_ssyrk` and one `cblas_sgemm` (`R·N²` multiply-adds each, the `ssyrk` half
-/// that); the gradient `4/N²·(X·XᵀX − S·SᵀX)` with respect to `X` (and symmetrically `S`) is two `cblas_sgemm`
-/// per tracked input, reusing the forward products.
-public func gramDistance(_ x: Tensor, _ s: Tensor) -> Tensor {
-    precondition(x.rank == 2 && x.shape == s.shape, "gramDistance: shapes \(x.shape) and \(s.shape)")
-    let (r, n) = (x.shape[0], x.shape[1])
-    var xx = [Float](), xs = [Float](), ss = [Float]()
-    x.withUnsafeBufferPointer { px in
-        s.withUnsafeBufferPointer { ps in
-            let (px, ps) = (px.baseAddress!, ps.baseAddress!)
-            xx = uninitializedScalars(n * n) { symmetricProduct(px, transpose: true, $0, n: n, k: r) }
-            ss = uninitializedScalars(n * n) { symmetricProduct(ps, transpose: true, $0, n: n, k: r) }
-            xs = uninitializedScalars(n * n) { sgemm(px, transposeA: true, ps, transposeB: false, $0, m: n, n: n, k: r) }
-        }
-    }
-    let squares = [xx, xs, ss].map { m in m.withUnsafeBufferPointer { blockedDot($0.baseAddress!, $0.baseAddress!, count: m.count) } }
-    let value = (squares[0] - 2 * squares[1] + squares[2]) / Double(n * n)
-    return Tensor.record(Tensor(Float(value)), inputs: [x, s]) { g, needs in
-        let scale = 4 * g.item / Float(n * n)
-        /// `scale·(A·AᵀA − B·(AᵀB)ᵀ)` for the products `aa = AᵀA` and `ab = AᵀB` (`[N, N]` each).
-        func gradient(_ a: Tensor, _ aa: [Float], _ b: Tensor, _ ab: [Float]) -> Tensor {
-            let out = uninitializedScalars(r * n) { po in
-                a.withUnsafeBufferPointer { pa in
-                    b.withUnsafeBufferPointer { pb in
-                        sgemm(pa.baseAddress!, transposeA: false, aa, transposeB: false, po, m: r, n: n, k: n, alpha: scale)
-                        sgemm(pb.baseAddress!, transposeA: false, ab, transposeB: true, po, m: r, n: n, k: n,
-                              alpha: -scale, beta: 1)
-                    }
-                }
-            }
-            return Tensor(shape: [r, n], scalars: out)
-        }
-        // SᵀX = (XᵀS)ᵀ, so both gradients reuse `xs`, transposed for the input `S`.
-        let sx = needs[1] ? uninitializedScalars(n * n) { p in
-            for i in 0..<n { for j in 0..<n { p[i * n + j] = xs[j * n + i] } }
-        } : []
-        return [needs[0] ? gradient(x, xx, s, xs) : nil, needs[1] ? gradient(s, ss, x, sx) : nil]
     }
 }

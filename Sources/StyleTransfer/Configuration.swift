@@ -1,4 +1,5 @@
 import AudioDSP
+import Backbones
 import NeuralCore
 import Vocoders
 
@@ -48,6 +49,10 @@ public struct StyleTransferConfiguration: Sendable, Equatable {
     public var contentLayers: [WeightedLayer]
     /// Layers whose Gram matrices carry the style, with weights. Default `relu1` (the random CNN).
     public var styleLayers: [WeightedLayer]
+    /// What the style's Gram matrices correlate. Default ``Backbones/GramAxis/time`` (every filter × frequency row
+    /// over frames: the study network's statistic, which moves each band toward the style); transformers support
+    /// ``Backbones/GramAxis/channels`` only.
+    public var gramAxis: GramAxis
     /// Weight α of the content loss. Default 1.
     public var contentWeight: Float
     /// Weight β of the style loss. Default 1e3 (see ``preset(_:)`` for measured choices).
@@ -72,7 +77,7 @@ public struct StyleTransferConfiguration: Sendable, Equatable {
     public init(
         frontEnd: FrontEnd = StyleTransferConfiguration.log1pMagnitude,
         contentLayers: [WeightedLayer] = [WeightedLayer("relu1")],
-        styleLayers: [WeightedLayer] = [WeightedLayer("relu1")],
+        styleLayers: [WeightedLayer] = [WeightedLayer("relu1")], gramAxis: GramAxis = .time,
         contentWeight: Float = 1, styleWeight: Float = 1e3, totalVariationWeight: Float = 0,
         optimizer: OptimizerChoice = .adam(learningRate: 0.03), steps: Int = 300,
         initialization: Initialization = .content, seed: UInt64 = 0,
@@ -81,6 +86,7 @@ public struct StyleTransferConfiguration: Sendable, Equatable {
         self.frontEnd = frontEnd
         self.contentLayers = contentLayers
         self.styleLayers = styleLayers
+        self.gramAxis = gramAxis
         self.contentWeight = contentWeight
         self.styleWeight = styleWeight
         self.totalVariationWeight = totalVariationWeight

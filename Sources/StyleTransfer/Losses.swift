@@ -2,19 +2,31 @@ import NeuralCore
 
 /// The losses of Gatys-style transfer on backbone activations.
 ///
-/// The Gram matrix of a layer is the mean over positions, `G = F·Fᵀ / M` for the style matrix `F` `[N, M]`
-/// (channels × positions), so clips of different lengths compare. The style loss of one layer is then
-/// `E = 1/(4N²) · Σ (G − A)²`, which is exactly Gatys et al.'s `1/(4N²M²) · Σ (F·Fᵀ − S·Sᵀ)²` when both clips
-/// have `M` positions. The content loss is the mean squared difference of the activations (Gatys's
-/// `½ Σ (F − P)²` divided by the element count, so its weight does not depend on the clip's length).
+/// ## Style loss
+/// A layer's activation becomes a style matrix `F` `[R, M]` (``Backbones/GramAxis``: `[C, H·W]` over channels,
+/// `[C·H, W]` over time) whose Gram matrix is the mean over its `M` columns, `G = F·Fᵀ / M`, so clips of different
+/// lengths compare. The style loss of one layer is `E = 1/(4R²) · ‖G − A‖²` against the style's Gram matrix `A`
+/// (a ``NeuralCore/GramTarget``): a quarter of the mean squared difference of the Gram entries. It is exactly
+/// Gatys et al.'s `1/(4N²M²) · Σ (F·Fᵀ − S·Sᵀ)²` when both clips have `M` positions, and it keeps one scale
+/// whatever the clip length, the channel count or the spectrogram height, so one style weight serves every
+/// backbone, STFT size and clip.
+///
+/// The random-CNN voice-transfer work (the study's network) writes the Gram over time without the `1/M`,
+/// `G' = F·Fᵀ`, and the loss as `1/(4·C²·H·W) · Σ (G'ₛ − G'ₓ)²` (`C` filters, `H` rows, `W` frames): for two
+/// clips of `W` frames that is `E · H·W`, so its weights depend on the clip's length and the STFT size; ours do
+/// not.
 public enum StyleLosses {
-    /// The Gram matrix `F·Fᵀ / M` `[N, N]` of a style matrix `F` `[N, M]`.
-    public static func gramMatrix(_ styleMatrix: Tensor) -> Tensor { gram(styleMatrix) }
+    /// `1/(4R²) · ‖F·Fᵀ/M − A‖²` for a style matrix `F` `[R, M]` and the style's Gram target `A` (`R` rows),
+    /// differentiable with respect to `F` (``NeuralCore/gramDistance(_:to:)``: no `R×R` matrix when `R > M`).
+    public static func styleLoss(_ styleMatrix: Tensor, target: GramTarget) -> Tensor {
+        let rows = Float(target.rowCount)
+        return gramDistance(styleMatrix, to: target) * (1 / (4 * rows * rows))
+    }
 
-    /// `1/(4N²) · Σ (G − A)²` for Gram matrices `[N, N]`.
-    public static func styleLoss(gram: Tensor, target: Tensor) -> Tensor {
-        let n = Float(gram.shape[0])
-        return (gram - target).squared().sum() * (1 / (4 * n * n))
+    /// `1/(4R²) · ‖G − A‖²` between two Gram targets (e.g. a whole output clip and the style), without gradient.
+    public static func styleLoss(_ gram: GramTarget, target: GramTarget) -> Float {
+        let rows = Double(target.rowCount)
+        return Float(gram.squaredDistance(to: target) / (4 * rows * rows))
     }
 
     /// `mean((F − P)²)` over all elements of two activations of equal shape.

@@ -18,11 +18,11 @@ struct ChunkProblem {
     let extractor: any FeatureExtractor
     let configuration: StyleTransferConfiguration
     let contentTargets: [String: Tensor]
-    let styleGrams: [String: Tensor]
+    let styleGrams: [String: GramTarget]
     let valueRange: ClosedRange<Float>
     let layers: [String]
 
-    init(session: StyleTransferSession, content: Tensor, styleGrams: [String: Tensor], valueRange: ClosedRange<Float>) throws {
+    init(session: StyleTransferSession, content: Tensor, styleGrams: [String: GramTarget], valueRange: ClosedRange<Float>) throws {
         extractor = session.featureExtractor
         configuration = session.configuration
         self.styleGrams = styleGrams
@@ -41,9 +41,8 @@ struct ChunkProblem {
             content = content + StyleLosses.contentLoss(features[layer.name]!, target: contentTargets[layer.name]!) * layer.weight
         }
         for layer in configuration.styleLayers where layer.weight > 0 {
-            let matrix = extractor.styleMatrix(of: features[layer.name]!, layer: layer.name)
-            style = style + StyleLosses.styleLoss(gram: StyleLosses.gramMatrix(matrix), target: styleGrams[layer.name]!)
-                * layer.weight
+            let matrix = extractor.styleMatrix(of: features[layer.name]!, layer: layer.name, over: configuration.gramAxis)
+            style = style + StyleLosses.styleLoss(matrix, target: styleGrams[layer.name]!) * layer.weight
         }
         if configuration.totalVariationWeight > 0 { variation = StyleLosses.totalVariation(x) }
         content = content * configuration.contentWeight

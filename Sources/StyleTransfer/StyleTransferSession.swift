@@ -41,6 +41,11 @@ public final class StyleTransferSession {
         where !featureExtractor.layerNames.contains(layer.name) {
             throw BackbonesError.unknownLayer(layer.name, available: featureExtractor.layerNames)
         }
+        guard featureExtractor.supportedGramAxes.contains(configuration.gramAxis) else {
+            throw StyleTransferError.invalidConfiguration(
+                name: "gramAxis", value: configuration.gramAxis.rawValue,
+                reason: "\(type(of: featureExtractor)) supports \(featureExtractor.supportedGramAxes.map(\.rawValue))")
+        }
         self.featureExtractor = featureExtractor
         self.vocoder = vocoder
         self.configuration = configuration
@@ -101,7 +106,7 @@ public final class StyleTransferSession {
         let range = valueRange(content)
         let plan = ChunkPlan(frameCount: content.frameCount, chunkFrames: frames(configuration.chunkDuration),
                              overlapFrames: frames(configuration.chunkOverlap))
-        let targets = try gramMatrices(style, layers: configuration.styleLayers.map(\.name), chunkFrames: plan.chunkFrames,
+        let targets = try gramTargets(style, layers: configuration.styleLayers.map(\.name), chunkFrames: plan.chunkFrames,
                                        valueRange: range)
         var blend = ChunkBlend(binCount: content.binCount, frameCount: content.frameCount)
         var history: [StepReport] = []
@@ -145,9 +150,9 @@ public final class StyleTransferSession {
         precondition(spectrograms.allSatisfy { $0.shape == content.shape }, "losses: output and content shapes differ")
         let range = valueRange(content), chunkFrames = frames(configuration.chunkDuration)
         let styleNames = configuration.styleLayers.map(\.name), contentNames = configuration.contentLayers.map(\.name)
-        let target = try gramMatrices(style, layers: styleNames, chunkFrames: chunkFrames, valueRange: range)
+        let target = try gramTargets(style, layers: styleNames, chunkFrames: chunkFrames, valueRange: range)
         return try spectrograms.map { spectrogram in
-            let grams = try gramMatrices(spectrogram, layers: styleNames, chunkFrames: chunkFrames, valueRange: range)
+            let grams = try gramTargets(spectrogram, layers: styleNames, chunkFrames: chunkFrames, valueRange: range)
             var errors: [String: (sum: Double, count: Int)] = [:]
             if !contentNames.isEmpty {
                 for piece in ChunkPlan.partition(frameCount: content.frameCount, chunkFrames: chunkFrames) {
@@ -169,7 +174,7 @@ public final class StyleTransferSession {
                 contentLoss += layer.weight * Float(errors[layer.name]!.sum / Double(errors[layer.name]!.count))
             }
             for layer in configuration.styleLayers {
-                styleLoss += layer.weight * StyleLosses.styleLoss(gram: grams[layer.name]!, target: target[layer.name]!).item
+                styleLoss += layer.weight * StyleLosses.styleLoss(grams[layer.name]!, target: target[layer.name]!)
             }
             return LossBreakdown(content: configuration.contentWeight * contentLoss,
                                  style: configuration.styleWeight * styleLoss, totalVariation: 0)
@@ -203,25 +208,22 @@ public final class StyleTransferSession {
         }
     }
 
-    /// The Gram matrix of `spectrogram` for each of `layers`, accumulated piece by piece (`Σ F·Fᵀ / Σ M`), so a
-    /// long clip never holds all its activations at once (the style's targets, and measurements).
-    private func gramMatrices(
+    /// The Gram target of `spectrogram` for each of `layers`, from its style matrices piece by piece, so a long clip
+    /// never holds all its activations at once (the style's targets, and measurements).
+    private func gramTargets(
         _ spectrogram: Spectrogram, layers: [String], chunkFrames: Int, valueRange: ClosedRange<Float>
-    ) throws -> [String: Tensor] {
+    ) throws -> [String: GramTarget] {
         guard !layers.isEmpty else { return [:] }
-        var sums: [String: Tensor] = [:]
-        var positions: [String: Int] = [:]
+        var pieces: [String: [Tensor]] = [:]
         for chunk in ChunkPlan.partition(frameCount: spectrogram.frameCount, chunkFrames: chunkFrames) {
             let input = featureExtractor.modelInput(from: tensor(spectrogram, frames: chunk), valueRange: valueRange)
             let features = try featureExtractor.features(of: input, layers: layers)
             for layer in layers {
-                let matrix = featureExtractor.styleMatrix(of: features[layer]!, layer: layer)
-                let product = StyleLosses.gramMatrix(matrix) * Float(matrix.shape[1])
-                sums[layer] = sums[layer].map { $0 + product } ?? product
-                positions[layer, default: 0] += matrix.shape[1]
+                pieces[layer, default: []].append(
+                    featureExtractor.styleMatrix(of: features[layer]!, layer: layer, over: configuration.gramAxis))
             }
         }
-        return Dictionary(uniqueKeysWithValues: sums.map { layer, sum in (layer, sum * (1 / Float(positions[layer]!))) })
+        return pieces.mapValues { GramTarget(pieces: $0) }
     }
 
     /// The starting point of one chunk's optimisation.

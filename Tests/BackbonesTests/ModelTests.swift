@@ -24,7 +24,7 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(f["conv1_1"]!.shape, [1, 64, 64, 40])
         XCTAssertEqual(f["relu2_1"]!.shape, [1, 128, 32, 20])
         XCTAssertGreaterThanOrEqual(f["relu2_1"]!.scalars.min()!, 0)
-        XCTAssertEqual(vgg.styleMatrix(of: f["relu2_1"]!, layer: "relu2_1").shape, [128, 640])
+        XCTAssertEqual(vgg.styleMatrix(of: f["relu2_1"]!, layer: "relu2_1", over: .channels).shape, [128, 640])
         // torchvision's initialisation: Kaiming-normal fan-out, standard deviation √(2 / (64·9)) for conv1_2.
         let w = (vgg.features.layers[2] as! Conv2d).weight.scalars
         let deviation = (w.map { $0 * $0 }.reduce(0, +) / Float(w.count)).squareRoot()
@@ -56,7 +56,7 @@ final class ModelTests: XCTestCase {
         let x = vit.modelInput(from: spectrogram(40, 70, seed: 3), valueRange: -80...0)
         let f = try vit.features(of: x, layers: ["block_2"])
         XCTAssertEqual(f["block_2"]!.shape, [1, 9, 768])
-        let style = vit.styleMatrix(of: f["block_2"]!, layer: "block_2")
+        let style = vit.styleMatrix(of: f["block_2"]!, layer: "block_2", over: .channels)
         XCTAssertEqual(style.shape, [768, 8])
         // Column t of the style matrix is patch token t + 1 (the class token is dropped).
         let tokens = f["block_2"]!.scalars
@@ -72,7 +72,7 @@ final class ModelTests: XCTestCase {
         for (backbone, layer) in backbones {
             let (value, gradient) = try valueWithGradient(at: s) { s in
                 let feature = try backbone.features(of: backbone.modelInput(from: s, valueRange: -80...0), layers: [layer])[layer]!
-                return gram(backbone.styleMatrix(of: feature, layer: layer)).squared().sum()
+                return gram(backbone.styleMatrix(of: feature, layer: layer, over: .channels)).squared().sum()
             }
             XCTAssertTrue(value.item.isFinite && value.item > 0, layer)
             XCTAssertEqual(gradient.shape, [32, 48])

@@ -46,7 +46,7 @@ final class RandomCNNTests: XCTestCase {
         let f = try cnn.features(of: x, layers: ["relu1"])
         XCTAssertEqual(f["relu1"]!.shape, [1, 16, 1, 5])
         XCTAssertEqual(f["relu1"]!.scalars.min()!, 0)
-        XCTAssertEqual(cnn.styleMatrix(of: f["relu1"]!, layer: "relu1").shape, [16, 5])
+        XCTAssertEqual(cnn.styleMatrix(of: f["relu1"]!, layer: "relu1", over: .channels).shape, [16, 5])
         let expected = Float(2).squareRoot() * (2 / Float((9 + 16) * 3)).squareRoot()
         let w = cnn.conv1.weight.scalars
         let deviation = (w.map { $0 * $0 }.reduce(0, +) / Float(w.count)).squareRoot()

@@ -78,8 +78,9 @@ final class AutodiffTests: XCTestCase {
     func testGramDistanceMatchesExplicitGramMatrices() {
         let x = randomTensor([6, 4], seed: 12), s = randomTensor([6, 4], seed: 13)
         let explicit = (gram(x) - gram(s)).squared().sum()
-        XCTAssertEqual(gramDistance(x, s).item, explicit.item, accuracy: 1e-5 * max(1, explicit.item))
-        checkGradients([x]) { xs in gramDistance(xs[0], s) }
+        let target = GramTarget(pieces: [s])
+        XCTAssertEqual(gramDistance(x, to: target).item, explicit.item, accuracy: 1e-5 * max(1, explicit.item))
+        checkGradients([x]) { xs in gramDistance(xs[0], to: target) }
     }
 
     func testMatmulMatchesHandComputedProduct() {

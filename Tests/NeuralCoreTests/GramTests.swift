@@ -24,16 +24,41 @@ final class GramTests: XCTestCase {
         assertClose(ours, composed)
     }
 
-    func testGramDistanceMatchesMatmulFormWithGradientsForBothInputs() {
-        let x = randomTensor([9, 4], seed: 92), s = randomTensor([9, 4], seed: 93)
-        let composed = { (x: Tensor, s: Tensor) in
-            (matmul(x, x.transposed) - matmul(s, s.transposed)).squared().sum() / 16
+    /// `‖X·Xᵀ/Nₓ − S·Sᵀ/Nₛ‖²` built from `matmul`, the definition ``gramDistance(_:to:)`` must equal.
+    private func composedDistance(_ x: Tensor, _ pieces: [Tensor]) -> Tensor {
+        let styleColumns = Float(pieces.reduce(0) { $0 + $1.shape[1] })
+        let style = pieces.map { matmul($0, $0.transposed) }.reduce(Tensor(zeros: [x.shape[0], x.shape[0]]), +) / styleColumns
+        return (matmul(x, x.transposed) / Float(x.shape[1]) - style).squared().sum()
+    }
+
+    /// Both forms of the target — rows ≤ columns kept as the matrix, rows > columns as column pieces (the Gram over
+    /// time) — give the distance of the definition, for outputs and styles of different lengths, with the
+    /// gradient checked by finite differences and against the composed form.
+    func testGramDistanceToATargetInEitherFormMatchesTheDefinition() {
+        for (rows, outputColumns, pieceColumns) in [(6, 9, [7, 5]), (40, 9, [7, 5, 3]), (40, 12, [30])] {
+            let x = randomTensor([rows, outputColumns], seed: 92)
+            let pieces = pieceColumns.enumerated().map { randomTensor([rows, $1], seed: 93 + UInt64($0)) }
+            let target = GramTarget(pieces: pieces)
+            XCTAssertEqual(target.columnCount, pieceColumns.reduce(0, +))
+            let expected = composedDistance(x, pieces).item
+            XCTAssertEqual(gramDistance(x, to: target).item, expected, accuracy: 1e-4 * max(1, expected), "\(rows) rows")
+            checkGradients([x]) { xs in gramDistance(xs[0], to: target) }
+            let (_, ours) = valueWithGradient(at: x) { gramDistance($0, to: target) * 3 }
+            let (_, reference) = valueWithGradient(at: x) { self.composedDistance($0, pieces) * 3 }
+            assertClose(ours, reference, 1e-4)
+            let whole = concatenated(pieces, alongAxis: 1)
+            assertClose(target.matrix, matmul(whole, whole.transposed) / Float(whole.shape[1]))
+            XCTAssertEqual(target.squaredNorm, Double(target.matrix.squared().sum().item), accuracy: 1e-4 * target.squaredNorm)
         }
-        XCTAssertEqual(gramDistance(x, s).item, composed(x, s).item, accuracy: 1e-5 * max(1, composed(x, s).item))
-        checkGradients([x, s]) { xs in gramDistance(xs[0], xs[1]) }
-        let (_, ours) = valueWithGradient(at: [x, s]) { xs in gramDistance(xs[0], xs[1]) * 3 }
-        let (_, reference) = valueWithGradient(at: [x, s]) { xs in composed(xs[0], xs[1]) * 3 }
-        assertClose(ours[0], reference[0], 1e-4)
-        assertClose(ours[1], reference[1], 1e-4)
+    }
+
+    func testDistanceBetweenTargetsOfEitherFormAndItselfIsZero() {
+        let a = randomTensor([30, 8], seed: 95), b = randomTensor([30, 50], seed: 96)
+        let columns = GramTarget(pieces: [a.sliced(alongAxis: 1, range: 0..<3), a.sliced(alongAxis: 1, range: 3..<8)])
+        let matrix = GramTarget(pieces: [b])
+        let expected = Double(composedDistance(a, [b]).item)
+        XCTAssertEqual(columns.squaredDistance(to: matrix), expected, accuracy: 1e-4 * expected)
+        XCTAssertEqual(matrix.squaredDistance(to: columns), expected, accuracy: 1e-4 * expected)
+        XCTAssertEqual(columns.squaredDistance(to: GramTarget(pieces: [a])), 0, accuracy: 1e-6 * columns.squaredNorm)
     }
 }

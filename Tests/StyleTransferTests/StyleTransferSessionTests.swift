@@ -6,14 +6,17 @@ import TestSupport
 import Vocoders
 import XCTest
 
-/// The session on bundled clips, shortened so the debug-build tests stay quick.
+/// The session on bundled clips, shortened (and the study's network narrowed to 8 filters) so the debug-build tests
+/// stay quick.
 final class StyleTransferSessionTests: XCTestCase {
+    private static let narrowCNN = RandomCNN.Architecture.study(filterCount: 8)
+
     private func clip(_ name: String, seconds: Double) throws -> Waveform {
         let full = try AudioFile.read(Samples.url(name), sampleRate: 22_050)
         return Waveform(samples: Array(full.samples.prefix(Int(seconds * 22_050))), sampleRate: 22_050)
     }
 
-    private func session(_ configuration: StyleTransferConfiguration, cnn: RandomCNN = RandomCNN(seed: 0)) throws
+    private func session(_ configuration: StyleTransferConfiguration, cnn: RandomCNN = RandomCNN(narrowCNN, seed: 0)) throws
         -> StyleTransferSession
     {
         try StyleTransferSession(
@@ -73,7 +76,7 @@ final class StyleTransferSessionTests: XCTestCase {
         let task = Task { () throws -> StyleTransferResult in
             let configuration = StyleTransferConfiguration(steps: 50)
             let session = try StyleTransferSession(
-                featureExtractor: RandomCNN(seed: 0),
+                featureExtractor: RandomCNN(.study(filterCount: 8), seed: 0),
                 vocoder: GriffinLimVocoder(frontEnd: configuration.frontEnd, iterations: 2), configuration: configuration)
             return try await session.run(content: content, style: style) { report in
                 if report.step == 3 { withUnsafeCurrentTask { $0?.cancel() } }
@@ -172,6 +175,15 @@ final class StyleTransferSessionTests: XCTestCase {
         XCTAssertThrowsError(try self.session(StyleTransferConfiguration(steps: 0))) {
             XCTAssertEqual($0 as? StyleTransferError,
                            .invalidConfiguration(name: "steps", value: "0", reason: "must be at least 1"))
+        }
+        let tinyViT = VisionTransformer(configuration: .init(
+            imageSize: 32, patchSize: 16, layerCount: 1, headCount: 1, hiddenDimension: 8, mlpDimension: 8, classCount: 2))
+        let overTime = StyleTransferConfiguration(contentLayers: [], styleLayers: [WeightedLayer("block_1")])
+        XCTAssertThrowsError(try StyleTransferSession(
+            featureExtractor: tinyViT, vocoder: GriffinLimVocoder(frontEnd: overTime.frontEnd, iterations: 1),
+            configuration: overTime)) {
+            XCTAssertEqual($0 as? StyleTransferError, .invalidConfiguration(
+                name: "gramAxis", value: "time", reason: "VisionTransformer supports [\"channels\"]"))
         }
     }
 }

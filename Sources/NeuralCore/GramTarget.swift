@@ -1,0 +1,169 @@
+/// The Gram matrix `G = S·Sᵀ / N` of a constant matrix `S` `[R, N]` (rows × columns, e.g. a style clip's activations
+/// reshaped to features × frames), kept in whichever form makes distances to it cheapest.
+///
+/// ## Forms
+/// - When `R ≤ N` the `[R, R]` matrix itself is kept (`R²` scalars, no more than `S` has).
+/// - When `R > N` — the "Gram over time" of a spectrogram network, `R = C·F'` (filters × frequency rows, e.g.
+///   32 · 511 = 16 352) against a few hundred frames — the `R×R` matrix (here 1 GiB) is never formed: the columns
+///   of `S` are kept, in the pieces they were given in, and every distance is computed from column-by-column
+///   products through `‖A·Aᵀ − B·Bᵀ‖² = ‖AᵀA‖² − 2‖AᵀB‖² + ‖BᵀB‖²`, with `‖AᵀB‖² = Σₚ ‖AᵀBₚ‖²` over the pieces `Bₚ`
+///   of `B`. A clip of any length therefore enters piece by piece, and memory is that of its activations.
+///
+/// ``gramDistance(_:to:)`` is the differentiable distance of a tracked matrix to a target; ``squaredDistance(to:)``
+/// compares two targets (e.g. a whole output clip against a style, for measurement).
+///
+/// ```swift
+/// let target = GramTarget(pieces: styleChunks.map { $0.reshaped([32 * 511, -1]) })  // [C·F', frames] each
+/// let loss = gramDistance(output.reshaped([32 * 511, -1]), to: target)              // ‖X·Xᵀ/Nₓ − G‖²
+/// ```
+public struct GramTarget: Sendable {
+    /// `R`, the row count of `S` (and the side of the Gram matrix).
+    public let rowCount: Int
+    /// `N`, the total column count of `S` over all pieces (the normalisation of the Gram matrix).
+    public let columnCount: Int
+    /// `‖G‖²`, the squared Frobenius norm of the Gram matrix, accumulated in `Double`.
+    public let squaredNorm: Double
+
+    enum Form {
+        /// The `[R, R]` Gram matrix.
+        case matrix(Tensor)
+        /// The pieces `Sₚ` `[R, Nₚ]` of `S`, their columns in order.
+        case columns([Tensor])
+    }
+
+    let form: Form
+
+    /// The Gram matrix of the columns of `pieces` taken together, `G = Σₚ Sₚ·Sₚᵀ / Σₚ Nₚ`.
+    ///
+    /// - Parameter pieces: matrices `[R, Nₚ]` of equal row count `R ≥ 1`, at least one, with `Σ Nₚ ≥ 1`. Only their
+    ///   values are used (any tape is ignored: the target is a constant).
+    public init(pieces: [Tensor]) {
+        precondition(!pieces.isEmpty, "GramTarget: no pieces")
+        precondition(pieces.allSatisfy { $0.rank == 2 && $0.shape[0] == pieces[0].shape[0] },
+                     "GramTarget: pieces must be [R, N] matrices of one row count, got \(pieces.map(\.shape))")
+        let rows = pieces[0].shape[0], columns = pieces.reduce(0) { $0 + $1.shape[1] }
+        precondition(rows >= 1 && columns >= 1, "GramTarget: empty matrix [\(rows), \(columns)]")
+        let constants = pieces.filter { $0.shape[1] > 0 }.map { Tensor(shape: $0.shape, scalars: $0.storage) }
+        rowCount = rows
+        columnCount = columns
+        if rows <= columns {
+            let matrix = Self.product(of: constants, rows: rows, columns: columns)
+            squaredNorm = matrix.withUnsafeBufferPointer { blockedDot($0.baseAddress!, $0.baseAddress!, count: $0.count) }
+            form = .matrix(matrix)
+        } else {
+            squaredNorm = Self.crossSquares(constants, constants) / Double(columns * columns)
+            form = .columns(constants)
+        }
+    }
+
+    /// The `[R, R]` Gram matrix itself (formed from the columns when it is not kept: `R²` scalars).
+    public var matrix: Tensor {
+        switch form {
+        case let .matrix(matrix): return matrix
+        case let .columns(pieces): return Self.product(of: pieces, rows: rowCount, columns: columnCount)
+        }
+    }
+
+    /// `Σₚ Sₚ·Sₚᵀ / columns` `[rows, rows]`, one `sgemm` per piece.
+    private static func product(of pieces: [Tensor], rows: Int, columns: Int) -> Tensor {
+        let scalars = uninitializedScalars(rows * rows) { pg in
+            for (index, piece) in pieces.enumerated() {
+                piece.withUnsafeBufferPointer { ps in
+                    sgemm(ps.baseAddress!, transposeA: false, ps.baseAddress!, transposeB: true, pg,
+                          m: rows, n: rows, k: piece.shape[1], alpha: 1 / Float(columns), beta: index == 0 ? 0 : 1)
+                }
+            }
+        }
+        return Tensor(shape: [rows, rows], scalars: scalars)
+    }
+
+    /// `‖G − H‖²` for the Gram matrix `H` of `other` (same row count), accumulated in `Double`; no gradient.
+    public func squaredDistance(to other: GramTarget) -> Double {
+        precondition(rowCount == other.rowCount, "GramTarget: row counts \(rowCount) and \(other.rowCount) differ")
+        let cross: Double = switch (form, other.form) {
+        case let (.columns(a), .columns(b)):
+            Self.crossSquares(a, b) / Double(columnCount * other.columnCount)
+        default:
+            matrix.withUnsafeBufferPointer { pa in
+                other.matrix.withUnsafeBufferPointer { pb in blockedDot(pa.baseAddress!, pb.baseAddress!, count: pa.count) }
+            }
+        }
+        return max(0, squaredNorm - 2 * cross + other.squaredNorm)
+    }
+
+    /// `Σₚ Σ_q ‖Aₚᵀ·B_q‖²` over all pairs of pieces (one `[Nₚ, N_q]` product each), in `Double`.
+    static func crossSquares(_ a: [Tensor], _ b: [Tensor]) -> Double {
+        let rows = a[0].shape[0]
+        var total = 0.0
+        for pa in a {
+            for pb in b {
+                let (m, n) = (pa.shape[1], pb.shape[1])
+                total += withScratch(m * n) { product in
+                    pa.withUnsafeBufferPointer { x in
+                        pb.withUnsafeBufferPointer { y in
+                            sgemm(x.baseAddress!, transposeA: true, y.baseAddress!, transposeB: false, product,
+                                  m: m, n: n, k: rows)
+                        }
+                    }
+                    return blockedDot(product, product, count: m * n)
+                }
+            }
+        }
+        return total
+    }
+}
+
+/// The squared Frobenius distance `‖X·Xᵀ/Nₓ − G‖²` between the Gram matrix of `x` `[R, Nₓ]` and a constant
+/// ``GramTarget`` `G` of the same row count: the style loss of Gatys et al. before its normalisation, differentiable
+/// with respect to `x`.
+///
+/// For a target kept as a matrix (`R ≤ N`) it is `(gram(x) − G).squared().sum()`. For a target kept as columns
+/// (`R > N`, the Gram over time) it is one primitive that never forms an `R×R` matrix:
+/// `‖XᵀX‖²/Nₓ² − 2·Σₚ‖XᵀSₚ‖²/(Nₓ·N) + ‖G‖²` from one `cblas_ssyrk` (`XᵀX`, `R·Nₓ²/2` multiply-adds) and one
+/// `cblas_sgemm` per piece (`XᵀSₚ`, `R·Nₓ·Nₚ`), summed in `Double`; its gradient
+/// `4/Nₓ²·X·(XᵀX) − 4/(Nₓ·N)·Σₚ Sₚ·(XᵀSₚ)ᵀ` reuses those products (two more `sgemm` of the same sizes).
+/// The cost per evaluation is therefore `O(R·Nₓ·(Nₓ + N))` instead of `O(R²·Nₓ)`.
+public func gramDistance(_ x: Tensor, to target: GramTarget) -> Tensor {
+    precondition(x.rank == 2 && x.shape[0] == target.rowCount,
+                 "gramDistance: x \(x.shape) against a target of \(target.rowCount) rows")
+    let pieces: [Tensor]
+    switch target.form {
+    case let .matrix(matrix): return (gram(x) - matrix).squared().sum()
+    case let .columns(columns): pieces = columns
+    }
+    let (rows, frames) = (x.shape[0], x.shape[1])
+    precondition(frames >= 1, "gramDistance: x has no columns")
+    let styleFrames = Double(target.columnCount)
+    let xx = uninitializedScalars(frames * frames) { p in
+        x.withUnsafeBufferPointer { symmetricProduct($0.baseAddress!, transpose: true, p, n: frames, k: rows) }
+    }
+    let xs = pieces.map { piece in
+        uninitializedScalars(frames * piece.shape[1]) { p in
+            x.withUnsafeBufferPointer { px in
+                piece.withUnsafeBufferPointer { ps in
+                    sgemm(px.baseAddress!, transposeA: true, ps.baseAddress!, transposeB: false, p,
+                          m: frames, n: piece.shape[1], k: rows)
+                }
+            }
+        }
+    }
+    let squares = { (m: [Float]) in m.withUnsafeBufferPointer { blockedDot($0.baseAddress!, $0.baseAddress!, count: m.count) } }
+    let n = Double(frames)
+    let value = squares(xx) / (n * n) - 2 * xs.map(squares).reduce(0, +) / (n * styleFrames) + target.squaredNorm
+    return Tensor.record(Tensor(Float(value)), inputs: [x]) { g, _ in
+        let own = 4 * g.item / Float(n * n), cross = -4 * g.item / Float(n * styleFrames)
+        let dx = uninitializedScalars(rows * frames) { pdx in
+            x.withUnsafeBufferPointer { px in
+                sgemm(px.baseAddress!, transposeA: false, xx, transposeB: false, pdx, m: rows, n: frames, k: frames,
+                      alpha: own)
+            }
+            for (piece, product) in zip(pieces, xs) {
+                piece.withUnsafeBufferPointer { ps in
+                    sgemm(ps.baseAddress!, transposeA: false, product, transposeB: true, pdx, m: rows, n: frames,
+                          k: piece.shape[1], alpha: cross, beta: 1)
+                }
+            }
+        }
+        return [Tensor(shape: x.shape, scalars: dx)]
+    }
+}
