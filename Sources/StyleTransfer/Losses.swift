@@ -31,7 +31,7 @@ public enum StyleLosses {
 
     /// `mean((F − P)²)` over all elements of two activations of equal shape.
     public static func contentLoss(_ features: Tensor, target: Tensor) -> Tensor {
-        (features - target).squared().mean()
+        meanSquaredError(features, target)
     }
 
     /// The mean squared difference between neighbouring values along both axes of a spectrogram `[bins, frames]`

@@ -73,6 +73,8 @@ case("conv2d_winograd_groups", lambda x, w: F.conv2d(x, w, padding=(3, 0), group
 # A wide 1-D kernel over ≥ 32 channels: NeuralCore's overlap-save kernel (32-sample blocks of 22 outputs, the last
 # block of the row partial). Appended last, as above.
 case("conv1d_overlap_save", lambda x, w, b: F.conv1d(x, w, b, padding=5), x=r(1, 40, 300), w=r(48, 40, 11), b=r(48))
+# The mean squared error (style transfer's content loss), over more than one 1024-scalar block. Appended last.
+case("mse_loss", lambda x, t: F.mse_loss(x, t), x=r(3, 40, 20), t=r(3, 40, 20))
 
 folder = pathlib.Path(__file__).parent / "neuralcore" / "ops"
 folder.mkdir(parents=True, exist_ok=True)

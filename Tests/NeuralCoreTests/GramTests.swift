@@ -52,6 +52,25 @@ final class GramTests: XCTestCase {
         }
     }
 
+    /// A style of rank 3 (plus noise far below the tolerance) in pieces, 60 rows over 40 frames, is kept as about
+    /// three columns, and
+    /// distances to it still match the definition.
+    func testColumnsAreCompressedToTheDirectionsThatCarryTheGramMatrix() {
+        let basis = randomTensor([60, 3], seed: 97)
+        let style = matmul(basis, randomTensor([3, 40], seed: 98)) + randomTensor([60, 40], seed: 99) * 1e-4
+        let pieces = [style.sliced(alongAxis: 1, range: 0..<25), style.sliced(alongAxis: 1, range: 25..<40)]
+        let target = GramTarget(pieces: pieces)
+        XCTAssertLessThanOrEqual(target.storedScalarCount, 60 * 4)
+        let unstructured = GramTarget(pieces: [randomTensor([60, 10], seed: 101), randomTensor([60, 5], seed: 102)])
+        XCTAssertEqual(unstructured.storedScalarCount, 60 * 15)
+        let x = randomTensor([60, 25], seed: 100)
+        let expected = composedDistance(x, pieces).item
+        XCTAssertEqual(gramDistance(x, to: target).item, expected, accuracy: 1e-4 * expected)
+        let (_, ours) = valueWithGradient(at: x) { gramDistance($0, to: target) }
+        let (_, reference) = valueWithGradient(at: x) { self.composedDistance($0, pieces) }
+        assertClose(ours, reference, 1e-4)
+    }
+
     func testDistanceBetweenTargetsOfEitherFormAndItselfIsZero() {
         let a = randomTensor([30, 8], seed: 95), b = randomTensor([30, 50], seed: 96)
         let columns = GramTarget(pieces: [a.sliced(alongAxis: 1, range: 0..<3), a.sliced(alongAxis: 1, range: 3..<8)])

@@ -92,5 +92,6 @@ final class OpParityTests: XCTestCase {
         try check("softmax", inputs: ["x"]) { t in softmax(t[0], axis: 1) }
         let targets = try tensor("cross_entropy.targets").scalars.map { Int($0) }
         try check("cross_entropy", inputs: ["x"]) { t in crossEntropy(t[0], targets: targets) }
+        try check("mse_loss", inputs: ["x", "t"]) { t in meanSquaredError(t[0], t[1]) }
     }
 }
