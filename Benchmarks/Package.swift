@@ -1,9 +1,10 @@
 // swift-tools-version: 6.0
 //
 // Benchmark programs, kept out of the library's package so that it never pulls benchmark code.
-// Each folder under Sources/ is one executable that runs the same work through this package and through the
-// peer's script in Peers/ (librosa, PyTorch), alternating rounds, and prints medians and ratios.
-// Run with `swift run -c release --package-path Benchmarks <Name>`.
+// Each folder under Sources/ is one executable: most run the same work through this package and through the
+// peer's script in Peers/ (librosa, PyTorch), alternating rounds, and print medians and ratios;
+// StyleTransferEvaluation judges transfers over the development set (Scripts/make_dev_set.py) with
+// ../shared/eval/judge.py. Run with `swift run -c release --package-path Benchmarks <Name>`.
 
 import Foundation
 import PackageDescription

@@ -1,0 +1,272 @@
+import AudioDSP
+import Backbones
+import Foundation
+import StyleTransfer
+import Vocoders
+
+/// Everything a transfer of the evaluation depends on: the library's configuration plus the backbone, the front end
+/// and the vocoder, set from a preset (or the library's defaults) and then from command-line flags.
+///
+/// To offer a new setting, add one ``ConfigurationFlag`` to ``flags``: its name, its help line and what it sets.
+struct TransferSettings {
+    /// The backbones, by the names `demo transfer` uses.
+    enum Backbone: String, CaseIterable {
+        /// The study's `RandomCNN(.study(filterCount:))`.
+        case randomCNN = "random-cnn"
+        /// Ulyanov's wide `RandomCNN(.ulyanov(frequencyBins:filterCount:kernelWidth:))` over the front end's rows.
+        case randomCNNWide = "random-cnn-wide"
+        /// VGG19 with seeded random weights.
+        case vgg19
+        /// ResNet-50 with seeded random weights.
+        case resnet50
+        /// ViT-B/16 with seeded random weights.
+        case vitB16 = "vit-b16"
+    }
+
+    /// The spectrogram a front end computes (its frequency axis and value scale).
+    enum Representation: String, CaseIterable {
+        /// STFT bins, `log1p` of the amplitude (the random-CNN work's; the library's default).
+        case log1p
+        /// STFT bins, amplitude in dB (librosa `amplitude_to_db`, amin 1e-5, floor 80 dB below the peak).
+        case db
+        /// Mel bands from 0 Hz to Nyquist, `log1p` of the amplitude.
+        case melLog1p = "mel-log1p"
+        /// Mel bands from 0 Hz to Nyquist, power in dB (librosa `power_to_db`, amin 1e-10, top 80 dB).
+        case melDB = "mel-db"
+        /// Mel bands from 0 to 8 kHz, `log(max(amplitude, 1e-5))`: the speech vocoders' ``Vocoders/FrontEnd/default``.
+        case melLog = "mel-log"
+    }
+
+    /// The library's configuration; its front end is replaced by ``frontEnd(from:)`` when a front-end flag is given.
+    var configuration: StyleTransferConfiguration
+    var backbone = Backbone.randomCNNWide
+    /// Filters of the random CNN; `nil` means the library's choice (the study's 32, the presets' wide network's).
+    var filterCount: Int?
+    /// Kernel width (frames) of the wide random CNN; `nil` means the presets' wide network's.
+    var kernelWidth: Int?
+    /// STFT size, hop and representation of the front end; `nil` keeps the configuration's.
+    var fftSize: Int?
+    var hopLength: Int?
+    var representation: Representation?
+    /// Mel bands of a mel representation. Default 80.
+    var melBandCount = 80
+    /// Griffin-Lim iterations of the vocoder. Default 64, as `demo transfer`.
+    var griffinLimIterations = 64
+
+    /// A command-line setting: `--name value`.
+    struct ConfigurationFlag: Sendable {
+        let name: String
+        /// What the value may be, and the default.
+        let help: String
+        let apply: @Sendable (inout TransferSettings, String) throws -> Void
+    }
+
+    /// The flags that choose a configuration; every one takes a value.
+    static let flags: [ConfigurationFlag] = [
+        .init(name: "--backbone", help: "\(choices(Backbone.self)) (default random-cnn-wide)") {
+            $0.backbone = try choice($1)
+        },
+        .init(name: "--filters", help: "filters of random-cnn (default 32) or random-cnn-wide (default the presets')") {
+            $0.filterCount = try positive($1)
+        },
+        .init(name: "--kernel-width", help: "frames of random-cnn-wide's kernel (default the presets')") {
+            $0.kernelWidth = try positive($1)
+        },
+        .init(name: "--style-weight", help: "style weight β (default the preset's)") {
+            $0.configuration.styleWeight = try number($1)
+        },
+        .init(name: "--content-weight", help: "content weight α (default the preset's)") {
+            $0.configuration.contentWeight = try number($1)
+        },
+        .init(name: "--tv-weight", help: "total-variation weight (default the preset's)") {
+            $0.configuration.totalVariationWeight = try number($1)
+        },
+        .init(name: "--optimizer", help: "adam:RATE or lbfgs[:EVALUATIONS per step, 5] (default the preset's)") {
+            $0.configuration.optimizer = try optimizer($1)
+        },
+        .init(name: "--steps", help: "optimisation steps (default the preset's)") {
+            $0.configuration.steps = try positive($1)
+        },
+        .init(name: "--init", help: "content, style or noise:STANDARD_DEVIATION (default the preset's)") {
+            $0.configuration.initialization = try initialization($1)
+        },
+        .init(name: "--seed", help: "seed of the backbone, the initialisation and the vocoder's phase (default 0)") {
+            guard let seed = UInt64($1) else { throw InvalidValue(expected: "a non-negative integer") }
+            $0.configuration.seed = seed
+        },
+        .init(name: "--fft-size", help: "STFT size of the front end (default the preset's, 1024)") {
+            $0.fftSize = try positive($1)
+        },
+        .init(name: "--hop", help: "STFT hop of the front end (default the preset's, 256)") {
+            $0.hopLength = try positive($1)
+        },
+        .init(name: "--representation", help: "\(choices(Representation.self)) (default the preset's, log1p)") {
+            $0.representation = try choice($1)
+        },
+        .init(name: "--mel-bands", help: "bands of a mel representation (default 80)") {
+            $0.melBandCount = try positive($1)
+        },
+        .init(name: "--iterations", help: "Griffin-Lim iterations of the vocoder (default 64)") {
+            $0.griffinLimIterations = try positive($1)
+        },
+    ]
+
+    /// The settings of `preset`, or the library's default configuration when `nil`.
+    init(preset: StyleTransferPreset?) {
+        configuration = preset.map { StyleTransferConfiguration.preset($0) } ?? StyleTransferConfiguration()
+    }
+
+    /// Applies `flags` in order.
+    ///
+    /// - Throws: ``EvaluationError/invalidFlag(_:value:reason:)`` for an unknown flag or a bad value.
+    mutating func apply(_ flags: [(name: String, value: String)]) throws {
+        for (name, value) in flags {
+            guard let flag = Self.flags.first(where: { $0.name == name }) else {
+                throw EvaluationError.invalidFlag(name, value: value, reason: "unknown flag (see --help)")
+            }
+            do {
+                try flag.apply(&self, value)
+            } catch let error as InvalidValue {
+                throw EvaluationError.invalidFlag(name, value: value, reason: "expected \(error.expected)")
+            }
+        }
+    }
+
+    /// The session these settings describe: front end, backbone (with its recommended layers), Griffin-Lim vocoder.
+    func session() throws -> StyleTransferSession {
+        var configuration = configuration
+        configuration.frontEnd = try frontEnd(from: configuration.frontEnd)
+        let extractor = featureExtractor(rowCount: configuration.frontEnd.rowCount, seed: configuration.seed)
+        let vocoder = try GriffinLimVocoder(
+            frontEnd: configuration.frontEnd, iterations: griffinLimIterations, seed: configuration.seed)
+        return try StyleTransferSession(featureExtractor: extractor, vocoder: vocoder,
+                                        configuration: configuration.withRecommendedLayers(for: extractor))
+    }
+
+    /// One line naming every setting that differs between transfers.
+    ///
+    /// - Throws: `VocodersError.invalidParameter` for a front end the flags made invalid.
+    func summary() throws -> String {
+        let frontEnd = try frontEnd(from: configuration.frontEnd)
+        return "\(backboneDescription(rowCount: frontEnd.rowCount)); style weight \(configuration.styleWeight), "
+            + "content weight \(configuration.contentWeight), tv weight \(configuration.totalVariationWeight); "
+            + "\(configuration.optimizer), \(configuration.steps) steps, init \(configuration.initialization), "
+            + "seed \(configuration.seed); fft \(frontEnd.fftSize), hop \(frontEnd.hopLength), "
+            + "\(frontEnd.value(of: .frequencyAxis)) rows \(frontEnd.rowCount), \(frontEnd.valueScale); "
+            + "Griffin-Lim \(griffinLimIterations)"
+    }
+
+    // MARK: - Pieces
+
+    /// `base` with the STFT size, hop and representation flags applied (itself when none was given).
+    private func frontEnd(from base: FrontEnd) throws -> FrontEnd {
+        guard fftSize != nil || hopLength != nil || representation != nil else { return base }
+        let fftSize = fftSize ?? base.fftSize, hopLength = hopLength ?? base.hopLength
+        let nyquist = Float(base.sampleRate) / 2
+        let (axis, scale, power): (FrontEnd.FrequencyAxis, FrontEnd.ValueScale, Float) = switch representation {
+        case nil: (base.frequencyAxis, base.valueScale, base.magnitudePower)
+        case .log1p: (.linear, .log1p, 1)
+        case .db: (.linear, .decibels(amin: 1e-5, topDB: 80), 1)
+        case .melLog1p: (.mel(.init(count: melBandCount, maximumFrequency: nyquist)), .log1p, 1)
+        case .melDB: (.mel(.init(count: melBandCount, maximumFrequency: nyquist)), .decibels(amin: 1e-10, topDB: 80), 2)
+        case .melLog: (.mel(.init(count: melBandCount, maximumFrequency: 8000)), .logClamp(minimum: 1e-5), 1)
+        }
+        return try FrontEnd(sampleRate: base.sampleRate, fftSize: fftSize, hopLength: hopLength, window: base.window,
+                            center: base.center, padMode: base.padMode, magnitudePower: power, frequencyAxis: axis,
+                            valueScale: scale)
+    }
+
+    /// The study's network's and the presets' wide network's sizes, read from the library.
+    private static let studyFilterCount: Int = {
+        guard case let .study(filterCount) = RandomCNN.Architecture.study() else { preconditionFailure() }
+        return filterCount
+    }()
+    private static let wideSizes: (filterCount: Int, kernelWidth: Int) = {
+        guard case let .ulyanov(_, filterCount, kernelWidth) = StyleTransferPreset.gender.architecture else {
+            preconditionFailure("the presets' backbone is Ulyanov's wide network")
+        }
+        return (filterCount, kernelWidth)
+    }()
+
+    private func architecture(rowCount: Int) -> RandomCNN.Architecture? {
+        switch backbone {
+        case .randomCNN: .study(filterCount: filterCount ?? Self.studyFilterCount)
+        case .randomCNNWide: .ulyanov(frequencyBins: rowCount, filterCount: filterCount ?? Self.wideSizes.filterCount,
+                                      kernelWidth: kernelWidth ?? Self.wideSizes.kernelWidth)
+        case .vgg19, .resnet50, .vitB16: nil
+        }
+    }
+
+    private func featureExtractor(rowCount: Int, seed: UInt64) -> any FeatureExtractor {
+        switch backbone {
+        case .randomCNN, .randomCNNWide: RandomCNN(architecture(rowCount: rowCount)!, seed: seed)
+        case .vgg19: VGG19(seed: seed)
+        case .resnet50: ResNet50(seed: seed)
+        case .vitB16: VisionTransformer(seed: seed)
+        }
+    }
+
+    private func backboneDescription(rowCount: Int) -> String {
+        switch architecture(rowCount: rowCount) {
+        case let .study(filterCount): "random-cnn (\(filterCount) filters)"
+        case let .ulyanov(_, filterCount, width): "random-cnn-wide (\(filterCount) filters, kernel \(width))"
+        case nil: "\(backbone.rawValue) (random weights)"
+        }
+    }
+}
+
+/// A flag value that does not parse; ``TransferSettings/apply(_:)`` names the flag.
+struct InvalidValue: Error {
+    let expected: String
+}
+
+func choices<Choice: RawRepresentable & CaseIterable>(_: Choice.Type) -> String where Choice.RawValue == String {
+    Choice.allCases.map(\.rawValue).joined(separator: " | ")
+}
+
+private func choice<Choice: RawRepresentable & CaseIterable>(_ text: String) throws -> Choice
+where Choice.RawValue == String {
+    guard let value = Choice(rawValue: text) else { throw InvalidValue(expected: "one of \(choices(Choice.self))") }
+    return value
+}
+
+func positive(_ text: String) throws -> Int {
+    guard let value = Int(text), value >= 1 else { throw InvalidValue(expected: "a positive integer") }
+    return value
+}
+
+private func number(_ text: String) throws -> Float {
+    guard let value = Float(text), value.isFinite, value >= 0 else { throw InvalidValue(expected: "a number ≥ 0") }
+    return value
+}
+
+/// `adam:RATE`, or `lbfgs[:EVALUATIONS]`: L-BFGS as `demo transfer --lbfgs` runs it (history 20, strong-Wolfe line
+/// search), with at most EVALUATIONS (default 5) loss evaluations per step.
+private func optimizer(_ text: String) throws -> StyleTransferConfiguration.OptimizerChoice {
+    let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+    switch (parts.first, parts.count) {
+    case ("adam", 2):
+        if let rate = Float(parts[1]), rate > 0, rate.isFinite { return .adam(learningRate: rate) }
+    case ("lbfgs", 1):
+        return .lbfgs(historySize: 20, evaluationsPerStep: 5, strongWolfe: true)
+    case ("lbfgs", 2):
+        if let evaluations = Int(parts[1]), evaluations >= 1 {
+            return .lbfgs(historySize: 20, evaluationsPerStep: evaluations, strongWolfe: true)
+        }
+    default:
+        break
+    }
+    throw InvalidValue(expected: "adam:LEARNING_RATE (e.g. adam:0.02), lbfgs or lbfgs:EVALUATIONS_PER_STEP")
+}
+
+private func initialization(_ text: String) throws -> StyleTransferConfiguration.Initialization {
+    switch text {
+    case "content": return .content
+    case "style": return .style
+    default:
+        if text.hasPrefix("noise:"), let deviation = Float(text.dropFirst(6)), deviation >= 0, deviation.isFinite {
+            return .noise(standardDeviation: deviation)
+        }
+        throw InvalidValue(expected: "content, style or noise:STANDARD_DEVIATION")
+    }
+}
