@@ -1,14 +1,12 @@
 import Backbones
 
-/// Settings for the study's three experiments, chosen by measuring on the bundled clips with
-/// ``TransferMeasures`` (see `Docs/StyleTransfer.md` for the grid and the numbers behind each choice).
+/// Settings for the study's three experiments, chosen on the development set (`Scripts/make_dev_set.py`) with the
+/// independent judge (`../shared/eval/judge.py`, ``TransferMeasures`` in Swift); `Docs/StyleTransfer.md` has the
+/// grid and the numbers behind each choice.
 ///
-/// All three use Ulyanov's wide random CNN (``architecture``): with the study's `Conv2d(1, 32, (3, 1))` the Gram
-/// matrices pool three-bin patterns over every frequency, so matching them leaves the per-band statistics of the
-/// content unchanged (0 % movement in every setting we measured), while the wide network's filters see all bins at
-/// once and move them toward the style, the more the more filters it has. Modest style weights (30–100) and small
-/// steps gave the most movement with the most content kept: larger weights or rates match the Gram matrices more
-/// closely but move the band statistics less, or away from the style.
+/// All three use the study's network (``architecture``), `Conv2d(1, 32, (3, 1))` + LeakyReLU(0.2), with its style
+/// statistic, the Gram matrix over time (``Backbones/GramAxis/time``): every filter × frequency row correlated over
+/// frames, so matching it moves the energy of each band toward the style.
 public enum StyleTransferPreset: String, Sendable, CaseIterable, Codable {
     /// Male ↔ female voice.
     case gender
@@ -17,13 +15,9 @@ public enum StyleTransferPreset: String, Sendable, CaseIterable, Codable {
     /// Speech → an instrument's timbre (violin, flute, piano).
     case instrument
 
-    /// The backbone the preset was measured with: ``Backbones/RandomCNN/Architecture/ulyanov(frequencyBins:filterCount:kernelWidth:)``
-    /// over the 513 bins of ``StyleTransferConfiguration/log1pMagnitude`` with his 11-frame kernel and 1024 filters
-    /// (movement grows with the filter count — 5 % with 128, 14 % with 512, 32 % with 1024, 37–39 % with 2048 on
-    /// the gender pair — and so does the time; 1024 keeps the default demo well under a minute on two cores).
-    public var architecture: RandomCNN.Architecture {
-        .ulyanov(frequencyBins: StyleTransferConfiguration.log1pMagnitude.rowCount, filterCount: 1024, kernelWidth: 11)
-    }
+    /// The backbone the preset was measured with: the study's ``Backbones/RandomCNN/Architecture/study(filterCount:)``
+    /// with 32 filters over the 513 bins of ``StyleTransferConfiguration/log1pMagnitude``.
+    public var architecture: RandomCNN.Architecture { .study(filterCount: 32) }
 }
 
 extension StyleTransferConfiguration {

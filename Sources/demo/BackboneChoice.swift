@@ -14,8 +14,10 @@ enum BackboneChoice: String, ExpressibleByArgument, CaseIterable {
     static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 
     /// The network, from `weights` (safetensors with PyTorch keys) or seeded; random deep networks get a warning on
-    /// standard error. `random-cnn-wide` is the preset's wide network, with `wideFilters` filters when given.
+    /// standard error. `random-cnn` is the preset's network; `random-cnn-wide` Ulyanov's over `frequencyBins`, with
+    /// `wideFilters` filters when given (else the library's default).
     func makeFeatureExtractor(weights: String?, seed: UInt64, preset: StyleTransferPreset = .gender,
+                              frequencyBins: Int = StyleTransferConfiguration.log1pMagnitude.rowCount,
                               wideFilters: Int? = nil) throws -> any FeatureExtractor {
         let url = weights.map { URL(fileURLWithPath: $0) }
         if url == nil, [.vgg19, .resnet50, .vitB16].contains(self) {
@@ -24,11 +26,10 @@ enum BackboneChoice: String, ExpressibleByArgument, CaseIterable {
         }
         switch self {
         case .randomCNN:
-            return try url.map { try RandomCNN(weightsAt: $0) } ?? RandomCNN(seed: seed)
+            return try url.map { try RandomCNN(preset.architecture, weightsAt: $0) } ?? RandomCNN(preset.architecture, seed: seed)
         case .randomCNNWide:
-            let wide: RandomCNN.Architecture = wideFilters.map {
-                .ulyanov(frequencyBins: StyleTransferConfiguration.log1pMagnitude.rowCount, filterCount: $0)
-            } ?? preset.architecture
+            let wide: RandomCNN.Architecture = wideFilters.map { .ulyanov(frequencyBins: frequencyBins, filterCount: $0) }
+                ?? .ulyanov(frequencyBins: frequencyBins)
             return try url.map { try RandomCNN(wide, weightsAt: $0) } ?? RandomCNN(wide, seed: seed)
         case .vgg19: return try url.map { try VGG19(weightsAt: $0) } ?? VGG19(seed: seed)
         case .resnet50: return try url.map { try ResNet50(weightsAt: $0) } ?? ResNet50(seed: seed)

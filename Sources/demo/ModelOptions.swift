@@ -6,13 +6,13 @@ import Vocoders
 
 /// The backbone and vocoder choices of `demo transfer`.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Frozen network whose features define content and style: \(BackboneChoice.names); default: the preset's (random-cnn-wide).")
-    var backbone: BackboneChoice = .randomCNNWide
+    @Option(help: "Frozen network whose features define content and style: \(BackboneChoice.names); default: the preset's (random-cnn, the study's).")
+    var backbone: BackboneChoice = .randomCNN
 
     @Option(help: "Weights for the backbone (safetensors with PyTorch key names).")
     var weights: String?
 
-    @Option(help: "Filters of the wide random CNN; default: the preset's (Ulyanov used 4096).")
+    @Option(help: "Filters of the wide random CNN; default: Ulyanov's 4096.")
     var wideFilters: Int?
 
     @Option(help: "How the output spectrogram becomes audio: \(VocoderChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -41,7 +41,9 @@ struct ModelOptions: ParsableArguments {
     func session(configuration: StyleTransferConfiguration, seed: UInt64, preset: StyleTransferPreset) throws
         -> StyleTransferSession
     {
-        let extractor = try backbone.makeFeatureExtractor(weights: weights, seed: seed, preset: preset, wideFilters: wideFilters)
+        let extractor = try backbone.makeFeatureExtractor(
+            weights: weights, seed: seed, preset: preset, frequencyBins: configuration.frontEnd.rowCount,
+            wideFilters: wideFilters)
         return try StyleTransferSession(
             featureExtractor: extractor, vocoder: makeVocoder(frontEnd: configuration.frontEnd, seed: seed),
             configuration: configuration.withRecommendedLayers(for: extractor))

@@ -39,8 +39,8 @@ struct TransferSettings {
 
     /// The library's configuration; its front end is replaced by ``frontEnd(from:)`` when a front-end flag is given.
     var configuration: StyleTransferConfiguration
-    var backbone = Backbone.randomCNNWide
-    /// Filters of the random CNN; `nil` means the library's choice (the study's 32, the presets' wide network's).
+    var backbone = Backbone.randomCNN
+    /// Filters of the random CNN; `nil` means the library's choice (the presets' 32, Ulyanov's 4096).
     var filterCount: Int?
     /// Kernel width (frames) of the wide random CNN; `nil` means the presets' wide network's.
     var kernelWidth: Int?
@@ -63,14 +63,17 @@ struct TransferSettings {
 
     /// The flags that choose a configuration; every one takes a value.
     static let flags: [ConfigurationFlag] = [
-        .init(name: "--backbone", help: "\(choices(Backbone.self)) (default random-cnn-wide)") {
+        .init(name: "--backbone", help: "\(choices(Backbone.self)) (default random-cnn, the presets')") {
             $0.backbone = try choice($1)
         },
-        .init(name: "--filters", help: "filters of random-cnn (default 32) or random-cnn-wide (default the presets')") {
+        .init(name: "--filters", help: "filters of random-cnn (default the presets', 32) or random-cnn-wide (default Ulyanov's 4096)") {
             $0.filterCount = try positive($1)
         },
-        .init(name: "--kernel-width", help: "frames of random-cnn-wide's kernel (default the presets')") {
+        .init(name: "--kernel-width", help: "frames of random-cnn-wide's kernel (default Ulyanov's 11)") {
             $0.kernelWidth = try positive($1)
+        },
+        .init(name: "--gram-axis", help: "\(choices(GramAxis.self)) (default the preset's, time)") {
+            $0.configuration.gramAxis = try choice($1)
         },
         .init(name: "--style-weight", help: "style weight β (default the preset's)") {
             $0.configuration.styleWeight = try number($1)
@@ -176,24 +179,19 @@ struct TransferSettings {
                             valueScale: scale)
     }
 
-    /// The study's network's and the presets' wide network's sizes, read from the library.
-    private static let studyFilterCount: Int = {
-        guard case let .study(filterCount) = RandomCNN.Architecture.study() else { preconditionFailure() }
-        return filterCount
-    }()
-    private static let wideSizes: (filterCount: Int, kernelWidth: Int) = {
-        guard case let .ulyanov(_, filterCount, kernelWidth) = StyleTransferPreset.gender.architecture else {
-            preconditionFailure("the presets' backbone is Ulyanov's wide network")
-        }
-        return (filterCount, kernelWidth)
-    }()
-
+    /// The network of a random-CNN backbone: the presets' study network, or Ulyanov's over `rowCount` rows, with
+    /// the library's sizes unless `--filters` / `--kernel-width` were given.
     private func architecture(rowCount: Int) -> RandomCNN.Architecture? {
         switch backbone {
-        case .randomCNN: .study(filterCount: filterCount ?? Self.studyFilterCount)
-        case .randomCNNWide: .ulyanov(frequencyBins: rowCount, filterCount: filterCount ?? Self.wideSizes.filterCount,
-                                      kernelWidth: kernelWidth ?? Self.wideSizes.kernelWidth)
-        case .vgg19, .resnet50, .vitB16: nil
+        case .randomCNN:
+            guard let filterCount else { return StyleTransferPreset.gender.architecture }
+            return .study(filterCount: filterCount)
+        case .randomCNNWide:
+            guard case let .ulyanov(_, filters, width) = RandomCNN.Architecture.ulyanov(frequencyBins: rowCount) else {
+                preconditionFailure("the wide network is Ulyanov's")
+            }
+            return .ulyanov(frequencyBins: rowCount, filterCount: filterCount ?? filters, kernelWidth: kernelWidth ?? width)
+        case .vgg19, .resnet50, .vitB16: return nil
         }
     }
 
