@@ -137,7 +137,7 @@ struct TransferCommand: AsyncParsableCommand {
             measured)
         if let report {
             try StyleTransferReport.write(
-                result, content: contentClip, style: styleClip,
+                result, content: contentClip, style: styleClip, measures: try? measures.get(),
                 title: "\(contentURL.lastPathComponent) in the style of \(styleURL.lastPathComponent)",
                 details: [summary, "preset \(preset.rawValue), backbone \(model.backbone.rawValue), vocoder \(model.vocoder.rawValue)"],
                 to: URL(fileURLWithPath: report))

@@ -27,6 +27,14 @@ final class TransferCommandTests: XCTestCase {
         XCTAssertEqual(page.components(separatedBy: "<audio controls").count - 1, 3)
         XCTAssertEqual(page.components(separatedBy: "data:image/png;base64,").count - 1, 3)
         XCTAssertEqual(page.components(separatedBy: "<polyline").count - 1, 2)
+        // The measures table and, around each picture, the time and frequency axes and the dB colour bar.
+        XCTAssertEqual(page.components(separatedBy: "<table class=\"measures\">").count - 1, 1)
+        for label in ["<th>Band-Gram ratio</th>", "<th>Timbre progress</th>", "<th>STOI</th>"] {
+            XCTAssertTrue(page.contains(label), label)
+        }
+        for fragment in [">Time (s)</text>", ">Frequency (Hz)</text>", "<linearGradient", ">dB</text>"] {
+            XCTAssertEqual(page.components(separatedBy: fragment).count - 1, 3, fragment)
+        }
         XCTAssertEqual(fileNames(in: folder), ["content.png", "out.wav", "output.png", "report.html", "style.png"])
         XCTAssertNoThrow(try SpectrogramImage.read(folder.appendingPathComponent("output.png")))
     }
