@@ -1,7 +1,9 @@
 import Backbones
 
-/// Settings for the study's three experiments, chosen by measuring on the bundled clips with
-/// ``TransferMeasures`` (see `Docs/StyleTransfer.md` for the grid and the numbers behind each choice).
+/// Settings for the study's three experiments, chosen by measuring on the bundled clips with the per-band spectrogram
+/// statistics that ``TransferMeasures`` used before it took the judge's formulas (see `Docs/StyleTransfer.md` for the
+/// grid, the numbers behind each choice, and why those statistics were dropped: they counted broadband noise as
+/// movement toward the style). Not yet re-chosen on the band-Gram ratio, timbre progress and STOI.
 ///
 /// All three use Ulyanov's wide random CNN (``architecture``): with the study's `Conv2d(1, 32, (3, 1))` the Gram
 /// matrices pool three-bin patterns over every frequency, so matching them leaves the per-band statistics of the
