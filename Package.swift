@@ -41,7 +41,7 @@ let package = Package(
         ),
         .target(
             name: "StyleTransfer",
-            dependencies: ["AudioDSP", "NeuralCore", "Backbones", "Vocoders"]
+            dependencies: ["AudioDSP", "NeuralCore", "Backbones", "Vocoders", "ParallelRanges"]
         ),
         .executableTarget(
             name: "demo",

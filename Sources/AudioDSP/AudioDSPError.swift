@@ -16,6 +16,9 @@ public enum AudioDSPError: Error, Equatable, CustomStringConvertible {
     case silentInput(what: String)
     /// The input holds NaN or ±Inf values.
     case nonFiniteInput(what: String)
+    /// The input is too short for an analysis: it gives `frames` analysis frames where `minimumFrames` are needed
+    /// (for STOI, frames that remain after removing the clean signal's silent ones).
+    case tooShort(what: String, frames: Int, minimumFrames: Int)
     /// An array or image does not have the shape or metadata an operation requires.
     case shapeMismatch(what: String, expected: String, actual: String)
     /// Writing an output file failed; nothing was left at the destination.
@@ -29,6 +32,8 @@ public enum AudioDSPError: Error, Equatable, CustomStringConvertible {
         case let .emptyInput(what): "\(what) is empty"
         case let .silentInput(what): "\(what) is silent (all samples are zero)"
         case let .nonFiniteInput(what): "\(what) contains NaN or infinite values"
+        case let .tooShort(what, frames, minimumFrames):
+            "\(what) is too short: \(frames) analysis frames, at least \(minimumFrames) needed"
         case let .shapeMismatch(what, expected, actual): "\(what) has shape \(actual), expected \(expected)"
         case let .writeFailed(path, reason): "cannot write \(path): \(reason)"
         }

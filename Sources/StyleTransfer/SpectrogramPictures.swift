@@ -27,13 +27,17 @@ public enum SpectrogramPictures {
     /// Writes each picture's features as an 8-bit colour-mapped PNG (low frequencies at the bottom), atomically,
     /// all on one dB range — from 80 dB below the highest peak among them to that peak — so that they compare side
     /// by side.
+    ///
+    /// - Returns: that dB range (the colour map's low and high ends), for a colour bar.
+    @discardableResult
     public static func writeColorMapped(_ pictures: [(features: AcousticFeatures, url: URL)],
-                                        colorMap: ColorMap = .default) throws {
+                                        colorMap: ColorMap = .default) throws -> ClosedRange<Float> {
         let converted = pictures.map { decibels(of: $0.features) }
         let peak = converted.compactMap { $0.decibels.values.max() }.max() ?? 0
         for ((decibels, parameters), picture) in zip(converted, pictures) {
             try SpectrogramImage.writeColorMapped(decibels, parameters: parameters, colorMap: colorMap,
                                                   decibelRange: (peak - 80)...peak, to: picture.url)
         }
+        return (peak - 80)...peak
     }
 }

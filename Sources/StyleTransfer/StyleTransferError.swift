@@ -13,6 +13,35 @@ public enum StyleTransferError: Error, Equatable, CustomStringConvertible {
     case diverged(step: Int, chunk: Int)
     /// `--shard i/n` or a similar partition argument is malformed.
     case invalidShard(String)
+    /// ``TransferMeasures`` cannot measure a clip: `clip` is "content", "style" or "output".
+    case unmeasurable(clip: String, problem: MeasurementProblem)
+
+    /// Why ``TransferMeasures`` cannot measure a clip.
+    public enum MeasurementProblem: Sendable, Equatable, CustomStringConvertible {
+        /// The clip has no samples.
+        case empty
+        /// The clip holds NaN or ±Inf samples.
+        case nonFinite
+        /// The clip's peak, `peak` (full scale 1), is below ``TransferMeasures/silenceThreshold`` (1e-4, −80 dBFS),
+        /// the judge's silence test.
+        case silent(peak: Float)
+        /// The style's band Gram matrix or mean MFCCs equal the content's, so no ratio toward the style exists.
+        case indistinguishableFromContent
+        /// STOI needs at least `minimumFrames` spectral frames (about 0.4 s of sound) after the content's silent
+        /// frames are removed; `frames` remained.
+        case tooShortForIntelligibility(frames: Int, minimumFrames: Int)
+
+        public var description: String {
+            switch self {
+            case .empty: "is empty"
+            case .nonFinite: "contains NaN or infinite samples"
+            case let .silent(peak): "is silent (peak \(peak), below 1e-4)"
+            case .indistinguishableFromContent: "cannot be told apart from the content (same band Gram or mean MFCC)"
+            case let .tooShortForIntelligibility(frames, minimumFrames):
+                "is too short for STOI: \(frames) frames of sound at 10 kHz after silence removal, \(minimumFrames) needed"
+            }
+        }
+    }
 
     public var description: String {
         switch self {
@@ -26,6 +55,8 @@ public enum StyleTransferError: Error, Equatable, CustomStringConvertible {
             "the optimisation diverged (loss not finite) at step \(step) of chunk \(chunk); lower the learning rate or the style weight"
         case let .invalidShard(text):
             "invalid shard '\(text)': expected i/n with 1 ≤ i ≤ n"
+        case let .unmeasurable(clip, problem):
+            "cannot measure the transfer: the \(clip) \(problem)"
         }
     }
 }

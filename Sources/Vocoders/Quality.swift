@@ -58,6 +58,7 @@ public struct QualityMeasure: Sendable {
     public let dynamicRange: Float
 
     private let transform: ShortTimeFourierTransform
+    private let cosineTransform: DiscreteCosineTransform
 
     /// Configures the measure.
     ///
@@ -79,6 +80,9 @@ public struct QualityMeasure: Sendable {
             throw VocodersError.invalidParameter(name: "dynamicRange", value: "\(dynamicRange)", reason: "must be positive and finite")
         }
         transform = try withVocodersParameterErrors { try ShortTimeFourierTransform(fftSize: fftSize, hopLength: hopLength) }
+        cosineTransform = try withVocodersParameterErrors {
+            try DiscreteCosineTransform(inputCount: melBandCount, outputCount: cepstralCoefficientCount + 1)
+        }
         self.fftSize = fftSize
         self.hopLength = hopLength
         self.melBandCount = melBandCount
@@ -138,20 +142,13 @@ public struct QualityMeasure: Sendable {
     /// The mel cepstra `c1 ... cD` of a mel power spectrogram, `[cepstralCoefficientCount, frames]`, with the log
     /// floor `floor` (see the type documentation).
     private func cepstra(_ mel: Spectrogram, floor: Double) -> Spectrogram {
-        let frames = mel.frameCount, bands = melBandCount
-        var logAmplitude = [Double](repeating: 0, count: bands * frames)
-        for index in logAmplitude.indices { logAmplitude[index] = 0.5 * log(max(Double(mel.values[index]), floor)) }
-        var result = [Float](repeating: 0, count: cepstralCoefficientCount * frames)
-        let scale = (2 / Double(bands)).squareRoot()
-        for coefficient in 1...cepstralCoefficientCount {
-            var row = [Double](repeating: 0, count: frames)
-            for band in 0..<bands {
-                let basis = scale * cos(Double.pi * Double(coefficient) * Double(2 * band + 1) / Double(2 * bands))
-                for frame in 0..<frames { row[frame] += basis * logAmplitude[band * frames + frame] }
-            }
-            for frame in 0..<frames { result[(coefficient - 1) * frames + frame] = Float(row[frame]) }
+        var logAmplitude = mel
+        for index in logAmplitude.values.indices {
+            logAmplitude.values[index] = Float(0.5 * log(max(Double(mel.values[index]), floor)))
         }
-        return Spectrogram(values: result, binCount: cepstralCoefficientCount, frameCount: frames)
+        let all = cosineTransform.apply(logAmplitude)  // c0 ... cD (AudioDSP's DCT-II, ortho)
+        return Spectrogram(values: Array(all.values[all.frameCount...]), binCount: cepstralCoefficientCount,
+                           frameCount: all.frameCount)
     }
 
     private func melCepstralDistortion(_ estimate: Spectrogram, _ reference: Spectrogram,

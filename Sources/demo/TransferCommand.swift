@@ -117,15 +117,27 @@ struct TransferCommand: AsyncParsableCommand {
         let (content, style) = (result.content.spectrogram, result.style.spectrogram)
         let losses = try session.losses(of: [content, result.output.spectrogram], content: content, style: style)
         let (before, after) = (losses[0], losses[1])
-        let measures = TransferMeasures(output: result.output.spectrogram, content: content, style: style)
         let seconds = elapsed / .seconds(1)
+        let measures: Result<TransferMeasures, StyleTransferError>
+        do {
+            measures = .success(try TransferMeasures(output: result.waveform, content: contentClip, style: styleClip))
+        } catch let error as StyleTransferError {
+            measures = .failure(error)  // the transfer itself succeeded: say why it cannot be measured
+        }
+        let measured = switch measures {
+        case let .success(m):
+            String(format: "band-Gram ratio %.2f (1 = unchanged, 0 = the style's), timbre progress %.2f (0 = content, 1 = style), STOI %.2f (1 = the content's envelopes)",
+                   m.gramRatio, m.timbreProgress, m.stoi)
+        case let .failure(error):
+            "no measures: \(error)"
+        }
         let summary = String(
-            format: "%@: %.1f s of audio in %.1f s (%d steps); style loss %.3g → %.3g, content loss %.3g; spectral statistics moved %.0f%% toward the style, content detail kept %.0f%%",
+            format: "%@: %.1f s of audio in %.1f s (%d steps); style loss %.3g → %.3g, content loss %.3g; %@",
             out, result.waveform.duration, seconds, result.history.count, before.style, after.style, after.content,
-            100 * measures.styleMovement, 100 * measures.contentRetention)
+            measured)
         if let report {
             try StyleTransferReport.write(
-                result, content: contentClip, style: styleClip,
+                result, content: contentClip, style: styleClip, measures: try? measures.get(),
                 title: "\(contentURL.lastPathComponent) in the style of \(styleURL.lastPathComponent)",
                 details: [summary, "preset \(preset.rawValue), backbone \(model.backbone.rawValue), vocoder \(model.vocoder.rawValue)"],
                 to: URL(fileURLWithPath: report))

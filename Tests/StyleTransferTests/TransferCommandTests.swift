@@ -16,7 +16,9 @@ final class TransferCommandTests: XCTestCase {
         let outcome = try runDemo(["transfer", "--steps", "2", "--iterations", "2", "--out", out.path,
                                    "--report", report.path, "--spectrograms", folder.path])
         XCTAssertEqual(outcome.status, 0, outcome.standardError)
-        XCTAssertTrue(outcome.standardOutput.contains("spectral statistics moved"), outcome.standardOutput)
+        for fragment in ["band-Gram ratio", "timbre progress", "STOI"] {
+            XCTAssertTrue(outcome.standardOutput.contains(fragment), "\(fragment) not in \(outcome.standardOutput)")
+        }
         let audio = try AudioFile.read(out)
         let content = try AudioFile.read(Samples.url("speech_male_us.wav"), sampleRate: 22_050)
         XCTAssertEqual(audio.frameCount, content.frameCount)
@@ -25,6 +27,14 @@ final class TransferCommandTests: XCTestCase {
         XCTAssertEqual(page.components(separatedBy: "<audio controls").count - 1, 3)
         XCTAssertEqual(page.components(separatedBy: "data:image/png;base64,").count - 1, 3)
         XCTAssertEqual(page.components(separatedBy: "<polyline").count - 1, 2)
+        // The measures table and, around each picture, the time and frequency axes and the dB colour bar.
+        XCTAssertEqual(page.components(separatedBy: "<table class=\"measures\">").count - 1, 1)
+        for label in ["<th>Band-Gram ratio</th>", "<th>Timbre progress</th>", "<th>STOI</th>"] {
+            XCTAssertTrue(page.contains(label), label)
+        }
+        for fragment in [">Time (s)</text>", ">Frequency (Hz)</text>", "<linearGradient", ">dB</text>"] {
+            XCTAssertEqual(page.components(separatedBy: fragment).count - 1, 3, fragment)
+        }
         XCTAssertEqual(fileNames(in: folder), ["content.png", "out.wav", "output.png", "report.html", "style.png"])
         XCTAssertNoThrow(try SpectrogramImage.read(folder.appendingPathComponent("output.png")))
     }
