@@ -53,6 +53,14 @@ public struct StyleTransferConfiguration: Sendable, Equatable {
     /// over frames: the study network's statistic, which moves each band toward the style); transformers support
     /// ``Backbones/GramAxis/channels`` only.
     public var gramAxis: GramAxis
+    /// Loudness range, in dB below the loudest frame, of the frames that style statistics describe; `nil` takes
+    /// every frame (the study). With a range, the style's Gram targets come from its active frames only and the
+    /// output's Gram matrices from the frames where the content is active, so the style describes the voice or
+    /// instrument, not its pauses, and the content's pauses stay pauses. Default 40 dB (the judge's rule).
+    public var activeFrameRange: Float?
+    /// Whether the style is brought to the content's loudness (the mean energy of active frames) before its
+    /// statistics are taken, so a style recorded louder or softer describes the same timbre. Default `true`.
+    public var matchesStyleLoudness: Bool
     /// Weight α of the content loss. Default 1.
     public var contentWeight: Float
     /// Weight β of the style loss. Default 1e3 (see ``preset(_:)`` for measured choices).
@@ -78,6 +86,7 @@ public struct StyleTransferConfiguration: Sendable, Equatable {
         frontEnd: FrontEnd = StyleTransferConfiguration.log1pMagnitude,
         contentLayers: [WeightedLayer] = [WeightedLayer("relu1")],
         styleLayers: [WeightedLayer] = [WeightedLayer("relu1")], gramAxis: GramAxis = .time,
+        activeFrameRange: Float? = 40, matchesStyleLoudness: Bool = true,
         contentWeight: Float = 1, styleWeight: Float = 1e3, totalVariationWeight: Float = 0,
         optimizer: OptimizerChoice = .adam(learningRate: 0.03), steps: Int = 300,
         initialization: Initialization = .content, seed: UInt64 = 0,
@@ -87,6 +96,8 @@ public struct StyleTransferConfiguration: Sendable, Equatable {
         self.contentLayers = contentLayers
         self.styleLayers = styleLayers
         self.gramAxis = gramAxis
+        self.activeFrameRange = activeFrameRange
+        self.matchesStyleLoudness = matchesStyleLoudness
         self.contentWeight = contentWeight
         self.styleWeight = styleWeight
         self.totalVariationWeight = totalVariationWeight
@@ -132,6 +143,9 @@ public struct StyleTransferConfiguration: Sendable, Equatable {
         case let .lbfgs(historySize, evaluations, _):
             guard historySize >= 1 else { throw fail("historySize", historySize, "must be at least 1") }
             guard evaluations >= 1 else { throw fail("evaluationsPerStep", evaluations, "must be at least 1") }
+        }
+        if let range = activeFrameRange, !(range.isFinite && range > 0) {
+            throw fail("activeFrameRange", range, "must be finite and > 0 dB (nil takes every frame)")
         }
         if case let .noise(deviation) = initialization, !(deviation.isFinite && deviation >= 0) {
             throw fail("noise standard deviation", deviation, "must be finite and ≥ 0")

@@ -21,12 +21,16 @@ struct ChunkProblem {
     let styleGrams: [String: GramTarget]
     let valueRange: ClosedRange<Float>
     let layers: [String]
+    /// Which of the chunk's frames are active in the content (`nil`: every frame counts).
+    let activity: ArraySlice<Bool>?
 
-    init(session: StyleTransferSession, content: Tensor, styleGrams: [String: GramTarget], valueRange: ClosedRange<Float>) throws {
+    init(session: StyleTransferSession, content: Tensor, styleGrams: [String: GramTarget], valueRange: ClosedRange<Float>,
+         activity: ArraySlice<Bool>?) throws {
         extractor = session.featureExtractor
         configuration = session.configuration
         self.styleGrams = styleGrams
         self.valueRange = valueRange
+        self.activity = activity
         let contentNames = configuration.contentLayers.map(\.name)
         layers = Array(Set(contentNames + configuration.styleLayers.map(\.name)))
         contentTargets = contentNames.isEmpty ? [:]
@@ -41,7 +45,8 @@ struct ChunkProblem {
             content = content + StyleLosses.contentLoss(features[layer.name]!, target: contentTargets[layer.name]!) * layer.weight
         }
         for layer in configuration.styleLayers where layer.weight > 0 {
-            let matrix = extractor.styleMatrix(of: features[layer.name]!, layer: layer.name, over: configuration.gramAxis)
+            var matrix = extractor.styleMatrix(of: features[layer.name]!, layer: layer.name, over: configuration.gramAxis)
+            if let activity { matrix = matrix * keptColumnWeights(columnActivity(activity, columns: matrix.shape[1])) }
             style = style + StyleLosses.styleLoss(matrix, target: styleGrams[layer.name]!) * layer.weight
         }
         if configuration.totalVariationWeight > 0 { variation = StyleLosses.totalVariation(x) }

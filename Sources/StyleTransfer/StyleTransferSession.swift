@@ -106,8 +106,10 @@ public final class StyleTransferSession {
         let range = valueRange(content)
         let plan = ChunkPlan(frameCount: content.frameCount, chunkFrames: frames(configuration.chunkDuration),
                              overlapFrames: frames(configuration.chunkOverlap))
-        let targets = try gramTargets(style, layers: configuration.styleLayers.map(\.name), chunkFrames: plan.chunkFrames,
-                                       valueRange: range)
+        let statistics = styleStatistics(content: content, style: style)
+        let targets = try gramTargets(statistics.style, active: statistics.styleActivity,
+                                      layers: configuration.styleLayers.map(\.name), chunkFrames: plan.chunkFrames,
+                                      valueRange: range)
         var blend = ChunkBlend(binCount: content.binCount, frameCount: content.frameCount)
         var history: [StepReport] = []
         var cancelled = false
@@ -116,7 +118,8 @@ public final class StyleTransferSession {
             var optimized = contentChunk
             if !cancelled {
                 let problem = try ChunkProblem(
-                    session: self, content: contentChunk, styleGrams: targets, valueRange: range)
+                    session: self, content: contentChunk, styleGrams: targets, valueRange: range,
+                    activity: statistics.contentActivity?[chunk])
                 let initial = initialSpectrogram(content: contentChunk, style: style, chunk: chunk, index: index)
                 let outcome = try problem.optimize(from: initial, chunk: index + 1) { step, losses in
                     let report = StepReport(
@@ -150,9 +153,12 @@ public final class StyleTransferSession {
         precondition(spectrograms.allSatisfy { $0.shape == content.shape }, "losses: output and content shapes differ")
         let range = valueRange(content), chunkFrames = frames(configuration.chunkDuration)
         let styleNames = configuration.styleLayers.map(\.name), contentNames = configuration.contentLayers.map(\.name)
-        let target = try gramTargets(style, layers: styleNames, chunkFrames: chunkFrames, valueRange: range)
+        let statistics = styleStatistics(content: content, style: style)
+        let target = try gramTargets(statistics.style, active: statistics.styleActivity, layers: styleNames,
+                                     chunkFrames: chunkFrames, valueRange: range)
         return try spectrograms.map { spectrogram in
-            let grams = try gramTargets(spectrogram, layers: styleNames, chunkFrames: chunkFrames, valueRange: range)
+            let grams = try gramTargets(spectrogram, active: statistics.contentActivity, layers: styleNames,
+                                        chunkFrames: chunkFrames, valueRange: range)
             var errors: [String: (sum: Double, count: Int)] = [:]
             if !contentNames.isEmpty {
                 for piece in ChunkPlan.partition(frameCount: content.frameCount, chunkFrames: chunkFrames) {
@@ -208,22 +214,43 @@ public final class StyleTransferSession {
         }
     }
 
+    /// The style as its statistics are taken (at the content's loudness when
+    /// ``StyleTransferConfiguration/matchesStyleLoudness``), and which frames of content and style count
+    /// (``StyleTransferConfiguration/activeFrameRange``; `nil` when every frame does).
+    private func styleStatistics(content: Spectrogram, style: Spectrogram)
+        -> (style: Spectrogram, contentActivity: [Bool]?, styleActivity: [Bool]?)
+    {
+        let frontEnd = configuration.frontEnd, range = configuration.activeFrameRange
+        let contentActivity = FrameActivity(content, frontEnd: frontEnd, rangeDecibels: range ?? .infinity)
+        var styleActivity = FrameActivity(style, frontEnd: frontEnd, rangeDecibels: range ?? .infinity)
+        var style = style
+        if configuration.matchesStyleLoudness {
+            style = styleActivity.matchingLoudness(of: style, to: contentActivity.activeEnergy, frontEnd: frontEnd)
+            styleActivity = FrameActivity(style, frontEnd: frontEnd, rangeDecibels: range ?? .infinity)
+        }
+        return range == nil ? (style, nil, nil) : (style, contentActivity.isActive, styleActivity.isActive)
+    }
+
     /// The Gram target of `spectrogram` for each of `layers`, from its style matrices piece by piece, so a long clip
-    /// never holds all its activations at once (the style's targets, and measurements).
+    /// never holds all its activations at once (the style's targets, and measurements). With `active`, only the
+    /// columns of active frames enter (all of them when a layer has none active).
     private func gramTargets(
-        _ spectrogram: Spectrogram, layers: [String], chunkFrames: Int, valueRange: ClosedRange<Float>
+        _ spectrogram: Spectrogram, active: [Bool]?, layers: [String], chunkFrames: Int, valueRange: ClosedRange<Float>
     ) throws -> [String: GramTarget] {
         guard !layers.isEmpty else { return [:] }
-        var pieces: [String: [Tensor]] = [:]
+        var pieces: [String: [Tensor]] = [:], everyColumn: [String: [Tensor]] = [:]
         for chunk in ChunkPlan.partition(frameCount: spectrogram.frameCount, chunkFrames: chunkFrames) {
             let input = featureExtractor.modelInput(from: tensor(spectrogram, frames: chunk), valueRange: valueRange)
             let features = try featureExtractor.features(of: input, layers: layers)
             for layer in layers {
-                pieces[layer, default: []].append(
-                    featureExtractor.styleMatrix(of: features[layer]!, layer: layer, over: configuration.gramAxis))
+                let matrix = featureExtractor.styleMatrix(of: features[layer]!, layer: layer, over: configuration.gramAxis)
+                everyColumn[layer, default: []].append(matrix)
+                guard let active else { continue }
+                let kept = keptColumns(matrix, where: columnActivity(active[chunk], columns: matrix.shape[1]))
+                if kept.shape[1] > 0 { pieces[layer, default: []].append(kept) }
             }
         }
-        return pieces.mapValues { GramTarget(pieces: $0) }
+        return Dictionary(uniqueKeysWithValues: Set(layers).map { ($0, GramTarget(pieces: pieces[$0] ?? everyColumn[$0]!)) })
     }
 
     /// The starting point of one chunk's optimisation.

@@ -128,6 +128,47 @@ final class StyleTransferSessionTests: XCTestCase {
         }
     }
 
+    /// With an active-frame range, frames where the content is quiet carry no style statistics: they keep the
+    /// content exactly (the study's network does not mix frames), while taking every frame fills them.
+    func testTheContentsPausesStayPausesWithAnActiveFrameRange() throws {
+        let speech = try clip("speech_male_us.wav", seconds: 0.6).samples
+        let pause = (0..<(12 * 256)).map { Float(sin(Double($0))) * 1e-5 }
+        let content = Waveform(samples: Array(speech[..<6000]) + pause + Array(speech[6000...]), sampleRate: 22_050)
+        let style = try clip("speech_female_us.wav", seconds: 0.8)
+        var configuration = StyleTransferConfiguration(styleWeight: 1e4, steps: 8)
+        let pauseFrames = (6000 / 256 + 3)..<((6000 + 12 * 256) / 256 - 2)
+        func pauseChange(_ configuration: StyleTransferConfiguration) throws -> Float {
+            let session = try session(configuration)
+            let c = try session.analyze(content, what: "content").spectrogram
+            let output = try session.transfer(content: c, style: try session.analyze(style, what: "style").spectrogram).output
+            var change: Float = 0
+            for bin in 0..<c.binCount { for frame in pauseFrames { change = max(change, abs(output[bin: bin, frame: frame] - c[bin: bin, frame: frame])) } }
+            return change
+        }
+        XCTAssertEqual(try pauseChange(configuration), 0)
+        configuration.activeFrameRange = nil
+        XCTAssertGreaterThan(try pauseChange(configuration), 0.01)
+    }
+
+    /// The style's loudness does not matter when it is matched to the content's: a style ten times softer gives
+    /// the same output (to rounding); without matching it does not.
+    func testAStyleAtAnotherLevelGivesTheSameOutputWhenLoudnessIsMatched() throws {
+        let content = try clip("speech_male_us.wav", seconds: 0.5), style = try clip("violin.wav", seconds: 0.6)
+        let softer = Waveform(samples: style.samples.map { $0 * 0.1 }, sampleRate: style.sampleRate)
+        func outputs(_ configuration: StyleTransferConfiguration) throws -> (Spectrogram, Spectrogram) {
+            let session = try session(configuration)
+            let c = try session.analyze(content, what: "content").spectrogram
+            return (try session.transfer(content: c, style: try session.analyze(style, what: "style").spectrogram).output,
+                    try session.transfer(content: c, style: try session.analyze(softer, what: "style").spectrogram).output)
+        }
+        var configuration = StyleTransferConfiguration(styleWeight: 1e4, steps: 5)
+        let (loud, soft) = try outputs(configuration)
+        XCTAssertLessThan(zip(loud.values, soft.values).map { abs($0 - $1) }.max()!, 1e-3)
+        configuration.matchesStyleLoudness = false
+        let (unmatchedLoud, unmatchedSoft) = try outputs(configuration)
+        XCTAssertGreaterThan(zip(unmatchedLoud.values, unmatchedSoft.values).map { abs($0 - $1) }.max()!, 0.01)
+    }
+
     func testDivergenceThrowsANamedError() async throws {
         let content = try clip("speech_male_us.wav", seconds: 0.3), style = try clip("piano.wav", seconds: 0.3)
         let session = try session(StyleTransferConfiguration(optimizer: .adam(learningRate: 1e30), steps: 5))

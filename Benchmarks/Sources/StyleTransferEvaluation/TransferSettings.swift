@@ -75,6 +75,13 @@ struct TransferSettings {
         .init(name: "--gram-axis", help: "\(choices(GramAxis.self)) (default the preset's, time)") {
             $0.configuration.gramAxis = try choice($1)
         },
+        .init(name: "--active-range", help: "dB below the loudest frame that style statistics describe, or all (default the preset's, 40)") {
+            $0.configuration.activeFrameRange = $1 == "all" ? nil : try number($1)
+        },
+        .init(name: "--match-loudness", help: "yes | no: bring the style to the content's loudness first (default the preset's, yes)") {
+            guard let value = ["yes": true, "no": false][$1] else { throw InvalidValue(expected: "yes or no") }
+            $0.configuration.matchesStyleLoudness = value
+        },
         .init(name: "--style-weight", help: "style weight β (default the preset's)") {
             $0.configuration.styleWeight = try number($1)
         },
