@@ -167,54 +167,97 @@ public struct GramTarget: Sendable {
     }
 }
 
-/// The squared Frobenius distance `‖X·Xᵀ/Nₓ − G‖²` between the Gram matrix of `x` `[R, Nₓ]` and a constant
-/// ``GramTarget`` `G` of the same row count: the style loss of Gatys et al. before its normalisation, differentiable
-/// with respect to `x`.
+/// The squared Frobenius distance `‖X·W²·Xᵀ/Nₓ − G‖²` between the Gram matrix of `x` `[R, Nₓ]` (its columns weighted
+/// by `columnWeights` `w`, `W = diag(w)`; all ones when `nil`) and a constant ``GramTarget`` `G` of the same row count:
+/// the style loss of Gatys et al. before its normalisation, differentiable with respect to `x`. Weights of
+/// `√(Nₓ/n)` on `n` chosen columns and 0 elsewhere give the Gram matrix over those columns alone.
 ///
-/// For a target kept as a matrix (`R ≤ N`) it is `(gram(x) − G).squared().sum()`. For a target kept as columns
-/// (`R > N`, the Gram over time) it is one primitive that never forms an `R×R` matrix:
-/// `‖XᵀX‖²/Nₓ² − 2·Σₚ‖XᵀSₚ‖²/(Nₓ·N) + ‖G‖²` from one `cblas_ssyrk` (`XᵀX`, `R·Nₓ²/2` multiply-adds) and one
-/// `cblas_sgemm` per piece (`XᵀSₚ`, `R·Nₓ·Nₚ`), summed in `Double`; its gradient
-/// `4/Nₓ²·X·(XᵀX) − 4/(Nₓ·N)·Σₚ Sₚ·(XᵀSₚ)ᵀ` reuses those products (two more `sgemm` of the same sizes).
-/// The cost per evaluation is therefore `O(R·Nₓ·(Nₓ + N))` instead of `O(R²·Nₓ)`.
-public func gramDistance(_ x: Tensor, to target: GramTarget) -> Tensor {
+/// For a target kept as a matrix (`R ≤ N`) it is `(gram(x·W) − G).squared().sum()`. For a target kept as columns
+/// (`R > N`, the Gram over time) it is one primitive that never forms an `R×R` matrix: with `A = XᵀX` (`cblas_ssyrk`,
+/// `R·Nₓ²/2` multiply-adds) and `B = XᵀS` (`cblas_sgemm`, `R·Nₓ·k` for the target's `k` kept columns), the value is
+/// `‖WAW‖²/Nₓ² − 2‖WB‖²/(Nₓ·N) + ‖G‖²` (summed in `Double`) and the gradient
+/// `X·(4/Nₓ²·W²AW²) − S·(4/(Nₓ·N)·W²B)ᵀ` two more `sgemm` of the same sizes; the weights act on `Nₓ×Nₓ` and `Nₓ×k`
+/// matrices only. Every product is split by rows `R` over ``NeuralCoreThreads`` with one OpenBLAS thread each (the
+/// partial `A` and `B` summed), so OpenBLAS's workers are not left spinning against the loops that follow. The cost
+/// per evaluation is `O(R·Nₓ·(Nₓ + k))` instead of `O(R²·Nₓ)`.
+public func gramDistance(_ x: Tensor, to target: GramTarget, columnWeights: [Float]? = nil) -> Tensor {
     precondition(x.rank == 2 && x.shape[0] == target.rowCount,
                  "gramDistance: x \(x.shape) against a target of \(target.rowCount) rows")
+    precondition(columnWeights.map { $0.count == x.shape[1] } ?? true,
+                 "gramDistance: \(columnWeights?.count ?? 0) weights for \(x.shape[1]) columns")
     let pieces: [Tensor]
     switch target.form {
-    case let .matrix(matrix): return (gram(x) - matrix).squared().sum()
+    case let .matrix(matrix):
+        let weighted = columnWeights.map { x * Tensor(shape: [1, $0.count], scalars: $0) } ?? x
+        return (gram(weighted) - matrix).squared().sum()
     case let .columns(columns): pieces = columns
     }
-    let (rows, frames) = (x.shape[0], x.shape[1])
+    let style = pieces.count == 1 ? pieces[0] : concatenated(pieces, alongAxis: 1)
+    let (rows, frames, kept) = (x.shape[0], x.shape[1], style.shape[1])
     precondition(frames >= 1, "gramDistance: x has no columns")
-    let styleFrames = Double(target.columnCount)
-    let xx = uninitializedScalars(frames * frames) { p in
-        x.withUnsafeBufferPointer { symmetricProduct($0.baseAddress!, transpose: true, p, n: frames, k: rows) }
-    }
-    let xs = pieces.map { piece in
-        uninitializedScalars(frames * piece.shape[1]) { p in
-            x.withUnsafeBufferPointer { px in
-                piece.withUnsafeBufferPointer { ps in
-                    sgemm(px.baseAddress!, transposeA: true, ps.baseAddress!, transposeB: false, p,
-                          m: frames, n: piece.shape[1], k: rows)
+    let w = columnWeights ?? [Float](repeating: 1, count: frames)
+    let parts = min(NeuralCoreThreads.threadCount, max(1, rows / 256))
+    let bounds = (0...parts).map { $0 * rows / parts }
+    // Per part: XₚᵀXₚ [frames, frames] and XₚᵀSₚ [frames, kept], summed below.
+    var partials = [[Float]](repeating: [], count: parts)
+    partials.withUnsafeMutableBufferPointer { slots in
+        x.withUnsafeBufferPointer { px in
+            style.withUnsafeBufferPointer { ps in
+                let (px, ps, slots) = (px.baseAddress!, ps.baseAddress!, slots)
+                NeuralCoreThreads.forEachRangeWithSerialProducts(parts) { range in
+                    for part in range {
+                        let (start, count) = (bounds[part], bounds[part + 1] - bounds[part])
+                        slots[part] = uninitializedScalars(frames * (frames + kept)) { p in
+                            withScratch(frames * frames) { square in
+                                symmetricProduct(px + start * frames, transpose: true, square, n: frames, k: count)
+                                for row in 0..<frames {
+                                    (p + row * (frames + kept)).update(from: square + row * frames, count: frames)
+                                }
+                            }
+                            sgemm(px + start * frames, transposeA: true, ps + start * kept, transposeB: false,
+                                  p + frames, m: frames, n: kept, k: count, ldc: frames + kept)
+                        }
+                    }
                 }
             }
         }
     }
-    let squares = { (m: [Float]) in m.withUnsafeBufferPointer { blockedDot($0.baseAddress!, $0.baseAddress!, count: m.count) } }
-    let n = Double(frames)
-    let value = squares(xx) / (n * n) - 2 * xs.map(squares).reduce(0, +) / (n * styleFrames) + target.squaredNorm
+    // [A | B] weighted: A'ᵢⱼ = wᵢwⱼAᵢⱼ, B'ᵢₖ = wᵢBᵢₖ.
+    let width = frames + kept
+    var products = partials[0]
+    for part in partials.dropFirst() { for i in products.indices { products[i] += part[i] } }
+    for i in 0..<frames {
+        for j in 0..<frames { products[i * width + j] *= w[i] * w[j] }
+        for k in frames..<width { products[i * width + k] *= w[i] }
+    }
+    var ownSquares = 0.0, crossSquares = 0.0
+    for i in 0..<frames {
+        for j in 0..<frames { ownSquares += Double(products[i * width + j]) * Double(products[i * width + j]) }
+        for k in frames..<width { crossSquares += Double(products[i * width + k]) * Double(products[i * width + k]) }
+    }
+    let (n, styleFrames) = (Double(frames), Double(target.columnCount))
+    let value = ownSquares / (n * n) - 2 * crossSquares / (n * styleFrames) + target.squaredNorm
     return Tensor.record(Tensor(Float(value)), inputs: [x]) { g, _ in
         let own = 4 * g.item / Float(n * n), cross = -4 * g.item / Float(n * styleFrames)
+        // M₁ = own·W·A'·W [frames, frames] and M₂ = cross·(W·B')ᵀ as [frames, kept] (used transposed).
+        var first = [Float](repeating: 0, count: frames * frames), second = [Float](repeating: 0, count: frames * kept)
+        for i in 0..<frames {
+            for j in 0..<frames { first[i * frames + j] = own * w[i] * products[i * width + j] * w[j] }
+            for k in 0..<kept { second[i * kept + k] = cross * w[i] * products[i * width + frames + k] }
+        }
         let dx = uninitializedScalars(rows * frames) { pdx in
             x.withUnsafeBufferPointer { px in
-                sgemm(px.baseAddress!, transposeA: false, xx, transposeB: false, pdx, m: rows, n: frames, k: frames,
-                      alpha: own)
-            }
-            for (piece, product) in zip(pieces, xs) {
-                piece.withUnsafeBufferPointer { ps in
-                    sgemm(ps.baseAddress!, transposeA: false, product, transposeB: true, pdx, m: rows, n: frames,
-                          k: piece.shape[1], alpha: cross, beta: 1)
+                style.withUnsafeBufferPointer { ps in
+                    let (px, ps) = (px.baseAddress!, ps.baseAddress!)
+                    NeuralCoreThreads.forEachRangeWithSerialProducts(parts) { range in
+                        for part in range {
+                            let (start, count) = (bounds[part], bounds[part + 1] - bounds[part])
+                            sgemm(px + start * frames, transposeA: false, first, transposeB: false,
+                                  pdx + start * frames, m: count, n: frames, k: frames)
+                            sgemm(ps + start * kept, transposeA: false, second, transposeB: true,
+                                  pdx + start * frames, m: count, n: frames, k: kept, beta: 1)
+                        }
+                    }
                 }
             }
         }

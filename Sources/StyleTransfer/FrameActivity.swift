@@ -73,10 +73,10 @@ func keptColumns(_ matrix: Tensor, where keep: [Bool]) -> Tensor {
     return Tensor(shape: [rows, indices.count], scalars: values)
 }
 
-/// `[1, columns]` weights that make `gramDistance(x * weights, to:)` compare `x`'s Gram matrix over the columns where
-/// `keep` is true only: `√(columns / kept)` there and 0 elsewhere, so `(x·w)(x·w)ᵀ / columns = Σ_kept xⱼxⱼᵀ / kept`.
-func keptColumnWeights(_ keep: [Bool]) -> Tensor {
+/// Column weights that make `gramDistance(_:to:columnWeights:)` compare a Gram matrix over the columns where `keep`
+/// is true only: `√(columns / kept)` there and 0 elsewhere, so `(x·w)(x·w)ᵀ / columns = Σ_kept xⱼxⱼᵀ / kept`.
+func keptColumnWeights(_ keep: [Bool]) -> [Float] {
     let kept = keep.filter { $0 }.count
     let weight = kept > 0 ? Float(Double(keep.count) / Double(kept)).squareRoot() : 0
-    return Tensor(shape: [1, keep.count], scalars: keep.map { $0 ? weight : 0 })
+    return keep.map { $0 ? weight : 0 }
 }

@@ -16,11 +16,12 @@ import NeuralCore
 /// clips of `W` frames that is `E · H·W`, so its weights depend on the clip's length and the STFT size; ours do
 /// not.
 public enum StyleLosses {
-    /// `1/(4R²) · ‖F·Fᵀ/M − A‖²` for a style matrix `F` `[R, M]` and the style's Gram target `A` (`R` rows),
-    /// differentiable with respect to `F` (``NeuralCore/gramDistance(_:to:)``: no `R×R` matrix when `R > M`).
-    public static func styleLoss(_ styleMatrix: Tensor, target: GramTarget) -> Tensor {
+    /// `1/(4R²) · ‖F·W²·Fᵀ/M − A‖²` for a style matrix `F` `[R, M]` with optional column weights `W` (e.g. the
+    /// content's active frames) and the style's Gram target `A` (`R` rows), differentiable with respect to `F`
+    /// (``NeuralCore/gramDistance(_:to:columnWeights:)``: no `R×R` matrix when `R > M`).
+    public static func styleLoss(_ styleMatrix: Tensor, target: GramTarget, columnWeights: [Float]? = nil) -> Tensor {
         let rows = Float(target.rowCount)
-        return gramDistance(styleMatrix, to: target) * (1 / (4 * rows * rows))
+        return gramDistance(styleMatrix, to: target, columnWeights: columnWeights) * (1 / (4 * rows * rows))
     }
 
     /// `1/(4R²) · ‖G − A‖²` between two Gram targets (e.g. a whole output clip and the style), without gradient.

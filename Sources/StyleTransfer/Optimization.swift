@@ -45,9 +45,10 @@ struct ChunkProblem {
             content = content + StyleLosses.contentLoss(features[layer.name]!, target: contentTargets[layer.name]!) * layer.weight
         }
         for layer in configuration.styleLayers where layer.weight > 0 {
-            var matrix = extractor.styleMatrix(of: features[layer.name]!, layer: layer.name, over: configuration.gramAxis)
-            if let activity { matrix = matrix * keptColumnWeights(columnActivity(activity, columns: matrix.shape[1])) }
-            style = style + StyleLosses.styleLoss(matrix, target: styleGrams[layer.name]!) * layer.weight
+            let matrix = extractor.styleMatrix(of: features[layer.name]!, layer: layer.name, over: configuration.gramAxis)
+            let weights = activity.map { keptColumnWeights(columnActivity($0, columns: matrix.shape[1])) }
+            style = style + StyleLosses.styleLoss(matrix, target: styleGrams[layer.name]!, columnWeights: weights)
+                * layer.weight
         }
         if configuration.totalVariationWeight > 0 { variation = StyleLosses.totalVariation(x) }
         content = content * configuration.contentWeight

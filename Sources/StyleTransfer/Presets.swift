@@ -16,18 +16,20 @@ public enum StyleTransferPreset: String, Sendable, CaseIterable, Codable {
     case instrument
 
     /// The backbone the preset was measured with: the study's ``Backbones/RandomCNN/Architecture/study(filterCount:)``
-    /// with 32 filters over the 513 bins of ``StyleTransferConfiguration/log1pMagnitude``.
+    /// with 32 filters over the 513 bins of ``StyleTransferConfiguration/decibelMagnitude``.
     public var architecture: RandomCNN.Architecture { .study(filterCount: 32) }
 }
 
 extension StyleTransferConfiguration {
-    /// The configuration of `preset` (for the backbone ``StyleTransferPreset/architecture``); every other setting
-    /// keeps its default.
+    /// The configuration of `preset` (for the backbone ``StyleTransferPreset/architecture``): the defaults (dB
+    /// magnitude front end, Gram over time on active frames, style brought to the content's loudness, style weight
+    /// 0.03) with Adam at 0.6 dB per step, for 50 steps (gender, accent) or 30 (instrument: more steps move the
+    /// timbre further but cost the melody's envelope, STOI). `Docs/StyleTransfer.md` has the measurements.
     public static func preset(_ preset: StyleTransferPreset) -> StyleTransferConfiguration {
-        let styleWeight: Float = switch preset {
-        case .gender, .accent: 100
+        let steps = switch preset {
+        case .gender, .accent: 50
         case .instrument: 30
         }
-        return StyleTransferConfiguration(styleWeight: styleWeight, optimizer: .adam(learningRate: 0.02), steps: 150)
+        return StyleTransferConfiguration(optimizer: .adam(learningRate: 0.6), steps: steps)
     }
 }

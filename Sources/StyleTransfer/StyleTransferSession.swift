@@ -9,7 +9,7 @@ import Vocoders
 /// ```swift
 /// let session = try StyleTransferSession(
 ///     featureExtractor: RandomCNN(seed: 0),
-///     vocoder: GriffinLimVocoder(frontEnd: StyleTransferConfiguration.log1pMagnitude, iterations: 64),
+///     vocoder: GriffinLimVocoder(frontEnd: StyleTransferConfiguration.decibelMagnitude, iterations: 64),
 ///     configuration: .preset(.gender))
 /// let result = try await session.run(content: speech, style: otherVoice) { report in print(report.totalLoss) }
 /// ```

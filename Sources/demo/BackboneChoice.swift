@@ -17,7 +17,7 @@ enum BackboneChoice: String, ExpressibleByArgument, CaseIterable {
     /// standard error. `random-cnn` is the preset's network; `random-cnn-wide` Ulyanov's over `frequencyBins`, with
     /// `wideFilters` filters when given (else the library's default).
     func makeFeatureExtractor(weights: String?, seed: UInt64, preset: StyleTransferPreset = .gender,
-                              frequencyBins: Int = StyleTransferConfiguration.log1pMagnitude.rowCount,
+                              frequencyBins: Int = StyleTransferConfiguration.decibelMagnitude.rowCount,
                               wideFilters: Int? = nil) throws -> any FeatureExtractor {
         let url = weights.map { URL(fileURLWithPath: $0) }
         if url == nil, [.vgg19, .resnet50, .vitB16].contains(self) {

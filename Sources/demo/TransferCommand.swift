@@ -7,6 +7,7 @@ import StyleTransfer
 import Vocoders
 
 extension StyleTransferPreset: ExpressibleByArgument {}
+extension GramAxis: ExpressibleByArgument {}
 
 /// `demo transfer`: the study's pipeline on one pair of clips, or on a folder of contents.
 struct TransferCommand: AsyncParsableCommand {
@@ -41,6 +42,9 @@ struct TransferCommand: AsyncParsableCommand {
 
     @Option(help: "Adam learning rate (representation units per step); default: the preset's.")
     var learningRate: Float?
+
+    @Option(help: "What the style's Gram matrices correlate: time (filter × frequency rows over frames) or channels; default: the preset's.")
+    var gramAxis: GramAxis?
 
     @Flag(help: "Optimise with L-BFGS (strong-Wolfe line search, history 20) instead of Adam.")
     var lbfgs = false
@@ -80,6 +84,7 @@ struct TransferCommand: AsyncParsableCommand {
             if let steps { configuration.steps = steps }
             if let contentWeight { configuration.contentWeight = contentWeight }
             if let styleWeight { configuration.styleWeight = styleWeight }
+            if let gramAxis { configuration.gramAxis = gramAxis }
             if let learningRate { configuration.optimizer = .adam(learningRate: learningRate) }
             if lbfgs { configuration.optimizer = .lbfgs(historySize: 20, evaluationsPerStep: 5, strongWolfe: true) }
             configuration.seed = seed

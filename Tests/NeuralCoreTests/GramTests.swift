@@ -71,6 +71,33 @@ final class GramTests: XCTestCase {
         assertClose(ours, reference, 1e-4)
     }
 
+    /// Column weights are the Gram matrix of `x·diag(w)`, in either form of the target, with gradients.
+    func testColumnWeightsEqualScalingTheColumns() {
+        for rows in [6, 40] {
+            let x = randomTensor([rows, 9], seed: 103), pieces = [randomTensor([rows, 7], seed: 104)]
+            let target = GramTarget(pieces: pieces)
+            let weights: [Float] = [1.5, 0, 0, 1.5, 1.5, 0, 1.5, 1.5, 1.5]
+            let scale = Tensor(shape: [1, 9], scalars: weights)
+            let expected = composedDistance(x * scale, pieces).item
+            XCTAssertEqual(gramDistance(x, to: target, columnWeights: weights).item, expected, accuracy: 1e-4 * expected)
+            checkGradients([x]) { xs in gramDistance(xs[0], to: target, columnWeights: weights) }
+            let (_, ours) = valueWithGradient(at: x) { gramDistance($0, to: target, columnWeights: weights) }
+            let (_, reference) = valueWithGradient(at: x) { self.composedDistance($0 * scale, pieces) }
+            assertClose(ours, reference, 1e-4)
+        }
+    }
+
+    /// Rows split over threads (more than 256 rows per part) give the single-threaded result.
+    func testLargeRowCountsSplitOverThreadsMatchTheDefinition() {
+        let x = randomTensor([1100, 12], seed: 105), pieces = [randomTensor([1100, 10], seed: 106)]
+        let target = GramTarget(pieces: pieces)
+        let expected = composedDistance(x, pieces).item
+        XCTAssertEqual(gramDistance(x, to: target).item, expected, accuracy: 1e-4 * expected)
+        let (_, ours) = valueWithGradient(at: x) { gramDistance($0, to: target) }
+        let (_, reference) = valueWithGradient(at: x) { self.composedDistance($0, pieces) }
+        assertClose(ours, reference, 1e-4)
+    }
+
     func testDistanceBetweenTargetsOfEitherFormAndItselfIsZero() {
         let a = randomTensor([30, 8], seed: 95), b = randomTensor([30, 50], seed: 96)
         let columns = GramTarget(pieces: [a.sliced(alongAxis: 1, range: 0..<3), a.sliced(alongAxis: 1, range: 3..<8)])
