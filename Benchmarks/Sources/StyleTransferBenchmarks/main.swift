@@ -28,7 +28,10 @@ func ours(threads: Int) throws -> (step: Double, whole: Double) {
     NeuralCoreThreads.threadCount = threads
     AudioDSPThreads.threadCount = threads
     let start = ContinuousClock.now
-    let configuration = StyleTransferConfiguration(steps: steps)
+    // The peer's work: log1p STFT, channel Gram over every frame, style weight 1e3, Adam 0.03 (not the presets').
+    let configuration = StyleTransferConfiguration(
+        frontEnd: StyleTransferConfiguration.log1pMagnitude, gramAxis: .channels, activeFrameRange: nil,
+        matchesStyleLoudness: false, styleWeight: 1e3, optimizer: .adam(learningRate: 0.03), steps: steps)
     let session = try StyleTransferSession(
         featureExtractor: RandomCNN(seed: 0),
         vocoder: GriffinLimVocoder(frontEnd: configuration.frontEnd, iterations: 64), configuration: configuration)
