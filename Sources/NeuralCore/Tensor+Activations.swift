@@ -126,28 +126,12 @@ public func meanSquaredError(_ x: Tensor, _ target: Tensor) -> Tensor {
     precondition(count > 0, "meanSquaredError: empty tensors")
     let total = x.withUnsafeBufferPointer { px in
         target.withUnsafeBufferPointer { pt in
-            var sum = 0.0
-            var start = 0
-            while start < count {
-                let end = min(count, start + 1024)
-                var accumulator = SIMD16<Float>()
-                var i = start
-                while i + 16 <= end {
-                    let d = UnsafeRawPointer(px.baseAddress! + i).loadUnaligned(as: SIMD16<Float>.self)
-                        - UnsafeRawPointer(pt.baseAddress! + i).loadUnaligned(as: SIMD16<Float>.self)
-                    accumulator += d * d
-                    i += 16
-                }
-                var block = accumulator.sum()
-                while i < end {
-                    let d = px[i] - pt[i]
-                    block += d * d
-                    i += 1
-                }
-                sum += Double(block)
-                start = end
-            }
-            return sum
+            let (px, pt) = (px.baseAddress!, pt.baseAddress!)
+            return blockedSum(count: count, lanes: { i in
+                let d = UnsafeRawPointer(px + i).loadUnaligned(as: SIMD16<Float>.self)
+                    - UnsafeRawPointer(pt + i).loadUnaligned(as: SIMD16<Float>.self)
+                return d * d
+            }, term: { i in (px[i] - pt[i]) * (px[i] - pt[i]) })
         }
     }
     let out = Tensor(Float(total / Double(count)))

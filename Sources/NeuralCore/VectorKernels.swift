@@ -17,9 +17,11 @@ func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Fl
     return total
 }
 
-/// `Σ p[i]` over `count` contiguous scalars: blocks of 1024 summed with sixteen-lane `Float` accumulators, the
-/// block sums added in `Double`.
-func contiguousSum(_ p: UnsafePointer<Float>, count: Int) -> Double {
+/// `Σ term(i)` over `0..<count` in blocks of 1024: sixteen lanes at a time with `Float` accumulators (`lanes(i)` is
+/// the vector of terms `i..<i+16`), the tail by `term`, the block sums added in `Double` — accurate long sums that
+/// vectorise (a plain float loop does not).
+@inline(__always)
+func blockedSum(count: Int, lanes: (Int) -> SIMD16<Float>, term: (Int) -> Float) -> Double {
     var total = 0.0
     var start = 0
     while start < count {
@@ -27,18 +29,23 @@ func contiguousSum(_ p: UnsafePointer<Float>, count: Int) -> Double {
         var accumulator = SIMD16<Float>()
         var i = start
         while i + 16 <= end {
-            accumulator += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
+            accumulator += lanes(i)
             i += 16
         }
         var block = accumulator.sum()
         while i < end {
-            block += p[i]
+            block += term(i)
             i += 1
         }
         total += Double(block)
         start = end
     }
     return total
+}
+
+/// `Σ p[i]` over `count` contiguous scalars (``blockedSum(count:lanes:term:)``).
+func contiguousSum(_ p: UnsafePointer<Float>, count: Int) -> Double {
+    blockedSum(count: count, lanes: { UnsafeRawPointer(p + $0).loadUnaligned(as: SIMD16<Float>.self) }, term: { p[$0] })
 }
 
 /// `Σ a[i]·b[i]` over `count` contiguous scalars accumulated in `Double` across blocks of 1024 (each block with
