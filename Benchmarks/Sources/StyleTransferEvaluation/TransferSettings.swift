@@ -50,6 +50,8 @@ struct TransferSettings {
     var representation: Representation?
     /// Mel bands of a mel representation. Default 80.
     var melBandCount = 80
+    /// Floor of the dB representations, in dB below the clip's maximum (`nil`: only `amin`). Default 80.
+    var topDecibels: Float? = 80
     /// Griffin-Lim iterations of the vocoder. Default 64, as `demo transfer`.
     var griffinLimIterations = 64
 
@@ -112,6 +114,10 @@ struct TransferSettings {
         },
         .init(name: "--representation", help: "\(choices(Representation.self)) (default the preset's, log1p)") {
             $0.representation = try choice($1)
+        },
+        .init(name: "--top-db", help: "floor of the db representations below the maximum, or none (default 80; implies --representation db unless given)") {
+            $0.topDecibels = $1 == "none" ? nil : try number($1)
+            if $0.representation == nil { $0.representation = .db }
         },
         .init(name: "--mel-bands", help: "bands of a mel representation (default 80)") {
             $0.melBandCount = try positive($1)
@@ -176,9 +182,9 @@ struct TransferSettings {
         let (axis, scale, power): (FrontEnd.FrequencyAxis, FrontEnd.ValueScale, Float) = switch representation {
         case nil: (base.frequencyAxis, base.valueScale, base.magnitudePower)
         case .log1p: (.linear, .log1p, 1)
-        case .db: (.linear, .decibels(amin: 1e-5, topDB: 80), 1)
+        case .db: (.linear, .decibels(amin: 1e-5, topDB: topDecibels), 1)
         case .melLog1p: (.mel(.init(count: melBandCount, maximumFrequency: nyquist)), .log1p, 1)
-        case .melDB: (.mel(.init(count: melBandCount, maximumFrequency: nyquist)), .decibels(amin: 1e-10, topDB: 80), 2)
+        case .melDB: (.mel(.init(count: melBandCount, maximumFrequency: nyquist)), .decibels(amin: 1e-10, topDB: topDecibels), 2)
         case .melLog: (.mel(.init(count: melBandCount, maximumFrequency: 8000)), .logClamp(minimum: 1e-5), 1)
         }
         return try FrontEnd(sampleRate: base.sampleRate, fftSize: fftSize, hopLength: hopLength, window: base.window,
