@@ -1,8 +1,9 @@
 import Backbones
 
 extension StyleTransferConfiguration {
-    /// The configuration with the usual content and style layers of `extractor` (weights 1), everything else
-    /// unchanged:
+    /// The configuration with the usual content and style layers of `extractor` (weights 1), and the first of its
+    /// ``Backbones/FeatureExtractor/supportedGramAxes`` when it cannot take ``gramAxis`` (a ViT takes channels only);
+    /// everything else unchanged:
     /// - ``Backbones/RandomCNN``: `relu1` for both (the defaults);
     /// - ``Backbones/VGG19``: content `relu4_2`, style `relu1_1 … relu5_1` (Gatys et al.);
     /// - ``Backbones/ResNet50``: content `layer2`, style `stem, layer1 … layer4`;
@@ -17,6 +18,9 @@ extension StyleTransferConfiguration {
         var configuration = self
         configuration.contentLayers = content.map { WeightedLayer($0) }
         configuration.styleLayers = style.map { WeightedLayer($0) }
+        if !extractor.supportedGramAxes.contains(gramAxis), let axis = extractor.supportedGramAxes.first {
+            configuration.gramAxis = axis
+        }
         return configuration
     }
 }

@@ -76,6 +76,9 @@ struct TransferCommand: AsyncParsableCommand {
         if (contentDir == nil) != (outDir == nil) { throw ValidationError("give --content-dir and --out-dir together") }
         if contentDir != nil && content != nil { throw ValidationError("give either --content or --content-dir") }
         if shard != nil && contentDir == nil { throw ValidationError("--shard needs --content-dir") }
+        if gramAxis == .time && model.backbone == .vitB16 {
+            throw ValidationError("--gram-axis time needs a convolutional backbone; vit-b16 takes channels")
+        }
     }
 
     func run() async throws {

@@ -226,5 +226,7 @@ final class StyleTransferSessionTests: XCTestCase {
             XCTAssertEqual($0 as? StyleTransferError, .invalidConfiguration(
                 name: "gramAxis", value: "time", reason: "VisionTransformer supports [\"channels\"]"))
         }
+        XCTAssertEqual(overTime.withRecommendedLayers(for: tinyViT).gramAxis, .channels)
+        XCTAssertEqual(overTime.withRecommendedLayers(for: RandomCNN(seed: 0)).gramAxis, .time)
     }
 }
