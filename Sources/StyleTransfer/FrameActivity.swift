@@ -34,9 +34,6 @@ struct FrameActivity {
         activeEnergy = active.isEmpty ? 0 : active.reduce(0, +) / Double(active.count)
     }
 
-    /// The number of active frames.
-    var activeCount: Int { isActive.filter { $0 }.count }
-
     /// `spectrogram` (values in `frontEnd`'s scale) with its magnitudes multiplied so that its active frames' mean
     /// energy becomes `energy`.
     func matchingLoudness(of spectrogram: Spectrogram, to energy: Double, frontEnd: FrontEnd) -> Spectrogram {
