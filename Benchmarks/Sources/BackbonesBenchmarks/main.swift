@@ -52,7 +52,7 @@ func work(model name: String, threads: Int, repeats: Int) throws {
         _ = try valueWithGradient(at: spectrogram) { s in
             let features = try model.features(of: model.modelInput(from: s, valueRange: -80...0), layers: layers)
             return layers.map { layer -> Tensor in
-                let f = model.styleMatrix(of: features[layer]!, layer: layer)
+                let f = model.styleMatrix(of: features[layer]!, layer: layer, over: .channels)
                 return (matmul(f, f.transposed) / Float(f.shape[1])).squared().mean()
             }.reduce(Tensor(0), +)
         }
