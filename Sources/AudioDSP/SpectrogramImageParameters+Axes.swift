@@ -15,8 +15,7 @@ extension SpectrogramImageParameters {
         case .linear:
             return frequency * Double(fftSize) / Double(sampleRate)
         case let .mel(bandCount, low, high, scale, _):
-            let lowMel = MelFilterbank.mel(fromHertz: Double(low), scale: scale)
-            let step = (MelFilterbank.mel(fromHertz: Double(high), scale: scale) - lowMel) / Double(bandCount + 1)
+            let (lowMel, step) = Self.melCentres(bandCount: bandCount, low: low, high: high, scale: scale)
             return (MelFilterbank.mel(fromHertz: frequency, scale: scale) - lowMel) / step - 1
         }
     }
@@ -27,10 +26,18 @@ extension SpectrogramImageParameters {
         case .linear:
             return row * Double(sampleRate) / Double(fftSize)
         case let .mel(bandCount, low, high, scale, _):
-            let lowMel = MelFilterbank.mel(fromHertz: Double(low), scale: scale)
-            let step = (MelFilterbank.mel(fromHertz: Double(high), scale: scale) - lowMel) / Double(bandCount + 1)
+            let (lowMel, step) = Self.melCentres(bandCount: bandCount, low: low, high: high, scale: scale)
             return MelFilterbank.hertz(fromMel: lowMel + (row + 1) * step, scale: scale)
         }
+    }
+
+    /// The mel grid of `bandCount` bands between `low` and `high` Hz: `mel(low)` and the spacing of the
+    /// `bandCount + 2` equally spaced points, whose inner ones are the band centres.
+    private static func melCentres(bandCount: Int, low: Float, high: Float, scale: MelFilterbank.Scale)
+        -> (lowMel: Double, step: Double)
+    {
+        let lowMel = MelFilterbank.mel(fromHertz: Double(low), scale: scale)
+        return (lowMel, (MelFilterbank.mel(fromHertz: Double(high), scale: scale) - lowMel) / Double(bandCount + 1))
     }
 
     /// The time in seconds at the centre of column (frame) `frame`: `frame · hopLength / sampleRate` (frames are

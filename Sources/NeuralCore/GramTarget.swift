@@ -4,12 +4,11 @@
 /// ## Forms
 /// - When `R ≤ N` the `[R, R]` matrix itself is kept (`R²` scalars, no more than `S` has).
 /// - When `R > N` — the "Gram over time" of a spectrogram network, `R = C·F'` (filters × frequency rows, e.g.
-///   32 · 511 = 16 352) against a few hundred frames — the `R×R` matrix (here 1 GiB) is never formed: the columns
-///   of `S` are kept, in the pieces they were given in, and every distance is computed from column-by-column
-///   products through `‖A·Aᵀ − B·Bᵀ‖² = ‖AᵀA‖² − 2‖AᵀB‖² + ‖BᵀB‖²`, with `‖AᵀB‖² = Σₚ ‖AᵀBₚ‖²` over the pieces `Bₚ`
-///   of `B`. A clip of any length therefore enters piece by piece. The columns are also compressed: `S` is
-///   replaced by `S·Vₖ` `[R, k]`, with `Vₖ` the eigenvectors of `SᵀS` (`dsyevd`, in `Double`) whose eigenvalues `λ`
-///   carry all but ``defaultTolerance`` of `‖G‖² ∝ Σλ²` (each piece first, then all of them together). `(S·Vₖ)(S·Vₖ)ᵀ`
+///   32 · 511 = 16 352) against a few hundred frames — the `R×R` matrix (here 1 GiB) is never formed: columns
+///   whose products make every distance, through `‖A·Aᵀ − B·Bᵀ‖² = ‖AᵀA‖² − 2‖AᵀB‖² + ‖BᵀB‖²`, are kept instead.
+///   They are `S` compressed: `S·Vₖ` `[R, k]`, with `Vₖ` the eigenvectors of `SᵀS` (`dsyevd`, in `Double`) whose
+///   eigenvalues `λ` carry all but ``defaultTolerance`` of `‖G‖² ∝ Σλ²`, found for each piece first and then for the
+///   compressed pieces together, so a clip of any length enters piece by piece. `(S·Vₖ)(S·Vₖ)ᵀ`
 ///   is `S·Sᵀ` without its weakest directions, so distances change by a relative ~1e-6 while `k` is a few dozen
 ///   columns for a spectrogram network's activations (measured: 64 of 296 frames of speech keep all but 6e-6),
 ///   which makes the style's share of every distance and gradient `N/k` times cheaper, whatever the clip's length.
@@ -32,8 +31,8 @@ public struct GramTarget: Sendable {
     enum Form {
         /// The `[R, R]` Gram matrix.
         case matrix(Tensor)
-        /// The pieces `Sₚ` `[R, Nₚ]` of `S`, their columns in order.
-        case columns([Tensor])
+        /// The compressed columns `S·Vₖ` `[R, k]`.
+        case columns(Tensor)
     }
 
     let form: Form
@@ -64,7 +63,7 @@ public struct GramTarget: Sendable {
             form = .matrix(matrix)
         } else {
             let each = constants.map { Self.compressed($0, tolerance: tolerance) }
-            let kept = each.count == 1 ? each : [Self.compressed(concatenated(each, alongAxis: 1), tolerance: tolerance)]
+            let kept = each.count == 1 ? each[0] : Self.compressed(concatenated(each, alongAxis: 1), tolerance: tolerance)
             squaredNorm = Self.crossSquares(kept, kept) / Double(columns * columns)
             form = .columns(kept)
         }
@@ -74,7 +73,7 @@ public struct GramTarget: Sendable {
     public var storedScalarCount: Int {
         switch form {
         case let .matrix(matrix): matrix.scalarCount
-        case let .columns(pieces): pieces.reduce(0) { $0 + $1.scalarCount }
+        case let .columns(kept): kept.scalarCount
         }
     }
 
@@ -82,7 +81,7 @@ public struct GramTarget: Sendable {
     public var matrix: Tensor {
         switch form {
         case let .matrix(matrix): return matrix
-        case let .columns(pieces): return Self.product(of: pieces, rows: rowCount, columns: columnCount)
+        case let .columns(kept): return Self.product(of: [kept], rows: rowCount, columns: columnCount)
         }
     }
 
@@ -145,25 +144,18 @@ public struct GramTarget: Sendable {
         return Tensor(shape: [rows, kept], scalars: out)
     }
 
-    /// `Σₚ Σ_q ‖Aₚᵀ·B_q‖²` over all pairs of pieces (one `[Nₚ, N_q]` product each), in `Double`.
-    static func crossSquares(_ a: [Tensor], _ b: [Tensor]) -> Double {
-        let rows = a[0].shape[0]
-        var total = 0.0
-        for pa in a {
-            for pb in b {
-                let (m, n) = (pa.shape[1], pb.shape[1])
-                total += withScratch(m * n) { product in
-                    pa.withUnsafeBufferPointer { x in
-                        pb.withUnsafeBufferPointer { y in
-                            sgemm(x.baseAddress!, transposeA: true, y.baseAddress!, transposeB: false, product,
-                                  m: m, n: n, k: rows)
-                        }
-                    }
-                    return blockedDot(product, product, count: m * n)
+    /// `‖AᵀB‖²` (one `[N_a, N_b]` product), in `Double`.
+    static func crossSquares(_ a: Tensor, _ b: Tensor) -> Double {
+        let (m, n) = (a.shape[1], b.shape[1])
+        return withScratch(m * n) { product in
+            a.withUnsafeBufferPointer { x in
+                b.withUnsafeBufferPointer { y in
+                    sgemm(x.baseAddress!, transposeA: true, y.baseAddress!, transposeB: false, product,
+                          m: m, n: n, k: a.shape[0])
                 }
             }
+            return blockedDot(product, product, count: m * n)
         }
-        return total
     }
 }
 
@@ -185,14 +177,13 @@ public func gramDistance(_ x: Tensor, to target: GramTarget, columnWeights: [Flo
                  "gramDistance: x \(x.shape) against a target of \(target.rowCount) rows")
     precondition(columnWeights.map { $0.count == x.shape[1] } ?? true,
                  "gramDistance: \(columnWeights?.count ?? 0) weights for \(x.shape[1]) columns")
-    let pieces: [Tensor]
+    let style: Tensor
     switch target.form {
     case let .matrix(matrix):
         let weighted = columnWeights.map { x * Tensor(shape: [1, $0.count], scalars: $0) } ?? x
         return (gram(weighted) - matrix).squared().sum()
-    case let .columns(columns): pieces = columns
+    case let .columns(kept): style = kept
     }
-    let style = pieces.count == 1 ? pieces[0] : concatenated(pieces, alongAxis: 1)
     let (rows, frames, kept) = (x.shape[0], x.shape[1], style.shape[1])
     precondition(frames >= 1, "gramDistance: x has no columns")
     let w = columnWeights ?? [Float](repeating: 1, count: frames)

@@ -222,13 +222,11 @@ public final class StyleTransferSession {
     {
         let frontEnd = configuration.frontEnd, range = configuration.activeFrameRange
         let contentActivity = FrameActivity(content, frontEnd: frontEnd, rangeDecibels: range ?? .infinity)
-        var styleActivity = FrameActivity(style, frontEnd: frontEnd, rangeDecibels: range ?? .infinity)
-        var style = style
-        if configuration.matchesStyleLoudness {
-            style = styleActivity.matchingLoudness(of: style, to: contentActivity.activeEnergy, frontEnd: frontEnd)
-            styleActivity = FrameActivity(style, frontEnd: frontEnd, rangeDecibels: range ?? .infinity)
-        }
-        return range == nil ? (style, nil, nil) : (style, contentActivity.isActive, styleActivity.isActive)
+        // Activity is relative to the loudest frame, so the loudness match (one gain for every frame) keeps it.
+        let styleActivity = FrameActivity(style, frontEnd: frontEnd, rangeDecibels: range ?? .infinity)
+        let matched = configuration.matchesStyleLoudness
+            ? styleActivity.matchingLoudness(of: style, to: contentActivity.activeEnergy, frontEnd: frontEnd) : style
+        return range == nil ? (matched, nil, nil) : (matched, contentActivity.isActive, styleActivity.isActive)
     }
 
     /// The Gram target of `spectrogram` for each of `layers`, from its style matrices piece by piece, so a long clip
@@ -238,19 +236,27 @@ public final class StyleTransferSession {
         _ spectrogram: Spectrogram, active: [Bool]?, layers: [String], chunkFrames: Int, valueRange: ClosedRange<Float>
     ) throws -> [String: GramTarget] {
         guard !layers.isEmpty else { return [:] }
-        var pieces: [String: [Tensor]] = [:], everyColumn: [String: [Tensor]] = [:]
+        // Every column of a layer is kept aside only until one of its pieces has an active column.
+        var pieces: [String: [Tensor]] = [:], fallback: [String: [Tensor]] = [:]
         for chunk in ChunkPlan.partition(frameCount: spectrogram.frameCount, chunkFrames: chunkFrames) {
             let input = featureExtractor.modelInput(from: tensor(spectrogram, frames: chunk), valueRange: valueRange)
             let features = try featureExtractor.features(of: input, layers: layers)
             for layer in layers {
                 let matrix = featureExtractor.styleMatrix(of: features[layer]!, layer: layer, over: configuration.gramAxis)
-                everyColumn[layer, default: []].append(matrix)
-                guard let active else { continue }
+                guard let active else {
+                    pieces[layer, default: []].append(matrix)
+                    continue
+                }
                 let kept = keptColumns(matrix, where: columnActivity(active[chunk], columns: matrix.shape[1]))
-                if kept.shape[1] > 0 { pieces[layer, default: []].append(kept) }
+                if kept.shape[1] > 0 {
+                    pieces[layer, default: []].append(kept)
+                    fallback[layer] = nil
+                } else if pieces[layer] == nil {
+                    fallback[layer, default: []].append(matrix)
+                }
             }
         }
-        return Dictionary(uniqueKeysWithValues: Set(layers).map { ($0, GramTarget(pieces: pieces[$0] ?? everyColumn[$0]!)) })
+        return Dictionary(uniqueKeysWithValues: Set(layers).map { ($0, GramTarget(pieces: pieces[$0] ?? fallback[$0]!)) })
     }
 
     /// The starting point of one chunk's optimisation.
