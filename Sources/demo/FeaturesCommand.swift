@@ -12,7 +12,7 @@ struct FeaturesCommand: ParsableCommand {
         commandName: "features",
         abstract: "Write a backbone's captured activations as .npy files (batch dimension dropped).",
         discussion: """
-            From audio, the spectrogram is the style-transfer session's default front end (log1p STFT magnitude), \
+            From audio, the spectrogram is the style-transfer session's default front end (dB STFT magnitude), \
             mapped to the backbone's input as the session does (image backbones: the spectrogram's minimum…maximum \
             to [0, 1], three channels, ImageNet normalisation). With --input-npy a Float32 NCHW array is fed \
             unchanged, for exact comparisons with PyTorch.

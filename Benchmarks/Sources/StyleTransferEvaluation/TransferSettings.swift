@@ -25,9 +25,10 @@ struct TransferSettings {
 
     /// The spectrogram a front end computes (its frequency axis and value scale).
     enum Representation: String, CaseIterable {
-        /// STFT bins, `log1p` of the amplitude (the random-CNN work's; the library's default).
+        /// STFT bins, `log1p` of the amplitude (the random-CNN work's, `StyleTransferConfiguration.log1pMagnitude`).
         case log1p
-        /// STFT bins, amplitude in dB (librosa `amplitude_to_db`, amin 1e-5, floor 80 dB below the peak).
+        /// STFT bins, amplitude in dB (librosa `amplitude_to_db`, amin 1e-5, floor `--top-db` below the peak, default 80;
+        /// the library's default, `StyleTransferConfiguration.decibelMagnitude`).
         case db
         /// Mel bands from 0 Hz to Nyquist, `log1p` of the amplitude.
         case melLog1p = "mel-log1p"
@@ -112,10 +113,10 @@ struct TransferSettings {
         .init(name: "--hop", help: "STFT hop of the front end (default the preset's, 256)") {
             $0.hopLength = try positive($1)
         },
-        .init(name: "--representation", help: "\(choices(Representation.self)) (default the preset's, log1p)") {
+        .init(name: "--representation", help: "\(choices(Representation.self)) (default the preset's, db)") {
             $0.representation = try choice($1)
         },
-        .init(name: "--top-db", help: "floor of the db representations below the maximum, or none (default 80; implies --representation db unless given)") {
+        .init(name: "--top-db", help: "floor of the db and mel-db representations below the maximum, or none (default 80; implies --representation db unless given)") {
             $0.topDecibels = $1 == "none" ? nil : try number($1)
             if $0.representation == nil { $0.representation = .db }
         },
