@@ -26,6 +26,8 @@ import tempfile
 import wave
 from array import array
 
+from make_samples import variable_length  # MIDI's variable-length quantity, shared with the bundled clips
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RATE = 22050
 PEAK_DB = -1
@@ -159,15 +161,6 @@ def speak(voice, text, target, tmp):
         evaluations = [argument for expression in FESTIVAL_VOICES[name][0] for argument in ("-eval", expression)]
         run("text2wave", *evaluations, "-o", raw, text_file)
     finish(raw, target)
-
-
-def variable_length(value):
-    out = [value & 0x7F]
-    value >>= 7
-    while value:
-        out.insert(0, (value & 0x7F) | 0x80)
-        value >>= 7
-    return bytes(out)
 
 
 def midi_file(program, melody, ticks=480):
