@@ -22,13 +22,14 @@ public enum StyleTransferPreset: String, Sendable, CaseIterable, Codable {
 
 extension StyleTransferConfiguration {
     /// The configuration of `preset` (for the backbone ``StyleTransferPreset/architecture``): the defaults (dB
-    /// magnitude front end, Gram over time on active frames, style brought to the content's loudness, style weight
-    /// 0.03) with Adam at 0.6 dB per step, for 50 steps (gender, accent) or 30 (instrument: more steps move the
-    /// timbre further but cost the melody's envelope, STOI). `Docs/StyleTransfer.md` has the measurements.
+    /// magnitude front end, the content given the style's long-term spectrum, Gram over time on active frames, style
+    /// brought to the content's loudness, style weight 0.03) with Adam at 0.6 dB per step, for 50 steps (gender,
+    /// accent) or 9 (instrument: more steps move the timbre further but cost the melody's envelope, STOI).
+    /// `Docs/StyleTransfer.md` has the measurements.
     public static func preset(_ preset: StyleTransferPreset) -> StyleTransferConfiguration {
         let steps = switch preset {
         case .gender, .accent: 50
-        case .instrument: 30
+        case .instrument: 9
         }
         return StyleTransferConfiguration(optimizer: .adam(learningRate: 0.6), steps: steps)
     }

@@ -103,10 +103,11 @@ public final class StyleTransferSession {
                 what: "style", reason: "has \(style.binCount) bins, the content \(content.binCount)")
         }
         let start = ContinuousClock.now
+        let statistics = styleStatistics(content: content, style: style)
+        let content = equalized(content, statistics: statistics)
         let range = valueRange(content)
         let plan = ChunkPlan(frameCount: content.frameCount, chunkFrames: frames(configuration.chunkDuration),
                              overlapFrames: frames(configuration.chunkOverlap))
-        let statistics = styleStatistics(content: content, style: style)
         let targets = try gramTargets(statistics.style, active: statistics.styleActivity,
                                       layers: configuration.styleLayers.map(\.name), chunkFrames: plan.chunkFrames,
                                       valueRange: range)
@@ -138,7 +139,9 @@ public final class StyleTransferSession {
     }
 
     /// The weighted content and style losses of `spectrogram` against a content and a style (all `[bins, frames]`
-    /// in the configuration's front end): how far a result moved toward the style and away from the content.
+    /// in the configuration's front end), as the optimisation counts them (against the content after
+    /// ``StyleTransferConfiguration/envelopeMatch``): how far a result moved toward the style and away from the
+    /// content.
     ///
     /// Whole clips are measured, in pieces of at most ``StyleTransferConfiguration/chunkDuration`` (content errors
     /// summed and Gram matrices accumulated over the pieces), so memory stays bounded for long clips. The value
@@ -151,9 +154,10 @@ public final class StyleTransferSession {
     /// content and style; the style's Gram targets are computed once.
     public func losses(of spectrograms: [Spectrogram], content: Spectrogram, style: Spectrogram) throws -> [LossBreakdown] {
         precondition(spectrograms.allSatisfy { $0.shape == content.shape }, "losses: output and content shapes differ")
+        let statistics = styleStatistics(content: content, style: style)
+        let content = equalized(content, statistics: statistics)
         let range = valueRange(content), chunkFrames = frames(configuration.chunkDuration)
         let styleNames = configuration.styleLayers.map(\.name), contentNames = configuration.contentLayers.map(\.name)
-        let statistics = styleStatistics(content: content, style: style)
         let target = try gramTargets(statistics.style, active: statistics.styleActivity, layers: styleNames,
                                      chunkFrames: chunkFrames, valueRange: range)
         return try spectrograms.map { spectrogram in
@@ -227,6 +231,19 @@ public final class StyleTransferSession {
         let matched = configuration.matchesStyleLoudness
             ? styleActivity.matchingLoudness(of: style, to: contentActivity.activeEnergy, frontEnd: frontEnd) : style
         return range == nil ? (matched, nil, nil) : (matched, contentActivity.isActive, styleActivity.isActive)
+    }
+
+    /// The content moved toward the style's long-term spectrum by ``StyleTransferConfiguration/envelopeMatch``
+    /// (the content itself when it is `nil`).
+    private func equalized(
+        _ content: Spectrogram, statistics: (style: Spectrogram, contentActivity: [Bool]?, styleActivity: [Bool]?)
+    ) -> Spectrogram {
+        guard let envelopeMatch = configuration.envelopeMatch else { return content }
+        let match = SpectralEnvelopeMatch(
+            content: content, style: statistics.style, contentActive: statistics.contentActivity,
+            styleActive: statistics.styleActivity, frontEnd: configuration.frontEnd,
+            match: envelopeMatch)
+        return match.applied(to: content, frontEnd: configuration.frontEnd)
     }
 
     /// The Gram target of `spectrogram` for each of `layers`, from its style matrices piece by piece, so a long clip

@@ -46,6 +46,9 @@ struct TransferCommand: AsyncParsableCommand {
     @Option(help: "What the style's Gram matrices correlate: time (filter × frequency rows over frames) or channels; default: the preset's.")
     var gramAxis: GramAxis?
 
+    @Option(help: "How far the content's long-term spectrum is first moved toward the style's, 0 (off) to 2 (1: all the way); default: the preset's (1).")
+    var envelopeMatch: Float?
+
     @Flag(help: "Optimise with L-BFGS (strong-Wolfe line search, history 20) instead of Adam.")
     var lbfgs = false
 
@@ -72,6 +75,7 @@ struct TransferCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        if let envelopeMatch, !(0...2).contains(envelopeMatch) { throw ValidationError("--envelope-match must be between 0 and 2") }
         if learningRate != nil && lbfgs { throw ValidationError("--learning-rate is Adam's; L-BFGS uses a line search") }
         if (contentDir == nil) != (outDir == nil) { throw ValidationError("give --content-dir and --out-dir together") }
         if contentDir != nil && content != nil { throw ValidationError("give either --content or --content-dir") }
@@ -88,6 +92,11 @@ struct TransferCommand: AsyncParsableCommand {
             if let contentWeight { configuration.contentWeight = contentWeight }
             if let styleWeight { configuration.styleWeight = styleWeight }
             if let gramAxis { configuration.gramAxis = gramAxis }
+            if let envelopeMatch {
+                var match = configuration.envelopeMatch ?? EnvelopeMatch()
+                match.fraction = envelopeMatch
+                configuration.envelopeMatch = envelopeMatch == 0 ? nil : match
+            }
             if let learningRate { configuration.optimizer = .adam(learningRate: learningRate) }
             if lbfgs { configuration.optimizer = .lbfgs(historySize: 20, evaluationsPerStep: 5, strongWolfe: true) }
             configuration.seed = seed

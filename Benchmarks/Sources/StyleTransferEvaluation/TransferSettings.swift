@@ -27,7 +27,7 @@ struct TransferSettings {
     enum Representation: String, CaseIterable {
         /// STFT bins, `log1p` of the amplitude (the random-CNN work's, `StyleTransferConfiguration.log1pMagnitude`).
         case log1p
-        /// STFT bins, amplitude in dB (librosa `amplitude_to_db`, amin 1e-5, floor `--top-db` below the peak, default 80;
+        /// STFT bins, amplitude in dB (librosa `amplitude_to_db`, amin 1e-5, floor `--top-db` below the peak, default 100;
         /// the library's default, `StyleTransferConfiguration.decibelMagnitude`).
         case db
         /// Mel bands from 0 Hz to Nyquist, `log1p` of the amplitude.
@@ -52,7 +52,7 @@ struct TransferSettings {
     /// Mel bands of a mel representation. Default 80.
     var melBandCount = 80
     /// Floor of the dB representations, in dB below the clip's maximum (`nil`: only `amin`). Default 80.
-    var topDecibels: Float? = 80
+    var topDecibels: Float? = 100
     /// Griffin-Lim iterations of the vocoder. Default 64, as `demo transfer`.
     var griffinLimIterations = 64
 
@@ -85,6 +85,12 @@ struct TransferSettings {
             guard let value = ["yes": true, "no": false][$1] else { throw InvalidValue(expected: "yes or no") }
             $0.configuration.matchesStyleLoudness = value
         },
+        .init(name: "--match-envelope", help: "FRACTION[:ROWS] of the style's long-term spectrum given to the content first, smoothed over ROWS rows, or no (default the preset's)") {
+            guard $1 != "no" else { return $0.configuration.envelopeMatch = nil }
+            let parts = $1.split(separator: ":", maxSplits: 1).map(String.init)
+            $0.configuration.envelopeMatch = EnvelopeMatch(
+                fraction: try number(parts[0]), smoothingRows: parts.count > 1 ? try positive(parts[1]) : 1)
+        },
         .init(name: "--style-weight", help: "style weight β (default the preset's)") {
             $0.configuration.styleWeight = try number($1)
         },
@@ -116,7 +122,7 @@ struct TransferSettings {
         .init(name: "--representation", help: "\(choices(Representation.self)) (default the preset's, db)") {
             $0.representation = try choice($1)
         },
-        .init(name: "--top-db", help: "floor of the db and mel-db representations below the maximum, or none (default 80; implies --representation db unless given)") {
+        .init(name: "--top-db", help: "floor of the db and mel-db representations below the maximum, or none (default the presets', 100; implies --representation db unless given)") {
             $0.topDecibels = $1 == "none" ? nil : try number($1)
             if $0.representation == nil { $0.representation = .db }
         },
@@ -165,7 +171,8 @@ struct TransferSettings {
     /// - Throws: `VocodersError.invalidParameter` for a front end the flags made invalid.
     func summary() throws -> String {
         let frontEnd = try frontEnd(from: configuration.frontEnd)
-        return "\(backboneDescription(rowCount: frontEnd.rowCount)); style weight \(configuration.styleWeight), "
+        return "\(backboneDescription(rowCount: frontEnd.rowCount)); envelope match \(configuration.envelopeMatch.map { "\($0.fraction) over \($0.smoothingRows) rows" } ?? "no"), "
+            + "style weight \(configuration.styleWeight), "
             + "content weight \(configuration.contentWeight), tv weight \(configuration.totalVariationWeight); "
             + "\(configuration.optimizer), \(configuration.steps) steps, init \(configuration.initialization), "
             + "seed \(configuration.seed); fft \(frontEnd.fftSize), hop \(frontEnd.hopLength), "
