@@ -48,6 +48,12 @@ extension FrameMajorSpectrogram {
         // NumPy's fft_frequencies(sr=2π, n_fft) · hop, evaluated in the same order: k · (1 / (n · (1 / 2π))) · hop.
         let binSpacing = 1 / (Double(fftSize) * (1 / (2 * Double.pi)))
         let bins = binCount, inputFrames = frameCount, stride = frameStride, destination = output.storage.pointer
+        // The fractional input frame of each output frame: its whole part and fraction (NumPy: `int(step)`,
+        // `np.mod(step, 1.0)`), the same for every bin.
+        let steps = (0..<outputFrames).map { t in
+            let step = Double(t) * rate
+            return (first: Int(step), alpha: fmod(step, 1))
+        }
         magnitudes.withUnsafeBufferPointer { magnitudes in
             angles.withUnsafeBufferPointer { angles in
                 AudioDSPThreads.forEachRange(bins, minimumPerThread: 64) { range in
@@ -55,7 +61,7 @@ extension FrameMajorSpectrogram {
                         let advance = Double(hopLength) * (Double(k) * binSpacing)
                         var phase = angles[k]
                         for t in 0..<outputFrames {
-                            let step = Double(t) * rate, first = Int(step), alpha = fmod(step, 1)
+                            let (first, alpha) = steps[t]
                             // Frames past the end are librosa's two zero columns: magnitude 0, angle 0.
                             let (m0, a0) = first < inputFrames ? (magnitudes[first * bins + k], angles[first * bins + k]) : (0, 0)
                             let (m1, a1) = first + 1 < inputFrames
