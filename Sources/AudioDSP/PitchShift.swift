@@ -147,12 +147,14 @@ public struct PitchShift: Sendable {
         let floor = spectralEnvelope.floor(reference: peak > 0 ? peak : 1)  // a silent input stays silent
         let target = spectralEnvelope.logEnvelopes(of: original, floor: floor)
         let current = spectralEnvelope.logEnvelopes(of: spectrum, floor: floor)
-        let bins = spectrum.binCount, frames = spectrum.frameCount, stride = spectrum.frameStride, limit = Self.maximumEnvelopeGain / 20 * log(10)
+        let bins = spectrum.binCount, frames = spectrum.frameCount, stride = spectrum.frameStride
+        let limit = Self.maximumEnvelopeGain / 20 * log(10)
         spectrum.withUnsafeMutableBufferPointer { values in
             for frame in 0..<frames {
                 let row = values.baseAddress! + frame * stride, targetRow = frame * bins
                 for k in 0..<bins {
-                    let source = Float(k) / factor, below = Int(source)
+                    // Clamped first: for a tiny factor k / factor overflows Int.
+                    let source = min(Float(k) / factor, Float(bins - 1)), below = Int(source)
                     let warped = below >= bins - 1 ? target[targetRow + bins - 1] : target[targetRow + below]
                         + (source - Float(below)) * (target[targetRow + below + 1] - target[targetRow + below])
                     let gain = exp(min(max(warped - current[targetRow + k], -limit), limit))
