@@ -74,11 +74,15 @@ extension Waveform {
         guard frameCount > 0 else {
             return Waveform(channels: channels.map { _ in [] }, sampleRate: sampleRate)
         }
-        let converted = try channels.map { channel in
-            guard let converter = quality.converter else { return FFTResampling.resample(channel, to: outputCount) }
-            return try Self.convert(channel, ratio: ratio, outputCount: outputCount, converter: converter)
-        }
+        let converted = try channels.map { try Self.resample($0, ratio: ratio, outputCount: outputCount, quality: quality) }
         return Waveform(channels: converted, sampleRate: sampleRate)
+    }
+
+    /// One channel resampled by `ratio` (output rate over input rate, any positive value for ``ResampleQuality/fft``,
+    /// 1/256…256 for libsamplerate) to exactly `outputCount` samples; `input` is not empty.
+    static func resample(_ input: [Float], ratio: Double, outputCount: Int, quality: ResampleQuality) throws -> [Float] {
+        guard let converter = quality.converter else { return FFTResampling.resample(input, to: outputCount) }
+        return try convert(input, ratio: ratio, outputCount: outputCount, converter: converter)
     }
 
     private static func convert(_ input: [Float], ratio: Double, outputCount: Int, converter: Int32) throws
