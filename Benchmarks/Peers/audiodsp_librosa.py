@@ -6,7 +6,9 @@ command per line on stdin ("COMMAND [REPEATS]", REPEATS back-to-back calls, defa
 stdout with the list of seconds the calls took (time.perf_counter around each call only) and accuracy figures of the
 last call:
 
-  load | stft | mel | inverse_mel | griffinlim | torch_griffinlim | convergence_seeds | quit
+  load | stft | mel | inverse_mel | griffinlim | torch_griffinlim | convergence_seeds | pyin | quit
+
+pyin runs librosa.pyin(y, fmin=--pyin-fmin, fmax=--pyin-fmax, sr=--sr) with its other defaults.
 
 convergence_seeds answers the spectral convergence after --iterations for random seeds 0 ..< --seeds (default 50;
 librosa, torchaudio).
@@ -34,6 +36,8 @@ parser.add_argument("--iterations", type=int, default=32)
 parser.add_argument("--load-sr", type=int, default=16000)
 parser.add_argument("--dump", default=None)
 parser.add_argument("--seeds", type=int, default=50)
+parser.add_argument("--pyin-fmin", type=float, default=65.0)
+parser.add_argument("--pyin-fmax", type=float, default=2093.0)
 args = parser.parse_args()
 
 try:
@@ -109,6 +113,9 @@ def run(command):
                 with torch.no_grad():
                     torch_values.append(spectral_convergence(transform(torch.from_numpy(magnitude)).numpy()))
         return dict(librosa=librosa_values, torchaudio=torch_values)
+    if command == "pyin":
+        seconds, (f0, voiced, _) = timed(lambda: librosa.pyin(y, fmin=args.pyin_fmin, fmax=args.pyin_fmax, sr=sr))
+        return dict(seconds=seconds, voiced_frames=int(voiced.sum()), frames=int(voiced.size))
     raise ValueError(f"unknown command {command!r}")
 
 

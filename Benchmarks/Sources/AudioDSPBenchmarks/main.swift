@@ -7,9 +7,12 @@
 // worker threads as the peer left them); B = 5 is timeit-style repetition, each side warm from its own last call.
 // At more than one thread, each block of ours starts 150 ms after the peer's (see settleMicroseconds).
 // It prints the medians over all calls, the ratio peer/ours (> 1 means we are faster) and accuracy figures as a
-// Markdown table.
+// Markdown table. A second section times pYIN (PitchTracker against librosa.pyin, fmin 65 Hz, fmax 2093 Hz, librosa's
+// other defaults) the same way in single alternating calls, --pyin-rounds of them after a warm-up call each (librosa's
+// first pyin call compiles its numba kernels).
 //
 //   swift run -c release --package-path Benchmarks AudioDSPBenchmarks [--rounds 7] [--threads 1,2] [--blocks 1,5]
+//       [--pyin-rounds 5] [--sections table,pyin]
 //   (PEER_PYTHON overrides the interpreter, default /work/venv/bin/python)
 
 import AudioDSP
@@ -24,17 +27,22 @@ let python = ProcessInfo.processInfo.environment["PEER_PYTHON"] ?? "/work/venv/b
 var rounds = 7
 var threadCounts = [1, 2]
 var blocks = [1, 5]
+var pyinRounds = 5
+var sections = ["table", "pyin"]
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--rounds": rounds = Int(arguments.next() ?? "") ?? rounds
     case "--threads": threadCounts = (arguments.next() ?? "").split(separator: ",").compactMap { Int($0) }
     case "--blocks": blocks = (arguments.next() ?? "").split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
+    case "--pyin-rounds": pyinRounds = max(1, Int(arguments.next() ?? "") ?? pyinRounds)
+    case "--sections": sections = (arguments.next() ?? "").split(separator: ",").map(String.init)
     default: fatalError("unknown argument \(argument)")
     }
 }
 
 let sampleRate = 22_050, fftSize = 1024, hopLength = 256, melBands = 80, iterations = 32, loadRate = 16_000
+let pyinMinimumFrequency = 65.0, pyinMaximumFrequency = 2093.0
 /// The pause before each block of ours at more than one thread: after a product, the peer's OpenBLAS threads keep
 /// spinning for about 0.1 s (OpenBLAS's default THREAD_TIMEOUT, 2²⁸ cycles), and would compete with our threads for
 /// the two cores. (Ours poll for only 0.1 ms, so the peer's calls need no such pause.)
@@ -53,7 +61,8 @@ final class Peer {
         process.arguments = [peerScript.path, clipURL.path, "--threads", "\(threads)", "--sr", "\(sampleRate)",
                              "--n-fft", "\(fftSize)", "--hop", "\(hopLength)", "--mels", "\(melBands)",
                              "--iterations", "\(iterations)", "--load-sr", "\(loadRate)", "--dump", dump.path,
-                             "--seeds", "\(convergenceSeeds)"]
+                             "--seeds", "\(convergenceSeeds)", "--pyin-fmin", "\(pyinMinimumFrequency)",
+                             "--pyin-fmax", "\(pyinMaximumFrequency)"]
         var environment = ProcessInfo.processInfo.environment
         for name in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"] {
             environment[name] = "\(threads)"
@@ -161,7 +170,7 @@ try FileManager.default.createDirectory(at: dump, withIntermediateDirectories: t
 var convergence: [String] = []
 var table = ["| operation | threads | calls per block | ours (ms) | peer (ms) | peer / ours | accuracy |",
              "|---|---|---|---|---|---|---|"]
-for threads in threadCounts {
+for threads in sections.contains("table") ? threadCounts : [] {
     AudioDSPThreads.threadCount = threads
     let peer = try Peer(threads: threads, dump: dump)
     for block in blocks {
@@ -221,5 +230,40 @@ for threads in threadCounts {
     }
     peer.quit()
 }
+if sections.contains("table") {
+    print("\nmedians over \(rounds) alternating rounds of blocks of \(blocks) calls\n" + (table + convergence).joined(separator: "\n"))
+}
+
+// pYIN: one call of ours, then one of librosa's, per round.
+let tracker = try PitchTracker(minimumFrequency: pyinMinimumFrequency, maximumFrequency: pyinMaximumFrequency,
+                               sampleRate: sampleRate)
+var pyinTable = ["| pYIN, \(samples.count) samples | threads | ours (ms) | librosa (ms) | librosa / ours | voiced frames |",
+                 "|---|---|---|---|---|---|"]
+for threads in sections.contains("pyin") ? threadCounts : [] {
+    AudioDSPThreads.threadCount = threads
+    let peer = try Peer(threads: threads, dump: dump)
+    var ourTimes: [Double] = [], peerTimes: [Double] = []
+    var track = try tracker(samples)
+    var peerVoiced = ""
+    for round in 0...pyinRounds {
+        if threads > 1 { usleep(settleMicroseconds) }
+        let ours = try seconds { track = try tracker(samples) }
+        let reply = try peer.run("pyin")
+        peerVoiced = "\(reply["voiced_frames"] ?? "?") of \(reply["frames"] ?? "?")"
+        if round > 0 {  // round 0 warms up both sides (and compiles librosa's numba kernels)
+            ourTimes.append(ours)
+            peerTimes += reply["seconds"] as! [Double]
+        }
+    }
+    peer.quit()
+    let ourMedian = median(ourTimes) * 1000, peerMedian = median(peerTimes) * 1000
+    let row = String(format: "| fmin %.0f Hz, fmax %.0f Hz, frame 2048, hop 512 | %d | %.2f | %.1f | %.1f× | ours %d of %d, librosa %@ |",
+                     pyinMinimumFrequency, pyinMaximumFrequency, threads, ourMedian, peerMedian, peerMedian / ourMedian,
+                     track.voicedFlags.filter { $0 }.count, track.frameCount, peerVoiced)
+    print(row)
+    pyinTable.append(row)
+}
 try? FileManager.default.removeItem(at: dump)
-print("\nmedians over \(rounds) alternating rounds of blocks of \(blocks) calls\n" + (table + convergence).joined(separator: "\n"))
+if sections.contains("pyin") {
+    print("\nmedians over \(pyinRounds) alternating single calls\n" + pyinTable.joined(separator: "\n"))
+}
