@@ -69,6 +69,9 @@ public struct StyleTransferConfiguration: Sendable, Equatable {
     /// (all the way, smoothed over 9 rows): on the development set it took the gender band-Gram ratio from 0.35 to
     /// 0.24 and the instrument trade-off from 0.49 / STOI 0.65 to 0.37 / 0.71.
     public var envelopeMatch: EnvelopeMatch?
+    /// What happens to the content's pitch and formants before the optimisation (and before the envelope match).
+    /// Default ``PitchChange/init(pitch:formants:)``: nothing.
+    public var pitchChange: PitchChange
     /// Weight α of the content loss. Default 1.
     public var contentWeight: Float
     /// Weight β of the style loss. Default 0.03 (see ``preset(_:)`` for measured choices; the dB representation's
@@ -96,6 +99,7 @@ public struct StyleTransferConfiguration: Sendable, Equatable {
         contentLayers: [WeightedLayer] = [WeightedLayer("relu1")],
         styleLayers: [WeightedLayer] = [WeightedLayer("relu1")], gramAxis: GramAxis = .time,
         activeFrameRange: Float? = 40, matchesStyleLoudness: Bool = true, envelopeMatch: EnvelopeMatch? = EnvelopeMatch(),
+        pitchChange: PitchChange = PitchChange(),
         contentWeight: Float = 1, styleWeight: Float = 0.03, totalVariationWeight: Float = 0,
         optimizer: OptimizerChoice = .adam(learningRate: 0.3), steps: Int = 100,
         initialization: Initialization = .content, seed: UInt64 = 0,
@@ -108,6 +112,7 @@ public struct StyleTransferConfiguration: Sendable, Equatable {
         self.activeFrameRange = activeFrameRange
         self.matchesStyleLoudness = matchesStyleLoudness
         self.envelopeMatch = envelopeMatch
+        self.pitchChange = pitchChange
         self.contentWeight = contentWeight
         self.styleWeight = styleWeight
         self.totalVariationWeight = totalVariationWeight
@@ -178,6 +183,12 @@ public struct StyleTransferConfiguration: Sendable, Equatable {
             guard match.smoothingRows >= 1 else {
                 throw fail("envelopeMatch.smoothingRows", match.smoothingRows, "must be at least 1")
             }
+        }
+        if case let .semitones(value) = pitchChange.pitch, !(value.isFinite && abs(value) <= 24) {
+            throw fail("pitchChange semitones", value, "must be finite and within ±24")
+        }
+        if case let .scale(factor) = pitchChange.formants, !(factor.isFinite && (0.5...2).contains(factor)) {
+            throw fail("pitchChange formant factor", factor, "must be between 0.5 and 2")
         }
         if let range = activeFrameRange, !(range.isFinite && range > 0) {
             throw fail("activeFrameRange", range, "must be finite and > 0 dB (nil takes every frame)")

@@ -8,8 +8,11 @@ public struct StyleTransferResult: Sendable {
     /// The optimised spectrogram `[bins, frames]` in the configuration's front end (what the vocoder turned into
     /// ``waveform``).
     public var output: AcousticFeatures
-    /// The content's spectrogram in the same front end.
+    /// The content's spectrogram in the same front end (before any pitch change).
     public var content: AcousticFeatures
+    /// The pitch and formant change applied to the content first (``StyleTransferConfiguration/pitchChange``);
+    /// `nil` when the content was left as it is.
+    public var pitchChange: AppliedPitchChange?
     /// The style's spectrogram in the same front end.
     public var style: AcousticFeatures
     /// One report per optimisation step, in order (all chunks).

@@ -61,19 +61,46 @@ public final class StyleTransferSession {
     ///   ``StyleTransferError/diverged(step:chunk:)``, and the vocoder's errors.
     public func run(content: Waveform, style: Waveform,
                     progress: (StepReport) -> Void = { _ in }) async throws -> StyleTransferResult {
-        let contentFeatures = try analyze(content, what: "content")
-        let styleFeatures = try analyze(style, what: "style")
+        let contentClip = try prepared(content, what: "content"), styleClip = try prepared(style, what: "style")
+        let contentFeatures = try analyzePrepared(contentClip, what: "content")
+        let styleFeatures = try analyzePrepared(styleClip, what: "style")
+        let pitchChange = try configuration.pitchChange.isIdentity ? nil : configuration.pitchChange.resolved(
+            content: contentClip.samples, style: styleClip.samples, sampleRate: contentClip.sampleRate)
+        let startFeatures = try pitchChange.map { change in
+            try analyzePrepared(shifted(contentClip, by: change), what: "content")
+        } ?? contentFeatures
         let (output, history, cancelled) = try transfer(
-            content: contentFeatures.spectrogram, style: styleFeatures.spectrogram, progress: progress)
+            content: startFeatures.spectrogram, style: styleFeatures.spectrogram, progress: progress)
         let outputFeatures = try AcousticFeatures(
             spectrogram: output, frontEnd: configuration.frontEnd, sampleCount: contentFeatures.sampleCount)
         let waveform = try vocoder.synthesize(outputFeatures)
         return StyleTransferResult(waveform: waveform, output: outputFeatures, content: contentFeatures,
-                                   style: styleFeatures, history: history, wasCancelled: cancelled)
+                                   pitchChange: pitchChange, style: styleFeatures, history: history,
+                                   wasCancelled: cancelled)
     }
 
     /// The front end's spectrogram of a clip, after the checks ``run(content:style:progress:)`` documents.
     public func analyze(_ waveform: Waveform, what: String) throws -> AcousticFeatures {
+        try analyzePrepared(prepared(waveform, what: what), what: what)
+    }
+
+    /// `clip` (mono at the front end's rate) shifted in pitch and formants by `change`.
+    private func shifted(_ clip: Waveform, by change: AppliedPitchChange) throws -> Waveform {
+        let shifter = try PitchShift(envelope: .scale(change.formantFactor))
+        let samples = try shifter(clip.samples, sampleRate: clip.sampleRate, semitones: Double(change.semitones))
+        return Waveform(samples: samples, sampleRate: clip.sampleRate)
+    }
+
+    /// The front end's spectrogram of a clip ``prepared(_:what:)`` made, checked against the backbone's minimum.
+    private func analyzePrepared(_ clip: Waveform, what: String) throws -> AcousticFeatures {
+        let features = try configuration.frontEnd.analyze(clip)
+        try requireSize(features.spectrogram, what: what)
+        return features
+    }
+
+    /// `waveform` downmixed to mono and resampled to the front end's rate, after the checks
+    /// ``run(content:style:progress:)`` documents.
+    private func prepared(_ waveform: Waveform, what: String) throws -> Waveform {
         let mono = waveform.channelCount == 1 ? waveform : waveform.downmixed()
         let samples = mono.samples
         guard !samples.isEmpty else { throw StyleTransferError.invalidInput(what: what, reason: "has no samples") }
@@ -84,9 +111,7 @@ public final class StyleTransferSession {
             throw StyleTransferError.invalidInput(what: what, reason: "is silent (all samples are zero)")
         }
         let rate = configuration.frontEnd.sampleRate
-        let features = try configuration.frontEnd.analyze(mono.sampleRate == rate ? mono : mono.resampled(to: rate))
-        try requireSize(features.spectrogram, what: what)
-        return features
+        return mono.sampleRate == rate ? mono : try mono.resampled(to: rate)
     }
 
     /// Optimises a spectrogram in the configuration's front end: the spectrogram-level core of

@@ -211,6 +211,47 @@ final class StyleTransferSessionTests: XCTestCase {
         }
     }
 
+    /// A pitch change moves the output's F0: `.matchStyle` shifts a male voice up by the difference of the two
+    /// voices' median F0 and ends within a semitone of the style's, its formants move up with `.matchStyle`, and an
+    /// explicit shift moves by its semitones.
+    func testAPitchChangeMovesTheOutputsMedianFrequency() async throws {
+        let content = try clip("speech_male_us.wav", seconds: 1.5), style = try clip("speech_female_us.wav", seconds: 1.5)
+        let tracker = try PitchTracker(minimumFrequency: 60, maximumFrequency: 1000)
+        func median(_ waveform: Waveform) throws -> Float {
+            let track = try tracker(waveform.samples)
+            let voiced = zip(track.frequencies, track.voicedFlags).filter(\.1).map(\.0).sorted()
+            return voiced[voiced.count / 2]
+        }
+        func semitones(_ from: Float, _ to: Float) -> Float { 12 * log2(to / from) }
+        func transfer(_ change: PitchChange, style: Waveform) async throws -> StyleTransferResult {
+            let configuration = StyleTransferConfiguration(envelopeMatch: nil, pitchChange: change, styleWeight: 0, steps: 1)
+            return try await session(configuration).run(content: content, style: style)
+        }
+        let (contentF0, styleF0) = (try median(content), try median(style))
+        XCTAssertGreaterThan(semitones(contentF0, styleF0), 4)
+
+        let matched = try await transfer(PitchChange(pitch: .matchStyle, formants: .matchStyle), style: style)
+        let applied = try XCTUnwrap(matched.pitchChange)
+        XCTAssertEqual(applied.semitones, semitones(applied.medianFrequencies!.content, applied.medianFrequencies!.style), accuracy: 1e-4)
+        XCTAssertEqual(applied.semitones, semitones(contentF0, styleF0), accuracy: 0.5)
+        XCTAssertEqual(semitones(try median(matched.waveform), styleF0), 0, accuracy: 1)
+        XCTAssertGreaterThan(applied.formantFactor, 1.02)
+        XCTAssertLessThanOrEqual(applied.formantFactor, 1.33)
+
+        let down = try await transfer(PitchChange(pitch: .semitones(-5)), style: style)
+        XCTAssertEqual(down.pitchChange?.semitones, -5)
+        XCTAssertEqual(down.pitchChange?.formantFactor, 1)
+        XCTAssertNil(down.pitchChange?.medianFrequencies)
+        XCTAssertEqual(semitones(contentF0, try median(down.waveform)), -5, accuracy: 1)
+        let unchanged = try await transfer(PitchChange(), style: style)
+        XCTAssertNil(unchanged.pitchChange)
+
+        XCTAssertThrowsError(try session(StyleTransferConfiguration(pitchChange: PitchChange(pitch: .semitones(30))))) {
+            XCTAssertEqual($0 as? StyleTransferError, .invalidConfiguration(
+                name: "pitchChange semitones", value: "30.0", reason: "must be finite and within ±24"))
+        }
+    }
+
     func testDivergenceThrowsANamedError() async throws {
         let content = try clip("speech_male_us.wav", seconds: 0.3), style = try clip("piano.wav", seconds: 0.3)
         let session = try session(StyleTransferConfiguration(optimizer: .adam(learningRate: 1e30), steps: 5))

@@ -91,6 +91,20 @@ struct TransferSettings {
             $0.configuration.envelopeMatch = EnvelopeMatch(
                 fraction: try number(parts[0]), smoothingRows: parts.count > 1 ? try positive(parts[1]) : 1)
         },
+        .init(name: "--pitch", help: "keep | match | SEMITONES: the content's pitch change first (default the preset's)") {
+            $0.configuration.pitchChange.pitch = switch $1 {
+            case "keep": .keep
+            case "match": .matchStyle
+            default: .semitones(try number($1))
+            }
+        },
+        .init(name: "--formants", help: "keep | match | FACTOR: the content's formant change with it (default the preset's)") {
+            $0.configuration.pitchChange.formants = switch $1 {
+            case "keep": .keep
+            case "match": .matchStyle
+            default: .scale(try number($1))
+            }
+        },
         .init(name: "--style-weight", help: "style weight β (default the preset's)") {
             $0.configuration.styleWeight = try number($1)
         },
@@ -171,7 +185,7 @@ struct TransferSettings {
     /// - Throws: `VocodersError.invalidParameter` for a front end the flags made invalid.
     func summary() throws -> String {
         let frontEnd = try frontEnd(from: configuration.frontEnd)
-        return "\(backboneDescription(rowCount: frontEnd.rowCount)); envelope match \(configuration.envelopeMatch.map { "\($0.fraction) over \($0.smoothingRows) rows" } ?? "no"), "
+        return "\(backboneDescription(rowCount: frontEnd.rowCount)); envelope match \(configuration.envelopeMatch.map { "\($0.fraction) over \($0.smoothingRows) rows" } ?? "no"), pitch \(configuration.pitchChange.pitch), formants \(configuration.pitchChange.formants), "
             + "style weight \(configuration.styleWeight), "
             + "content weight \(configuration.contentWeight), tv weight \(configuration.totalVariationWeight); "
             + "\(configuration.optimizer), \(configuration.steps) steps, init \(configuration.initialization), "
