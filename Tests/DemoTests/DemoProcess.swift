@@ -53,3 +53,9 @@ func runDemo(_ arguments: [String], environment: [String: String]? = nil, file: 
              line: UInt = #line) throws -> DemoOutcome {
     try RunningDemo(arguments, environment: environment, file: file, line: line).wait()
 }
+
+/// This process's environment without the variables of a scheduler that `--shard auto` reads, so tests run the same
+/// inside a Slurm job or a Kubernetes pod.
+func environmentWithoutScheduler() -> [String: String] {
+    ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SLURM_ARRAY_") && $0.key != "JOB_COMPLETION_INDEX" }
+}
