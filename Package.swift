@@ -89,5 +89,10 @@ let package = Package(
             name: "StyleTransferTests",
             dependencies: ["StyleTransfer", "Backbones", "Vocoders", "AudioDSP", "NeuralCore", "TestSupport"]
         ),
+        // The CLI, run as a built executable (and its argument types tested directly).
+        .testTarget(
+            name: "DemoTests",
+            dependencies: ["demo", "AudioDSP", "Backbones", "NeuralCore", "TestSupport"]
+        ),
     ]
 )

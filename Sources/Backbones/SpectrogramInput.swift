@@ -33,6 +33,14 @@ public enum SpectrogramInput: Sendable, Equatable {
         public static let imageNet = ImageNormalization(mean: [0.485, 0.456, 0.406], standardDeviation: [0.229, 0.224, 0.225])
     }
 
+    /// The range that ``image(_:)`` maps to [0, 1] for a spectrogram holding `values`: their minimum…maximum, or
+    /// `v…v+1` when every value is `v` (or there are none: `0…1`). A style-transfer session takes it from the content
+    /// and uses it for style and output too.
+    public static func valueRange(of values: [Float]) -> ClosedRange<Float> {
+        let low = values.min() ?? 0, high = values.max() ?? 1
+        return low < high ? low...high : low...(low + 1)
+    }
+
     /// Maps `spectrogram` (`[bins, frames]`) to the model input; `valueRange` is used by ``image(_:)`` only.
     public func modelInput(from spectrogram: Tensor, valueRange: ClosedRange<Float>) -> Tensor {
         precondition(spectrogram.rank == 2, "modelInput: spectrogram must be [bins, frames], got \(spectrogram.shape)")

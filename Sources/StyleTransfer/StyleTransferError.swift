@@ -11,8 +11,6 @@ public enum StyleTransferError: Error, Equatable, CustomStringConvertible {
     case tooShort(what: String, bins: Int, frames: Int, minimumBins: Int, minimumFrames: Int)
     /// A loss became NaN or infinite: the optimisation diverged (lower the learning rate or the style weight).
     case diverged(step: Int, chunk: Int)
-    /// `--shard i/n` or a similar partition argument is malformed.
-    case invalidShard(String)
     /// ``TransferMeasures`` cannot measure a clip: `clip` is "content", "style" or "output".
     case unmeasurable(clip: String, problem: MeasurementProblem)
 
@@ -53,8 +51,6 @@ public enum StyleTransferError: Error, Equatable, CustomStringConvertible {
             "\(what) is too short for the backbone: \(bins)×\(frames) (bins×frames) spectrogram, needs at least \(minimumBins)×\(minimumFrames)"
         case let .diverged(step, chunk):
             "the optimisation diverged (loss not finite) at step \(step) of chunk \(chunk); lower the learning rate or the style weight"
-        case let .invalidShard(text):
-            "invalid shard '\(text)': expected i/n with 1 ≤ i ≤ n"
         case let .unmeasurable(clip, problem):
             "cannot measure the transfer: the \(clip) \(problem)"
         }

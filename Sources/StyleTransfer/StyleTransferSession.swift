@@ -224,10 +224,7 @@ public final class StyleTransferSession {
     }
 
     /// The range that image backbones map to [0, 1]: the content's minimum…maximum.
-    private func valueRange(_ content: Spectrogram) -> ClosedRange<Float> {
-        let low = content.values.min() ?? 0, high = content.values.max() ?? 1
-        return low < high ? low...high : low...(low + 1)
-    }
+    private func valueRange(_ content: Spectrogram) -> ClosedRange<Float> { SpectrogramInput.valueRange(of: content.values) }
 
     /// Throws when a spectrogram is smaller than the backbone's minimum input.
     private func requireSize(_ spectrogram: Spectrogram, what: String) throws {

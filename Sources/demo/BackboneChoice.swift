@@ -16,10 +16,9 @@ enum BackboneChoice: String, ExpressibleByArgument, CaseIterable {
     /// The network, from `weights` (safetensors with PyTorch keys) or seeded; random deep networks get a warning on
     /// standard error. `random-cnn` is the preset's network; `random-cnn-wide` Ulyanov's over `frequencyBins`, with
     /// `wideFilters` filters when given (else the library's default).
-    func makeFeatureExtractor(weights: String?, seed: UInt64, preset: StyleTransferPreset = .gender,
+    func makeFeatureExtractor(weights url: URL?, seed: UInt64, preset: StyleTransferPreset = .gender,
                               frequencyBins: Int = StyleTransferConfiguration.decibelMagnitude.rowCount,
                               wideFilters: Int? = nil) throws -> any FeatureExtractor {
-        let url = weights.map { URL(fileURLWithPath: $0) }
         if url == nil, [.vgg19, .resnet50, .vitB16].contains(self) {
             FileHandle.standardError.write(Data(
                 "warning: random \(rawValue) weights (seed \(seed)); random deep networks transfer style poorly, pass --weights\n".utf8))

@@ -19,7 +19,7 @@ struct FFTWisdomCommand: ParsableCommand {
     var rigor: FFTWisdom.Rigor = .patient
 
     @Option(help: "Write the wisdom to this file (written whole or not at all) instead of standard output.")
-    var out: String?
+    var out: URL?
 
     func run() throws {
         try reportingErrors {
@@ -32,7 +32,7 @@ struct FFTWisdomCommand: ParsableCommand {
             if let out { try checkOutputFolders([out]) }
             let wisdom = FFTWisdom.measure(sizes: parsed, rigor: rigor)
             if let out {
-                try writeAtomically(Data(wisdom.utf8), to: URL(fileURLWithPath: out))
+                try writeAtomically(Data(wisdom.utf8), to: out)
             } else {
                 print(wisdom, terminator: "")
             }

@@ -20,13 +20,13 @@ struct FeaturesCommand: ParsableCommand {
 
     /// The backbones the command can build.
     @Argument(help: "Audio file (omit with --input-npy); downmixed to mono and resampled to the front end's rate.")
-    var audio: String?
+    var audio: URL?
 
     @Option(help: "Which network: \(BackboneChoice.names).")
     var backbone: BackboneChoice
 
     @Option(help: "Weights as safetensors with torchvision (or, for random-cnn, conv1.*) keys; default: seeded random weights.")
-    var weights: String?
+    var weights: URL?
 
     @Option(help: "Seed of the random weights when --weights is not given.")
     var seed: UInt64 = 0
@@ -35,10 +35,10 @@ struct FeaturesCommand: ParsableCommand {
     var layers: String
 
     @Option(help: "Folder for the <layer>.npy files (created if missing).")
-    var npyDir: String
+    var npyDir: URL
 
     @Option(help: "A Float32 [N, C, H, W] .npy model input, used unchanged instead of an audio file.")
-    var inputNpy: String?
+    var inputNpy: URL?
 
     func validate() throws {
         guard (audio == nil) != (inputNpy == nil) else { throw ValidationError("give exactly one of <audio> and --input-npy") }
@@ -54,15 +54,14 @@ struct FeaturesCommand: ParsableCommand {
             let extractor = try backbone.makeFeatureExtractor(weights: weights, seed: seed)
             let input = try inputNpy.map(Self.rawInput(_:)) ?? spectrogramInput(audio!, for: extractor)
             let features = try extractor.features(of: input, layers: requestedLayers)
-            let folder = URL(fileURLWithPath: npyDir)
             do {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(at: npyDir, withIntermediateDirectories: true)
             } catch {
-                throw NeuralCoreError.writeFailed(path: npyDir, reason: "cannot create the folder")
+                throw DemoError.cannotCreateFolder(npyDir)
             }
             for layer in requestedLayers {
                 let feature = features[layer]!
-                let url = folder.appendingPathComponent("\(layer).npy")
+                let url = npyDir.appendingPathComponent("\(layer).npy")
                 try NPY.write(feature.scalars, shape: Array(feature.shape.dropFirst()), to: url)
                 print("\(layer): \(Array(feature.shape.dropFirst())) → \(url.path)")
             }
@@ -71,22 +70,19 @@ struct FeaturesCommand: ParsableCommand {
 
     /// The session's default front end applied to the audio, mapped to the backbone's input over the spectrogram's
     /// own value range (as the session maps the content).
-    private func spectrogramInput(_ path: String, for extractor: any FeatureExtractor) throws -> Tensor {
+    private func spectrogramInput(_ audio: URL, for extractor: any FeatureExtractor) throws -> Tensor {
         let frontEnd = StyleTransferConfiguration().frontEnd
-        let clip = try AudioFile.read(URL(fileURLWithPath: path), sampleRate: frontEnd.sampleRate)
+        let clip = try AudioFile.read(audio, sampleRate: frontEnd.sampleRate)
         let spectrogram = try frontEnd.analyze(clip).spectrogram
         let tensor = Tensor(shape: [spectrogram.binCount, spectrogram.frameCount], scalars: spectrogram.values)
-        let low = spectrogram.values.min() ?? 0, high = spectrogram.values.max() ?? 1
-        return extractor.modelInput(from: tensor, valueRange: low < high ? low...high : low...(low + 1))
+        return extractor.modelInput(from: tensor, valueRange: SpectrogramInput.valueRange(of: spectrogram.values))
     }
 
     /// A raw NCHW model input from a .npy file.
-    private static func rawInput(_ path: String) throws -> Tensor {
-        let (shape, values) = try NPY.read(URL(fileURLWithPath: path))
-        guard shape.count == 4 else {
-            throw BackbonesError.invalidInput("\(path) holds shape \(shape); a model input must be [N, C, H, W]")
-        }
-        guard values.allSatisfy(\.isFinite) else { throw BackbonesError.invalidInput("\(path) holds NaN or infinite values") }
+    private static func rawInput(_ url: URL) throws -> Tensor {
+        let (shape, values) = try NPY.read(url)
+        guard shape.count == 4 else { throw DemoError.invalidModelInput(url, problem: .notNCHW(shape: shape)) }
+        guard values.allSatisfy(\.isFinite) else { throw DemoError.invalidModelInput(url, problem: .nonFinite) }
         return Tensor(shape: shape, scalars: values)
     }
 }

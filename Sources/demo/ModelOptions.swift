@@ -10,7 +10,7 @@ struct ModelOptions: ParsableArguments {
     var backbone: BackboneChoice = .randomCNN
 
     @Option(help: "Weights for the backbone (safetensors with PyTorch key names).")
-    var weights: String?
+    var weights: URL?
 
     @Option(help: "Filters of the wide random CNN; default: Ulyanov's 4096.")
     var wideFilters: Int?
@@ -18,11 +18,11 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "How the output spectrogram becomes audio: \(VocoderChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
     var vocoder: VocoderChoice = .griffinLim
 
-    @Option(help: "Griffin-Lim iterations.")
-    var iterations: Int = 64
+    @Option(help: "Griffin-Lim iterations (the library's StyleTransferConfiguration.griffinLimIterations).")
+    var iterations = StyleTransferConfiguration.griffinLimIterations
 
     @Option(help: "WaveNet checkpoint (safetensors from demo train-wavenet); default: the shipped model.")
-    var checkpoint: String?
+    var checkpoint: URL?
 
     /// The vocoder for the configuration's front end: Griffin-Lim on it directly, or the WaveNet (which works on its
     /// own 80-band log mel) through a ``FrontEndAdapter``.
@@ -31,16 +31,16 @@ struct ModelOptions: ParsableArguments {
         case .griffinLim:
             return try GriffinLimVocoder(frontEnd: frontEnd, iterations: iterations, seed: seed)
         case .wavenet:
-            let wavenet = try checkpoint.map { try WaveNetVocoder(contentsOf: URL(fileURLWithPath: $0), seed: seed) }
+            let wavenet = try checkpoint.map { try WaveNetVocoder(contentsOf: $0, seed: seed) }
                 ?? WaveNetVocoder.bundled(seed: seed)
             return try FrontEndAdapter(from: frontEnd, to: wavenet)
         }
     }
 
-    /// A session with these choices; the backbone's recommended layers replace the preset's.
-    func session(configuration: StyleTransferConfiguration, seed: UInt64, preset: StyleTransferPreset) throws
-        -> StyleTransferSession
-    {
+    /// A session with these choices, seeded with the configuration's seed; the backbone's recommended layers replace
+    /// the preset's.
+    func session(configuration: StyleTransferConfiguration, preset: StyleTransferPreset) throws -> StyleTransferSession {
+        let seed = configuration.seed
         let extractor = try backbone.makeFeatureExtractor(
             weights: weights, seed: seed, preset: preset, frequencyBins: configuration.frontEnd.rowCount,
             wideFilters: wideFilters)

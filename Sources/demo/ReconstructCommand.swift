@@ -10,13 +10,13 @@ struct ReconstructCommand: ParsableCommand {
         abstract: "Rebuild audio from a mel spectrogram (inverse mel + Griffin-Lim), from audio or from a PNG.")
 
     @Argument(help: "Audio file to analyse and rebuild (omit with --from-image).")
-    var audio: String?
+    var audio: URL?
 
     @Option(help: "Output audio file.")
-    var out: String
+    var out: URL
 
     @Option(help: "Rebuild from a spectrogram PNG written by 'demo spectrogram' (its metadata gives the analysis).")
-    var fromImage: String?
+    var fromImage: URL?
 
     @Option(help: "Griffin-Lim iterations (librosa n_iter); default: the library's GriffinLim default.")
     var iterations: Int?
@@ -33,7 +33,7 @@ struct ReconstructCommand: ParsableCommand {
     var vocoder: VocoderChoice = .griffinLim
 
     @Option(help: "WaveNet checkpoint (.safetensors from 'demo train-wavenet'); default: the shipped model.")
-    var checkpoint: String?
+    var checkpoint: URL?
 
     @Option(help: "WaveNet sampling temperature (0 = greedy).")
     var temperature: Float = 1
@@ -58,28 +58,26 @@ struct ReconstructCommand: ParsableCommand {
                     try GriffinLim(stft: source.stft, iterations: $0, initialPhase: .random(seed: seed))
                 } ?? GriffinLim(stft: source.stft, initialPhase: .random(seed: seed))
             let samples = try griffinLim.reconstruct(magnitude: source.magnitude, length: source.length)
-            let url = URL(fileURLWithPath: out)
             try AudioFile.write(
-                Waveform(samples: samples, sampleRate: source.sampleRate), to: url,
-                format: format ?? AudioFileFormat(pathExtensionOf: url))
+                Waveform(samples: samples, sampleRate: source.sampleRate), to: out,
+                format: format ?? AudioFileFormat(pathExtensionOf: out))
             print(
-                "\(out): \(source.sampleRate) Hz, \(samples.count) samples, "
+                "\(out.relativePath): \(source.sampleRate) Hz, \(samples.count) samples, "
                     + "\(griffinLim.iterations) Griffin-Lim iterations"
             )
         }
     }
 
     /// Analyses `audio` with the WaveNet's own front end and generates it back.
-    private func runWaveNet(audio path: String) throws {
+    private func runWaveNet(audio: URL) throws {
         let wavenet = try checkpoint.map {
-            try WaveNetVocoder(contentsOf: URL(fileURLWithPath: $0), temperature: temperature, seed: seed)
+            try WaveNetVocoder(contentsOf: $0, temperature: temperature, seed: seed)
         } ?? WaveNetVocoder.bundled(temperature: temperature, seed: seed)
-        let clip = try AudioFile.read(URL(fileURLWithPath: path), sampleRate: wavenet.frontEnd.sampleRate)
+        let clip = try AudioFile.read(audio, sampleRate: wavenet.frontEnd.sampleRate)
         let start = Date()
         let waveform = try wavenet.synthesize(wavenet.frontEnd.analyze(clip))
-        let url = URL(fileURLWithPath: out)
-        try AudioFile.write(waveform, to: url, format: format ?? AudioFileFormat(pathExtensionOf: url))
-        print(String(format: "\(out): \(waveform.sampleRate) Hz, \(waveform.frameCount) samples, WaveNet in %.1f s (real-time factor %.2f)",
+        try AudioFile.write(waveform, to: out, format: format ?? AudioFileFormat(pathExtensionOf: out))
+        print(String(format: "\(out.relativePath): \(waveform.sampleRate) Hz, \(waveform.frameCount) samples, WaveNet in %.1f s (real-time factor %.2f)",
                      Date().timeIntervalSince(start), Date().timeIntervalSince(start) / waveform.duration))
     }
 
@@ -92,11 +90,11 @@ struct ReconstructCommand: ParsableCommand {
     }
 
     /// Analyses audio with the command's options: mel power → NNLS inverse → linear magnitude.
-    private func magnitude(fromAudio path: String) throws -> Source {
+    private func magnitude(fromAudio audio: URL) throws -> Source {
         let stft = try analysis.transform()
         let filterbank = try analysis.filterbank()
-        let clip = try AudioFile.read(URL(fileURLWithPath: path), sampleRate: analysis.sampleRate)
-        guard !clip.isSilent else { throw AudioDSPError.silentInput(what: path) }
+        let clip = try AudioFile.read(audio, sampleRate: analysis.sampleRate)
+        guard !clip.isSilent else { throw AudioDSPError.silentInput(what: audio.path) }
         let mel = try melSpectrogram(clip.samples, stft: stft, filterbank: filterbank, power: 2)
         return Source(
             magnitude: try filterbank.inverseMagnitude(mel, power: 2), stft: stft,
@@ -104,8 +102,8 @@ struct ReconstructCommand: ParsableCommand {
     }
 
     /// Reads a spectrogram image: dB → power or amplitude (re 1.0) → NNLS inverse for mel images.
-    private static func magnitude(fromImage path: String) throws -> Source {
-        let image = try SpectrogramImage.read(URL(fileURLWithPath: path))
+    private static func magnitude(fromImage url: URL) throws -> Source {
+        let image = try SpectrogramImage.read(url)
         let parameters = image.parameters
         let stft = try ShortTimeFourierTransform(fftSize: parameters.fftSize, hopLength: parameters.hopLength)
         let values =

@@ -1,4 +1,3 @@
-import AudioDSP
 import Foundation
 import StyleTransfer
 
@@ -19,6 +18,8 @@ enum SampleClips {
 
     /// The clip's URL: `Resources/Samples/<name>` in the current folder or in a folder above the executable (the
     /// package checkout when run with `swift run`).
+    ///
+    /// - Throws: ``DemoError/sampleClipNotFound(name:)``.
     static func url(_ name: String) throws -> URL {
         let relative = "Resources/Samples/\(name)"
         var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
@@ -31,6 +32,6 @@ enum SampleClips {
             let url = base.appendingPathComponent(relative)
             if FileManager.default.fileExists(atPath: url.path) { return url }
         }
-        throw AudioDSPError.fileNotFound(path: relative + " (run from the package checkout or give --content and --style)")
+        throw DemoError.sampleClipNotFound(name: name)
     }
 }

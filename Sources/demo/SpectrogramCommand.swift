@@ -9,16 +9,16 @@ struct SpectrogramCommand: ParsableCommand {
         abstract: "Compute a mel spectrogram (librosa.feature.melspectrogram) and save it as .npy and/or PNG.")
 
     @Argument(help: "Audio file (WAV, FLAC, OGG, AIFF, MP3); downmixed to mono and resampled.")
-    var audio: String
+    var audio: URL
 
     @Option(help: "Write an 8-bit colour picture (dB, low frequencies at the bottom).")
-    var png: String?
+    var png: URL?
 
     @Option(name: .customLong("image-16bit"), help: "Write a 16-bit grayscale dB image with its parameters, for data.")
-    var image16Bit: String?
+    var image16Bit: URL?
 
     @Option(help: "Write the spectrogram as a Float32 [bins, frames] .npy (power mel, or magnitude with --linear).")
-    var npy: String?
+    var npy: URL?
 
     @Option(help: "Colour map of the --png picture.")
     var colorMap: ColorMap = .default
@@ -33,7 +33,7 @@ struct SpectrogramCommand: ParsableCommand {
             try checkOutputFolders([png, image16Bit, npy])
             let stft = try analysis.transform()
             let filterbank = linear ? nil : try analysis.filterbank()
-            let clip = try AudioFile.read(URL(fileURLWithPath: audio), sampleRate: analysis.sampleRate)
+            let clip = try AudioFile.read(audio, sampleRate: analysis.sampleRate)
             let spectrogram: Spectrogram
             let decibels: Spectrogram
             let parameters: SpectrogramImageParameters
@@ -48,17 +48,17 @@ struct SpectrogramCommand: ParsableCommand {
                     sampleRate: clip.sampleRate, fftSize: stft.fftSize, hopLength: stft.hopLength,
                     frequencyScale: .linear, power: 1)
             }
-            if let npy { try NPY.write(spectrogram.values, shape: spectrogram.shape, to: URL(fileURLWithPath: npy)) }
+            if let npy { try NPY.write(spectrogram.values, shape: spectrogram.shape, to: npy) }
             if let image16Bit {
-                try SpectrogramImage.write16Bit(decibels, parameters: parameters, to: URL(fileURLWithPath: image16Bit))
+                try SpectrogramImage.write16Bit(decibels, parameters: parameters, to: image16Bit)
             }
             if let png {
                 try SpectrogramImage.writeColorMapped(
-                    decibels, parameters: parameters, colorMap: colorMap, to: URL(fileURLWithPath: png))
+                    decibels, parameters: parameters, colorMap: colorMap, to: png)
             }
             let kind = linear ? "linear magnitude" : "mel power"
             print(
-                "\(audio): \(clip.sampleRate) Hz, \(String(format: "%.2f", clip.duration)) s → \(kind) "
+                "\(audio.relativePath): \(clip.sampleRate) Hz, \(String(format: "%.2f", clip.duration)) s → \(kind) "
                     + "[\(spectrogram.binCount), \(spectrogram.frameCount)]")
         }
     }

@@ -12,10 +12,10 @@ struct TrainWaveNetCommand: ParsableCommand {
     private static let defaults = WaveNet.TrainingConfiguration()
 
     @Option(help: "Folder of training audio (.wav, .flac, .ogg, .aiff).")
-    var data: String
+    var data: URL
 
     @Option(help: "Checkpoint to write (.safetensors; a .json description is written beside it).")
-    var out: String
+    var out: URL
 
     @Option(help: "Total optimiser steps (default \(defaults.steps)).")
     var steps: Int = defaults.steps
@@ -68,7 +68,7 @@ struct TrainWaveNetCommand: ParsableCommand {
                 + "gate \(model.gateChannels), skip \(model.skipChannels), receptive field \(model.receptiveField) samples")
             let logInterval = logInterval
             _ = try WaveNet.train(
-                on: URL(fileURLWithPath: data), configuration: configuration, checkpoint: URL(fileURLWithPath: out),
+                on: data, configuration: configuration, checkpoint: out,
                 resume: resume
             ) { progress in
                 guard progress.step % logInterval == 0 || progress.checkpoint != nil else { return }

@@ -21,10 +21,10 @@ struct TransferCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "Content audio (words or notes to keep); default: the preset's bundled clip.")
-    var content: String?
+    var content: URL?
 
     @Option(help: "Style audio (voice or timbre to take on); default: the preset's bundled clip.")
-    var style: String?
+    var style: URL?
 
     @Option(help: "Settings (and bundled clips) of one of the study's experiments.")
     var preset: StyleTransferPreset = .gender
@@ -49,29 +49,36 @@ struct TransferCommand: AsyncParsableCommand {
     @Option(help: "How far the content's long-term spectrum is first moved toward the style's, 0 (off) to 2 (1: all the way); default: the preset's (1).")
     var envelopeMatch: Float?
 
-    @Flag(help: "Optimise with L-BFGS (strong-Wolfe line search, history 20) instead of Adam.")
+    @Flag(help: "Optimise with the library's standard L-BFGS (strong-Wolfe line search, history 20) instead of Adam.")
     var lbfgs = false
 
-    @Option(help: "Seed of every random choice (initialisation, vocoder phase).")
-    var seed: UInt64 = 0
+    @Option(help: "Seed of every random choice (initialisation, vocoder phase); default: the preset's.")
+    var seed: UInt64?
 
     @Option(help: "Output audio file (single pair).")
-    var out: String = "out.wav"
+    var out = URL(fileURLWithPath: "out.wav")
 
     @Option(help: "Write a self-contained HTML report (players, spectrograms, loss curves) here.")
-    var report: String?
+    var report: URL?
 
     @Option(help: "Write content.png, style.png and output.png spectrograms into this existing folder.")
-    var spectrograms: String?
+    var spectrograms: URL?
 
     @Option(help: "Batch mode: transfer every audio file of this folder (with --out-dir).")
-    var contentDir: String?
+    var contentDir: URL?
 
     @Option(help: "Batch mode: folder for the outputs (<name>.wav); finished outputs are skipped on re-run.")
-    var outDir: String?
+    var outDir: URL?
 
-    @Option(help: "Batch mode: process only shard i of n (1-based), e.g. 2/8, to spread a folder over machines.")
-    var shard: String?
+    @Option(help: ArgumentHelp(
+        "Batch mode: process only one shard of the folder's files, to spread it over processes or machines.",
+        discussion: """
+            i/n: shard i of n (1-based), e.g. 2/8. auto: index and count of a Slurm job array \
+            (SLURM_ARRAY_TASK_ID minus SLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_COUNT). auto/N: N shards, the index \
+            from a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, 0-based) or a Slurm array of N tasks. See Docs/Batch.md.
+            """,
+        valueName: "i/n|auto|auto/N"))
+    var shard: ShardArgument?
 
     func validate() throws {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
@@ -98,15 +105,15 @@ struct TransferCommand: AsyncParsableCommand {
                 configuration.envelopeMatch = envelopeMatch == 0 ? nil : match
             }
             if let learningRate { configuration.optimizer = .adam(learningRate: learningRate) }
-            if lbfgs { configuration.optimizer = .lbfgs(historySize: 20, evaluationsPerStep: 5, strongWolfe: true) }
-            configuration.seed = seed
-            let styleURL = try style.map(URL.init(fileURLWithPath:)) ?? SampleClips.url(SampleClips.style(for: preset))
+            if lbfgs { configuration.optimizer = .standardLBFGS }
+            if let seed { configuration.seed = seed }
+            let styleURL = try style ?? SampleClips.url(SampleClips.style(for: preset))
             if let contentDir, let outDir {
-                try await BatchTransfer(configuration: configuration, model: model, preset: preset, styleURL: styleURL, seed: seed)
-                    .run(contentFolder: contentDir, outputFolder: outDir, shard: shard.map(Shard.init(parsing:)))
+                let shard = try shard?.resolved(environment: ProcessInfo.processInfo.environment)
+                try await BatchTransfer(configuration: configuration, model: model, preset: preset, styleURL: styleURL)
+                    .run(contentFolder: contentDir, outputFolder: outDir, shard: shard)
             } else {
-                let contentURL = try content.map(URL.init(fileURLWithPath:))
-                    ?? SampleClips.url(SampleClips.content(for: preset))
+                let contentURL = try content ?? SampleClips.url(SampleClips.content(for: preset))
                 try await transferPair(contentURL: contentURL, styleURL: styleURL, configuration: configuration)
             }
         }
@@ -115,7 +122,7 @@ struct TransferCommand: AsyncParsableCommand {
     private func transferPair(contentURL: URL, styleURL: URL, configuration: StyleTransferConfiguration) async throws {
         try checkOutputFolders([out, report])
         try checkFolders([spectrograms])
-        let session = try model.session(configuration: configuration, seed: seed, preset: preset)
+        let session = try model.session(configuration: configuration, preset: preset)
         let contentClip = try AudioFile.read(contentURL)
         let styleClip = try AudioFile.read(styleURL)
         let started = ContinuousClock.now
@@ -123,9 +130,8 @@ struct TransferCommand: AsyncParsableCommand {
         let result = try await session.run(content: contentClip, style: styleClip) { progress.show($0) }
         progress.finish()
         let elapsed = (ContinuousClock.now - started)
-        try AudioFile.write(result.waveform, to: URL(fileURLWithPath: out), format: AudioFileFormat(pathExtensionOf: URL(fileURLWithPath: out)))
-        if let spectrograms {
-            let folder = URL(fileURLWithPath: spectrograms)
+        try AudioFile.write(result.waveform, to: out, format: AudioFileFormat(pathExtensionOf: out))
+        if let folder = spectrograms {
             try SpectrogramPictures.writeColorMapped(
                 [("content", result.content), ("style", result.style), ("output", result.output)].map {
                     (features: $0.1, url: folder.appendingPathComponent("\($0.0).png"))
@@ -150,14 +156,14 @@ struct TransferCommand: AsyncParsableCommand {
         }
         let summary = String(
             format: "%@: %.1f s of audio in %.1f s (%d steps); style loss %.3g → %.3g, content loss %.3g; %@",
-            out, result.waveform.duration, seconds, result.history.count, before.style, after.style, after.content,
+            out.relativePath, result.waveform.duration, seconds, result.history.count, before.style, after.style, after.content,
             measured)
         if let report {
             try StyleTransferReport.write(
                 result, content: contentClip, style: styleClip, measures: try? measures.get(),
                 title: "\(contentURL.lastPathComponent) in the style of \(styleURL.lastPathComponent)",
                 details: [summary, "preset \(preset.rawValue), backbone \(model.backbone.rawValue), vocoder \(model.vocoder.rawValue)"],
-                to: URL(fileURLWithPath: report))
+                to: report)
         }
         print(summary)
     }

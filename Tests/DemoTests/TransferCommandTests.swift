@@ -59,6 +59,65 @@ final class TransferCommandTests: XCTestCase {
         XCTAssertTrue(again.standardOutput.contains("2 file(s) in this shard, 2 already done"), again.standardOutput)
     }
 
+    /// Three `--shard auto` processes started together under a Slurm array's environment (IDs 1–3, so the minimum
+    /// must be subtracted) write every file of the folder once between them; the same folder rerun as a Kubernetes
+    /// Indexed Job of three completions finds every shard finished and writes nothing.
+    func testConcurrentSchedulerShardsCoverAFolderOnceAndARerunSkipsIt() throws {
+        let folder = try makeTemporaryDirectory(self)
+        let input = folder.appendingPathComponent("in"), output = folder.appendingPathComponent("out")
+        for url in [input, output] { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
+        let names = (1...7).map { "clip\($0)" }
+        for (index, name) in names.enumerated() {
+            try tone(110 * Double(index + 2), seconds: 0.25, to: input.appendingPathComponent(name + ".wav"))
+        }
+        try "not audio".write(to: input.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        let style = folder.appendingPathComponent("style.wav")
+        try tone(880, seconds: 0.3, to: style)
+        let arguments = ["transfer", "--content-dir", input.path, "--out-dir", output.path, "--style", style.path,
+                         "--steps", "1", "--iterations", "1", "--shard"]
+        let environment = environmentWithoutScheduler()
+        let slurm = try (1...3).map { id in
+            try RunningDemo(arguments + ["auto"], environment: environment.merging(
+                ["SLURM_ARRAY_TASK_ID": "\(id)", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "3",
+                 "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_STEP": "1"]) { $1 })
+        }.map { $0.wait() }
+        // Sorted files 1, 4, 7 / 2, 5 / 3, 6: each process reports the outputs it wrote, one line each.
+        var written: [String] = []
+        for (outcome, count) in zip(slurm, [3, 2, 2]) {
+            XCTAssertEqual(outcome.status, 0, outcome.standardError)
+            let lines = outcome.standardOutput.split(separator: "\n")
+            XCTAssertEqual(lines.first, "\(count) file(s) in this shard, 0 already done", outcome.standardOutput)
+            written += lines.dropFirst().map { String($0.prefix { $0 != ":" }) }
+        }
+        XCTAssertEqual(written.sorted(), names.map { output.appendingPathComponent($0 + ".wav").path })
+        XCTAssertEqual(fileNames(in: output), names.map { $0 + ".wav" })
+        func modificationDates() throws -> [Date?] {
+            try names.map { try FileManager.default.attributesOfItem(atPath: output.appendingPathComponent($0 + ".wav").path)[.modificationDate] as? Date }
+        }
+        let finished = try modificationDates()
+
+        let kubernetes = try (0..<3).map { index in
+            try RunningDemo(arguments + ["auto/3"], environment: environment.merging(["JOB_COMPLETION_INDEX": "\(index)"]) { $1 })
+        }.map { $0.wait() }
+        for (outcome, count) in zip(kubernetes, [3, 2, 2]) {
+            XCTAssertEqual(outcome.status, 0, outcome.standardError)
+            XCTAssertEqual(outcome.standardOutput, "\(count) file(s) in this shard, \(count) already done\n")
+        }
+        XCTAssertEqual(try modificationDates(), finished)
+    }
+
+    /// `--shard` is parsed as an argument type: a malformed value is a usage error naming the option.
+    func testMalformedShardIsAUsageError() throws {
+        let folder = try makeTemporaryDirectory(self)
+        for value in ["3/2", "0/2", "auto/0", "2", "x/y"] {
+            let outcome = try runDemo(["transfer", "--content-dir", folder.path, "--out-dir", folder.path, "--shard", value])
+            XCTAssertEqual(outcome.status, 64, "\(value): \(outcome.standardError)")  // EX_USAGE
+            XCTAssertTrue(outcome.standardError.hasPrefix("Error: The value '\(value)' is invalid for '--shard"),
+                          outcome.standardError)
+        }
+        XCTAssertEqual(fileNames(in: folder), [])
+    }
+
     func testBadInputsGiveOneLineAndNoOutput() throws {
         let folder = try makeTemporaryDirectory(self)
         let silent = folder.appendingPathComponent("silent.wav")
@@ -75,12 +134,13 @@ final class TransferCommandTests: XCTestCase {
              "folder \(folder.appendingPathComponent("no").path) does not exist"),
             (["--content", style.path, "--style", style.path, "--out", out, "--weights", "/nonexistent.safetensors"],
              "cannot load weights from /nonexistent.safetensors: file not found"),
-            (["--content-dir", folder.path, "--out-dir", folder.path, "--style", style.path, "--shard", "3/2"],
-             "invalid shard '3/2'"),
+            (["--content-dir", folder.path, "--out-dir", folder.path, "--style", style.path, "--shard", "auto"],
+             "--shard auto needs SLURM_ARRAY_TASK_ID (a Slurm job array) or JOB_COMPLETION_INDEX"),
         ]
         let before = fileNames(in: folder)
         for (arguments, fragment) in cases {
-            let outcome = try runDemo(["transfer", "--steps", "1", "--iterations", "1"] + arguments)
+            let outcome = try runDemo(["transfer", "--steps", "1", "--iterations", "1"] + arguments,
+                                      environment: environmentWithoutScheduler())
             XCTAssertNotEqual(outcome.status, 0, "\(arguments)")
             let lines = outcome.standardError.split(separator: "\n")
             XCTAssertEqual(lines.count, 1, outcome.standardError)

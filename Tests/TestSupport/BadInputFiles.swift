@@ -1,9 +1,9 @@
 import Foundation
 
 /// Hand-made bad inputs for the error tests, written into a test's temporary folder (never committed).
-enum BadInputFiles {
+public enum BadInputFiles {
     /// A canonical 44-byte-header WAV holding 32-bit float samples (any values, NaN included) or none.
-    static func floatWAV(_ samples: [Float], sampleRate: Int = 22_050) -> Data {
+    public static func floatWAV(_ samples: [Float], sampleRate: Int = 22_050) -> Data {
         var data = Data()
         func append<T: FixedWidthInteger>(_ value: T) {
             withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) }
@@ -26,7 +26,7 @@ enum BadInputFiles {
     }
 
     /// Writes every kind of bad audio file into `folder` and returns their URLs by name.
-    static func make(in folder: URL) throws -> [String: URL] {
+    public static func make(in folder: URL) throws -> [String: URL] {
         var files: [String: URL] = [:]
         func write(_ name: String, _ data: Data) throws {
             let url = folder.appendingPathComponent(name)
