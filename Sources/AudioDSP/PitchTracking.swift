@@ -294,4 +294,13 @@ public struct PitchTrack: Sendable {
 
     /// The number of frames.
     public var frameCount: Int { frequencies.count }
+
+    /// The median of ``frequencies`` over the voiced frames with a finite frequency, in Hz (numpy `median`: the mean
+    /// of the two middle values for an even count); `nil` when no frame is voiced.
+    public var medianVoicedFrequency: Float? {
+        let voiced = zip(frequencies, voicedFlags).filter { $0.1 && $0.0.isFinite }.map(\.0).sorted()
+        guard !voiced.isEmpty else { return nil }
+        let middle = voiced.count / 2
+        return voiced.count % 2 == 1 ? voiced[middle] : (voiced[middle - 1] + voiced[middle]) / 2
+    }
 }

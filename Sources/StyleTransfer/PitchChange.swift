@@ -100,12 +100,9 @@ extension PitchChange {
 
     /// The median F0 of the voiced frames of `samples`, in Hz.
     static func medianVoicedFrequency(_ samples: [Float], tracker: PitchTracker, what: String) throws -> Float {
-        let track = try tracker(samples)
-        let voiced = zip(track.frequencies, track.voicedFlags).filter { $0.1 && $0.0.isFinite }.map(\.0).sorted()
-        guard !voiced.isEmpty else {
+        guard let median = try tracker(samples).medianVoicedFrequency else {
             throw StyleTransferError.invalidInput(what: what, reason: "has no voiced frame to take the pitch of")
         }
-        let middle = voiced.count / 2
-        return voiced.count % 2 == 1 ? voiced[middle] : (voiced[middle - 1] + voiced[middle]) / 2
+        return median
     }
 }

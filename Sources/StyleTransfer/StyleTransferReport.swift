@@ -92,7 +92,12 @@ public enum StyleTransferReport {
              "MFCC distance to the style ÷ distance to the content: below 1 = closer to the style, ∞ = unchanged"),
             ("STOI", measures.stoi,
              "intelligibility against the content (10 kHz): 1 = the content's envelopes, ≥ 0.8 keeps the words"),
-        ]
+        ] + (measures.f0ShiftTowardStyle.map { shift in
+            [("F0 shift toward the style", shift,
+              "median pitch moved toward the style's, in semitones: 0 = the content's, 1 = the style's"
+                + String(format: " (%.0f → %.0f Hz; the style %.0f Hz)", measures.contentMedianFrequency ?? 0,
+                         measures.outputMedianFrequency ?? 0, measures.styleMedianFrequency ?? 0))]
+        } ?? [])
         let body = rows.map { name, number, meaning in
             "<tr><th>\(name)</th><td class=\"value\">\(value(number))</td><td>\(escaped(meaning))</td></tr>"
         }.joined(separator: "\n")

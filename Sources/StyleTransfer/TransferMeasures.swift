@@ -62,6 +62,20 @@ public struct TransferMeasures: Sendable, Equatable {
     /// [−1, 1]. 1 = the content's envelopes unchanged (do nothing); ≥ 0.8 keeps the words; unrelated audio ≈ 0.1.
     public var stoi: Double
 
+    /// How far the output's median F0 moved toward the style's, in semitones: `(o − c) / (s − c)` of the voiced
+    /// medians (judge `f0_shift_toward_style_st`): 0 = the content's pitch, 1 = the style's. `nil` when content and
+    /// style differ by less than ``minimumFrequencyGap`` semitones or a clip has no voiced frame. The medians come
+    /// from ``AudioDSP/PitchTracker`` (pYIN over ``frequencyRange``, frame 2048, hop 512), the judge's from Praat's
+    /// autocorrelation pitch over the same range, so the two agree to a few hundredths on clean voices, not exactly.
+    /// Also `nil` when measured without pitch (`measuresPitch: false`).
+    public var f0ShiftTowardStyle: Double?
+    /// The median F0 over the content's voiced frames, in Hz (`nil` without one).
+    public var contentMedianFrequency: Double?
+    /// The median F0 over the style's voiced frames, in Hz (`nil` without one).
+    public var styleMedianFrequency: Double?
+    /// The median F0 over the output's voiced frames, in Hz (`nil` without one).
+    public var outputMedianFrequency: Double?
+
     /// The analysis rate in Hz, 22 050 (the judge's `SR`).
     public static let sampleRate = 22_050
     /// FFT length in samples, 1024 (the judge's `N_FFT`).
@@ -74,9 +88,16 @@ public struct TransferMeasures: Sendable, Equatable {
     public static let activeRange: Float = 40
     /// A clip whose peak is below this (full scale 1; −80 dBFS) is silent and cannot be measured (the judge's test).
     public static let silenceThreshold: Float = 1e-4
+    /// The F0 range of ``f0ShiftTowardStyle``, in Hz: 60–1000 (the judge's `PITCH_FLOOR`, `PITCH_CEIL`).
+    public static let frequencyRange: ClosedRange<Double> = 60...1000
+    /// The smallest content–style F0 difference, in semitones, for which ``f0ShiftTowardStyle`` is defined: 1 (the
+    /// judge's `MIN_F0_GAP_ST`).
+    public static let minimumFrequencyGap: Double = 1
 
     /// Measures `output` against `content` and `style`. Any sample rates and channel counts; the three may differ in
-    /// length (STOI compares the output's first `content.duration` seconds, zero-padded if shorter).
+    /// length (STOI compares the output's first `content.duration` seconds, zero-padded if shorter). With
+    /// `measuresPitch` false the median frequencies and ``f0ShiftTowardStyle`` are left `nil` (pYIN is most of the
+    /// cost of a debug build's measurement).
     ///
     /// Cost (release build, 2 shared cores, `Benchmarks/Sources/TransferMeasuresBenchmarks`): 50–85 ms for three
     /// 3.4 s clips at 22 050 Hz, 0.36–0.56 s when all three come at 44 100 Hz; resampling is nearly all of it (the
@@ -87,14 +108,17 @@ public struct TransferMeasures: Sendable, Equatable {
     ///   that cannot be told from the content, or content with too little sound for STOI;
     ///   AudioDSP's ``AudioDSP/AudioDSPError/invalidParameter(name:value:reason:)`` for a sample rate it cannot
     ///   resample.
-    public init(output: Waveform, content: Waveform, style: Waveform) throws {
+    public init(output: Waveform, content: Waveform, style: Waveform, measuresPitch: Bool = true) throws {
         let analyzer = try ClipAnalyzer()
         let clips = [("content", content), ("style", style), ("output", output)]
         let analyses = try Self.concurrentMap(clips.count) { index in
             let (name, waveform) = clips[index]
-            return try analyzer.analysis(of: Self.prepared(waveform, name: name), forIntelligibility: name != "style")
+            return try analyzer.analysis(of: Self.prepared(waveform, name: name), forIntelligibility: name != "style",
+                                         measuresPitch: measuresPitch)
         }
         let (c, s, o) = (analyses[0], analyses[1], analyses[2])
+        (contentMedianFrequency, styleMedianFrequency, outputMedianFrequency) = (c.medianFrequency, s.medianFrequency, o.medianFrequency)
+        f0ShiftTowardStyle = Self.shiftTowardStyle(c.medianFrequency, s.medianFrequency, o.medianFrequency)
 
         gramDistanceOutputToStyle = Self.gramDistance(o.gram, s.gram)
         gramDistanceContentToStyle = Self.gramDistance(c.gram, s.gram)
@@ -123,6 +147,14 @@ public struct TransferMeasures: Sendable, Equatable {
             throw StyleTransferError.unmeasurable(
                 clip: "content", problem: .tooShortForIntelligibility(frames: frames, minimumFrames: minimumFrames))
         }
+    }
+
+    /// `(o − c) / (s − c)` in semitones, or `nil` (the judge's `shift_ratio(..., log=True)`).
+    private static func shiftTowardStyle(_ content: Double?, _ style: Double?, _ output: Double?) -> Double? {
+        guard let content, let style, let output, content > 0, style > 0, output > 0 else { return nil }
+        let (c, s, o) = (12 * log2(content), 12 * log2(style), 12 * log2(output))
+        guard abs(s - c) >= minimumFrequencyGap else { return nil }
+        return (o - c) / (s - c)
     }
 
     /// The clip as mono at ``sampleRate``, after the checks that make every measure defined.
@@ -180,6 +212,8 @@ private struct ClipAnalysis {
     let timbre: [Double]
     /// The clip at ``AudioDSP/ShortTimeObjectiveIntelligibility/sampleRate`` (10 kHz) for STOI, or `[]` if not asked.
     let intelligibilitySamples: [Float]
+    /// The median F0 over voiced frames, in Hz, or `nil` without one.
+    let medianFrequency: Double?
 }
 
 /// The analyses of ``TransferMeasures``, made once per measurement (the FFT plans are cached by AudioDSP).
@@ -187,6 +221,7 @@ private struct ClipAnalyzer {
     let transform: ShortTimeFourierTransform
     let gramFilterbank: MelFilterbank
     let cepstrum: MelFrequencyCepstrum
+    let pitchTracker: PitchTracker
 
     init() throws {
         transform = try ShortTimeFourierTransform(fftSize: TransferMeasures.fftSize, hopLength: TransferMeasures.hopLength)
@@ -194,6 +229,9 @@ private struct ClipAnalyzer {
                                            melBandCount: TransferMeasures.gramMelBandCount)
         cepstrum = try MelFrequencyCepstrum(sampleRate: TransferMeasures.sampleRate, coefficientCount: 21,
                                             fftSize: TransferMeasures.fftSize, hopLength: TransferMeasures.hopLength)
+        pitchTracker = try PitchTracker(minimumFrequency: TransferMeasures.frequencyRange.lowerBound,
+                                        maximumFrequency: TransferMeasures.frequencyRange.upperBound,
+                                        sampleRate: TransferMeasures.sampleRate)
     }
 
     /// The band Gram and mean MFCC of a mono clip at ``TransferMeasures/sampleRate``, and the clip at 10 kHz for
@@ -202,7 +240,7 @@ private struct ClipAnalyzer {
     /// The 10 kHz copy uses libsamplerate's medium sinc (flat to 90 % of the 5 kHz Nyquist frequency, well above
     /// STOI's highest band, which ends at 4.3 kHz): a fifth of the best converter's time (24 ms against 115 ms for
     /// 3.4 s), and STOI within 1e-4 of it on the fixture triples.
-    func analysis(of waveform: Waveform, forIntelligibility: Bool) throws -> ClipAnalysis {
+    func analysis(of waveform: Waveform, forIntelligibility: Bool, measuresPitch: Bool) throws -> ClipAnalysis {
         let samples = waveform.samples
         let active = try Self.activeFrames(samples)
 
@@ -240,7 +278,8 @@ private struct ClipAnalyzer {
         }
         let intelligibility = forIntelligibility
             ? try waveform.resampled(to: ShortTimeObjectiveIntelligibility.sampleRate, quality: .medium).samples : []
-        return ClipAnalysis(gram: gram, timbre: timbre, intelligibilitySamples: intelligibility)
+        return ClipAnalysis(gram: gram, timbre: timbre, intelligibilitySamples: intelligibility,
+                            medianFrequency: measuresPitch ? try pitchTracker(samples).medianVoicedFrequency.map(Double.init) : nil)
     }
 
     /// Frames whose RMS level in dB is above the loudest frame's minus ``TransferMeasures/activeRange`` (the judge's

@@ -49,6 +49,12 @@ struct TransferCommand: AsyncParsableCommand {
     @Option(help: "How far the content's long-term spectrum is first moved toward the style's, 0 (off) to 2 (1: all the way); default: the preset's (1).")
     var envelopeMatch: Float?
 
+    @Option(help: "The content's pitch change first: keep, match (the style's median F0) or semitones; default: the preset's.")
+    var pitch: PitchChange.Pitch?
+
+    @Option(help: "The content's formants with it: keep, match (the style's, estimated) or a frequency factor; default: the preset's.")
+    var formants: PitchChange.Formants?
+
     @Flag(help: "Optimise with the library's standard L-BFGS (strong-Wolfe line search, history 20) instead of Adam.")
     var lbfgs = false
 
@@ -99,6 +105,8 @@ struct TransferCommand: AsyncParsableCommand {
             if let contentWeight { configuration.contentWeight = contentWeight }
             if let styleWeight { configuration.styleWeight = styleWeight }
             if let gramAxis { configuration.gramAxis = gramAxis }
+            if let pitch { configuration.pitchChange.pitch = pitch }
+            if let formants { configuration.pitchChange.formants = formants }
             if let envelopeMatch {
                 var match = configuration.envelopeMatch ?? EnvelopeMatch()
                 match.fraction = envelopeMatch
@@ -151,13 +159,17 @@ struct TransferCommand: AsyncParsableCommand {
         case let .success(m):
             String(format: "band-Gram ratio %.2f (1 = unchanged, 0 = the style's), timbre progress %.2f (0 = content, 1 = style), STOI %.2f (1 = the content's envelopes)",
                    m.gramRatio, m.timbreProgress, m.stoi)
+                + (m.f0ShiftTowardStyle.map { String(format: ", F0 shift toward the style %.2f (semitones; 1 = the style's)", $0) } ?? "")
         case let .failure(error):
             "no measures: \(error)"
         }
+        let pitchChange = result.pitchChange.map {
+            String(format: "pitch %+.1f semitones, formants ×%.2f; ", $0.semitones, $0.formantFactor)
+        } ?? ""
         let summary = String(
-            format: "%@: %.1f s of audio in %.1f s (%d steps); style loss %.3g → %.3g, content loss %.3g; %@",
-            out.relativePath, result.waveform.duration, seconds, result.history.count, before.style, after.style, after.content,
-            measured)
+            format: "%@: %.1f s of audio in %.1f s (%d steps); %@style loss %.3g → %.3g, content loss %.3g; %@",
+            out.relativePath, result.waveform.duration, seconds, result.history.count, pitchChange, before.style,
+            after.style, after.content, measured)
         if let report {
             try StyleTransferReport.write(
                 result, content: contentClip, style: styleClip, measures: try? measures.get(),

@@ -16,8 +16,9 @@ Written files (float32 .npy arrays, C order):
   clip low-passed at 2 kHz (so the downmix differs from either channel), 16-bit.
 - processed_female_us_16000.wav: the first 2 s of speech_female_us low-passed at 3 kHz plus seeded noise (RMS 0.003),
   at 16 kHz (soxr HQ), mono, 16-bit.
+- shifted_male_us.wav: speech_male_us shifted up 6 semitones (librosa.effects.pitch_shift, soxr HQ), 16-bit.
 - judge.json: for each triple (content, style, output; paths relative to the package root) the judge's `gram_*`,
-  `mfcc_dist_*`, `timbre_*`, `stoi` and `centroid_*` values.
+  `mfcc_dist_*`, `timbre_*`, `stoi`, `centroid_*` and `f0_*` values.
 - mfcc_<case>.npy: librosa.feature.mfcc of speech_male_us (librosa.load at 22 050 Hz, float32) for the cases in
   cases.json (`mfcc`); rms_<case>.npy: librosa.feature.rms of the same clip for the cases in `rms`.
 - stoi_clean.npy, stoi_<case>.npy: 2 s of speech_male_us at 10 kHz (soxr HQ) and processed versions of it; cases.json
@@ -89,6 +90,8 @@ sf.write(out("stereo_female_us_32000.wav"), stereo32, 32000, subtype="PCM_16")
 noisy = low_pass(female2, 3000, 22050) + 0.003 * rng.standard_normal(len(female2))
 sf.write(out("processed_female_us_16000.wav"), soxr.resample(noisy, 22050, 16000, quality="HQ"), 16000,
          subtype="PCM_16")
+shifted = librosa.effects.pitch_shift(male.astype(np.float32), sr=22050, n_steps=6.0)
+sf.write(out("shifted_male_us.wav"), shifted / max(1.0, np.max(np.abs(shifted)) / 0.99), 22050, subtype="PCM_16")
 
 # ------------------------------------------------------------------ the judge on triples
 TRIPLES = [
@@ -97,10 +100,12 @@ TRIPLES = [
     ("speech_processed", "speech_male_us.wav", "speech_female_us.wav", "processed_male_us.wav"),
     ("instrument_other", "piano.wav", "violin.wav", "flute.wav"),
     ("resampled_stereo", "stereo_female_us_32000.wav", "speech_male_scottish.wav", "processed_female_us_16000.wav"),
+    ("speech_pitch_shifted", "speech_male_us.wav", "speech_female_us.wav", "shifted_male_us.wav"),
 ]
 KEYS = ["gram_ratio", "gram_dist_out_style", "gram_dist_content_style", "gram_dist_out_content", "timbre_progress",
         "timbre_ratio", "mfcc_dist_out_style", "mfcc_dist_out_content", "mfcc_dist_content_style", "stoi",
-        "centroid_content_hz", "centroid_style_hz", "centroid_output_hz"]
+        "centroid_content_hz", "centroid_style_hz", "centroid_output_hz", "f0_content_hz", "f0_style_hz", "f0_output_hz",
+        "f0_shift_toward_style_st"]
 
 
 def located(name):
