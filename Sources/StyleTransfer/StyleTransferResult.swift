@@ -13,6 +13,9 @@ public struct StyleTransferResult: Sendable {
     /// The pitch and formant change applied to the content first (``StyleTransferConfiguration/pitchChange``);
     /// `nil` when the content was left as it is.
     public var pitchChange: AppliedPitchChange?
+    /// The content after ``pitchChange``, where the optimisation started and what its content loss compared with
+    /// (``content`` when there was no change): measure losses against this one (``StyleTransferSession/losses(of:content:style:)``).
+    public var shiftedContent: AcousticFeatures
     /// The style's spectrogram in the same front end.
     public var style: AcousticFeatures
     /// One report per optimisation step, in order (all chunks).

@@ -75,7 +75,7 @@ public final class StyleTransferSession {
             spectrogram: output, frontEnd: configuration.frontEnd, sampleCount: contentFeatures.sampleCount)
         let waveform = try vocoder.synthesize(outputFeatures)
         return StyleTransferResult(waveform: waveform, output: outputFeatures, content: contentFeatures,
-                                   pitchChange: pitchChange, style: styleFeatures, history: history,
+                                   pitchChange: pitchChange, shiftedContent: startFeatures, style: styleFeatures, history: history,
                                    wasCancelled: cancelled)
     }
 

@@ -145,7 +145,7 @@ struct TransferCommand: AsyncParsableCommand {
                     (features: $0.1, url: folder.appendingPathComponent("\($0.0).png"))
                 })
         }
-        let (content, style) = (result.content.spectrogram, result.style.spectrogram)
+        let (content, style) = (result.shiftedContent.spectrogram, result.style.spectrogram)
         let losses = try session.losses(of: [content, result.output.spectrogram], content: content, style: style)
         let (before, after) = (losses[0], losses[1])
         let seconds = elapsed / .seconds(1)
