@@ -7,10 +7,7 @@ import Vocoders
 /// The study's pipeline: audio → spectrogram → Gatys-style optimisation through a frozen backbone → vocoder → audio.
 ///
 /// ```swift
-/// let session = try StyleTransferSession(
-///     featureExtractor: RandomCNN(seed: 0),
-///     vocoder: GriffinLimVocoder(frontEnd: StyleTransferConfiguration.decibelMagnitude, iterations: 64),
-///     configuration: .preset(.gender))
+/// let session = try StyleTransferSession(preset: .gender)     // or featureExtractor:vocoder:configuration:
 /// let result = try await session.run(content: speech, style: otherVoice) { report in print(report.totalLoss) }
 /// ```
 ///
@@ -28,14 +25,36 @@ public final class StyleTransferSession {
     /// The settings.
     public let configuration: StyleTransferConfiguration
 
+    /// The session of one of the study's experiments, as measured: the preset's configuration
+    /// (``StyleTransferConfiguration/preset(_:)``), the study's network ``StyleTransferPreset/architecture`` with
+    /// weights from `seed`, and Griffin-Lim (``StyleTransferConfiguration/griffinLimIterations`` iterations) on the
+    /// configuration's front end.
+    ///
+    /// ```swift
+    /// let session = try StyleTransferSession(preset: .gender)
+    /// let result = try await session.run(content: maleVoice, style: femaleVoice)
+    /// ```
+    public convenience init(preset: StyleTransferPreset, seed: UInt64 = 0) throws {
+        var configuration = StyleTransferConfiguration.preset(preset)
+        configuration.seed = seed
+        try self.init(featureExtractor: RandomCNN(preset.architecture, seed: seed), configuration: configuration)
+    }
+
     /// Checks that the pieces fit together.
     ///
+    /// - Parameters:
+    ///   - vocoder: the vocoder; `nil` (the default) is Griffin-Lim with
+    ///     ``StyleTransferConfiguration/griffinLimIterations`` iterations on the configuration's front end, seeded
+    ///     with the configuration's seed.
     /// - Throws: ``StyleTransferError/invalidConfiguration(name:value:reason:)``,
     ///   `VocodersError.frontEndMismatch` when the vocoder's front end is not the configuration's, and
     ///   `BackbonesError.unknownLayer` for a layer the backbone does not have.
-    public init(featureExtractor: any FeatureExtractor, vocoder: any Vocoder,
+    public init(featureExtractor: any FeatureExtractor, vocoder: (any Vocoder)? = nil,
                 configuration: StyleTransferConfiguration = StyleTransferConfiguration()) throws {
         try configuration.validate()
+        let vocoder = try vocoder ?? GriffinLimVocoder(
+            frontEnd: configuration.frontEnd, iterations: StyleTransferConfiguration.griffinLimIterations,
+            seed: configuration.seed)
         try vocoder.frontEnd.requireMatch(configuration.frontEnd)
         for layer in configuration.contentLayers + configuration.styleLayers
         where !featureExtractor.layerNames.contains(layer.name) {
