@@ -24,11 +24,11 @@ let package = Package(
 
         .target(
             name: "AudioDSP",
-            dependencies: ["CFFTW", "COpenBLAS", "CSndFile", "CSampleRate", "CPNG", "ParallelRanges"]
+            dependencies: ["CFFTW", "COpenBLAS", "CSndFile", "CSampleRate", "CPNG", "ParallelRanges", "FileSupport"]
         ),
         .target(
             name: "NeuralCore",
-            dependencies: ["COpenBLAS", "ParallelRanges"]
+            dependencies: ["COpenBLAS", "ParallelRanges", "FileSupport"]
         ),
         .target(
             name: "Backbones",
@@ -60,6 +60,8 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         // The concurrent loop over disjoint ranges that AudioDSP and NeuralCore share.
         .target(name: "ParallelRanges"),
+        // The one atomic file writer (temporary file and rename) that AudioDSP and NeuralCore wrap in their errors.
+        .target(name: "FileSupport"),
         // WaveNet's per-sample kernels, compiled for AVX-512 / AVX2 / baseline and picked at load time.
         .target(name: "CWaveNetKernels"),
 

@@ -1,3 +1,4 @@
+import FileSupport
 import Foundation
 
 /// Writes a file so that the destination either holds the complete new contents or is left as it was.
@@ -5,23 +6,12 @@ import Foundation
 /// `body` receives a temporary path in the destination's folder (so the final rename stays on one file system) and
 /// writes the whole file there; on success the temporary file is renamed over `destination`, on any thrown error it
 /// is removed and the error is rethrown. A missing destination folder throws ``AudioDSPError/writeFailed(path:reason:)``
-/// before `body` runs.
+/// before `body` runs, a failed rename the same error.
 public func writeAtomically(to destination: URL, _ body: (URL) throws -> Void) throws {
-    let folder = destination.deletingLastPathComponent()
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-        throw AudioDSPError.writeFailed(path: destination.path, reason: "folder \(folder.path) does not exist")
-    }
-    let temporary = folder.appendingPathComponent(
-        ".\(destination.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0 ... .max)).partial")
     do {
-        try body(temporary)
-        guard rename(temporary.path, destination.path) == 0 else {
-            throw AudioDSPError.writeFailed(path: destination.path, reason: String(cString: strerror(errno)))
-        }
-    } catch {
-        try? FileManager.default.removeItem(at: temporary)
-        throw error
+        try FileSupport.writeAtomically(to: destination, body)
+    } catch let failure as AtomicWriteFailure {
+        throw AudioDSPError.writeFailed(path: failure.path, reason: failure.reason)
     }
 }
 
