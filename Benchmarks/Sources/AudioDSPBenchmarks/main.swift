@@ -13,16 +13,17 @@
 //
 //   swift run -c release --package-path Benchmarks AudioDSPBenchmarks [--rounds 7] [--threads 1,2] [--blocks 1,5]
 //       [--pyin-rounds 5] [--sections table,pyin]
-//   (PEER_PYTHON overrides the interpreter, default /work/venv/bin/python)
+//   (PEER_PYTHON overrides the interpreter, default .peers/venv from Scripts/make-peer-venv.sh)
 
 import AudioDSP
 import Foundation
+import PeerSupport
 
 let repository = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let clipURL = repository.appendingPathComponent("Resources/Samples/speech_male_us_10s.wav")
 let peerScript = repository.appendingPathComponent("Benchmarks/Peers/audiodsp_librosa.py")
-let python = ProcessInfo.processInfo.environment["PEER_PYTHON"] ?? "/work/venv/bin/python"
+let python = peerPython()
 
 var rounds = 7
 var threadCounts = [1, 2]

@@ -6,16 +6,17 @@
 // HQ path do not use threads here; OMP/OPENBLAS threads are set to 1 for the peer anyway).
 //
 //   swift run -c release --package-path Benchmarks AudioIOBenchmarks [--rounds 7]
-//   (PEER_PYTHON overrides the interpreter, default /work/venv/bin/python)
+//   (PEER_PYTHON overrides the interpreter, default .peers/venv from Scripts/make-peer-venv.sh)
 
 import AudioDSP
 import Foundation
+import PeerSupport
 
 let repository = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let clip = repository.appendingPathComponent("Resources/Samples/speech_male_us_10s.wav")
 let peerScript = repository.appendingPathComponent("Benchmarks/Peers/audio_io_librosa.py")
-let python = ProcessInfo.processInfo.environment["PEER_PYTHON"] ?? "/work/venv/bin/python"
+let python = peerPython()
 let rounds = CommandLine.arguments.firstIndex(of: "--rounds").flatMap { Int(CommandLine.arguments[$0 + 1]) } ?? 7
 
 let folder = FileManager.default.temporaryDirectory.appendingPathComponent("AudioIOBenchmarks-\(getpid())")

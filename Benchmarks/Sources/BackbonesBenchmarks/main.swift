@@ -8,9 +8,10 @@
 //      (worker mode, used internally: BackbonesBenchmarks --worker MODEL THREADS REPEATS)
 import Backbones
 import Foundation
+import PeerSupport
 import NeuralCore
 
-let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "/work/venv/bin/python"
+let python = peerPython()
 let peer = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Peers/backbones_torch.py").path
 

@@ -7,6 +7,7 @@
 // (child mode, used by the driver: NeuralCoreBenchmarks step CASE THREADS REPEATS → "seconds cpu_seconds
 // peak_rss_bytes", medians after one warm-up step; CPU seconds are user + system time of all the process's threads)
 import Foundation
+import PeerSupport
 import NeuralCore
 
 func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 2] }
@@ -91,7 +92,7 @@ if arguments.count == 5 && arguments[1] == "step" {
 let rounds = arguments.count > 1 ? Int(arguments[1]) ?? 3 : 3
 let selected = arguments.count > 2 ? Array(arguments[2...]) : BenchmarkCase.names
 let repeats = 2
-let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "/work/venv/bin/python"
+let python = peerPython()
 let peer = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Peers/neuralcore_torch.py").path
 let me = Bundle.main.executablePath ?? arguments[0]

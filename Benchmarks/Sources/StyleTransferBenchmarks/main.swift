@@ -6,6 +6,7 @@
 import AudioDSP
 import Backbones
 import Foundation
+import PeerSupport
 import NeuralCore
 import StyleTransfer
 import Vocoders
@@ -13,7 +14,7 @@ import Vocoders
 let arguments = CommandLine.arguments
 let steps = arguments.count > 1 ? Int(arguments[1]) ?? 30 : 30
 let rounds = arguments.count > 2 ? Int(arguments[2]) ?? 3 : 3
-let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "/work/venv/bin/python"
+let python = peerPython()
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 let peer = root.appendingPathComponent("Peers/style_transfer_torch.py").path

@@ -14,6 +14,7 @@
 
 import AudioDSP
 import Foundation
+import PeerSupport
 import NeuralCore
 import Vocoders
 
@@ -33,7 +34,7 @@ while let argument = arguments.next() {
 }
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
-let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "/work/venv/bin/python"
+let python = peerPython()
 let peer = root.appendingPathComponent("Benchmarks/Peers/wavenet_torch.py").path
 let checkpointURL = try checkpoint ?? WaveNetVocoder.bundledCheckpointURL
 
