@@ -43,6 +43,12 @@ public protocol FeatureExtractor: AnyObject {
     /// ``GramAxis/time`` (both plain reshapes of NCHW memory; the default implementation). Transformers override it
     /// (e.g. to drop the class token). `axis` must be one of ``supportedGramAxes``.
     func styleMatrix(of feature: Tensor, layer: String, over axis: GramAxis) -> Tensor
+
+    /// The layers whose activations usually carry the content (see `RecommendedLayers.swift` for each network's).
+    var recommendedContentLayers: [String] { get }
+
+    /// The layers whose Gram matrices usually carry the style.
+    var recommendedStyleLayers: [String] { get }
 }
 
 /// What a style Gram matrix correlates: which rows of an activation are compared, and over what.

@@ -80,6 +80,20 @@ final class ModelTests: XCTestCase {
         }
     }
 
+    /// Every network recommends layers it has, for content and for style.
+    func testRecommendedLayersAreTheNetworksOwn() {
+        let extractors: [any FeatureExtractor] = [RandomCNN(seed: 0), SharedModels.vgg19, SharedModels.resNet50,
+                                                  SharedModels.vitB16]
+        for extractor in extractors {
+            let name = "\(type(of: extractor))"
+            XCTAssertFalse(extractor.recommendedContentLayers.isEmpty, name)
+            XCTAssertFalse(extractor.recommendedStyleLayers.isEmpty, name)
+            for layer in extractor.recommendedContentLayers + extractor.recommendedStyleLayers {
+                XCTAssertTrue(extractor.layerNames.contains(layer), "\(name): \(layer)")
+            }
+        }
+    }
+
     func testSeedsAreDeterministic() {
         let config = SharedModels.smallViT
         let a = VisionTransformer(configuration: config, seed: 7), b = VisionTransformer(configuration: config, seed: 7)
