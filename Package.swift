@@ -24,7 +24,7 @@ let package = Package(
 
         .target(
             name: "AudioDSP",
-            dependencies: ["CFFTW", "COpenBLAS", "CSndFile", "CSampleRate", "CPNG", "ParallelRanges", "FileSupport"]
+            dependencies: ["CFFTW", "CSndFile", "CSampleRate", "CPNG", "ParallelRanges", "FileSupport"]
         ),
         .target(
             name: "NeuralCore",
@@ -58,8 +58,8 @@ let package = Package(
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
-        // The concurrent loop over disjoint ranges that AudioDSP and NeuralCore share.
-        .target(name: "ParallelRanges"),
+        // The concurrent loop over disjoint ranges that AudioDSP and NeuralCore share, and their one thread count.
+        .target(name: "ParallelRanges", dependencies: ["COpenBLAS"]),
         // The one atomic file writer (temporary file and rename) that AudioDSP and NeuralCore wrap in their errors.
         .target(name: "FileSupport"),
         // WaveNet's per-sample kernels, compiled for AVX-512 / AVX2 / baseline and picked at load time.

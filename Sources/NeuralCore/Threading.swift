@@ -4,7 +4,8 @@ import Foundation
 import Synchronization
 
 /// How many threads NeuralCore may use: OpenBLAS's thread count and the number of concurrent ranges of NeuralCore's
-/// own parallel loops (im2col, pooling, elementwise kernels over large tensors).
+/// own parallel loops (im2col, pooling, elementwise kernels over large tensors). It is the package's one thread
+/// count, the same value as `AudioDSPThreads.threadCount` (setting either sets both).
 ///
 /// The default is the number of active processors. Setting it calls `openblas_set_num_threads`, so it changes
 /// OpenBLAS for the whole process (PyTorch `torch.set_num_threads`).
@@ -13,16 +14,10 @@ import Synchronization
 /// NeuralCoreThreads.threadCount = 1   // e.g. to compare with PyTorch at torch.set_num_threads(1)
 /// ```
 public enum NeuralCoreThreads {
-    private static let storage = Atomic<Int>(ProcessInfo.processInfo.activeProcessorCount)
-
     /// The number of threads (≥ 1); values below 1 are stored as 1.
     public static var threadCount: Int {
-        get { storage.load(ordering: .relaxed) }
-        set {
-            let count = max(1, newValue)
-            storage.store(count, ordering: .relaxed)
-            openblas_set_num_threads(Int32(count))
-        }
+        get { ThreadCount.value }
+        set { ThreadCount.value = newValue }
     }
 
     /// Runs `body` over `0..<count` split into at most ``threadCount`` contiguous, disjoint ranges, concurrently,

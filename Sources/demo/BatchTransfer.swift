@@ -29,7 +29,8 @@ struct BatchTransfer {
         let pending = jobs.filter { !FileManager.default.fileExists(atPath: $0.1.path) }
         print("\(files.count) file(s) in this shard, \(files.count - pending.count) already done")
         let style = try AudioFile.read(styleURL)
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, pending.count)
+        // Pairs run side by side, one thread each, up to the thread count (all processors unless --threads).
+        let workers = min(NeuralCoreThreads.threadCount, pending.count)
         if workers > 1 { NeuralCoreThreads.threadCount = 1 }
         let (configuration, model, preset) = (configuration, model, preset)
         try await withThrowingTaskGroup(of: String.self) { group in

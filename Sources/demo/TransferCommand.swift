@@ -55,6 +55,9 @@ struct TransferCommand: AsyncParsableCommand {
     @Option(help: "The content's formants with it: keep, match (the style's, estimated) or a frequency factor; default: the preset's.")
     var formants: PitchChange.Formants?
 
+    @Option(help: "Threads for everything (AudioDSP, NeuralCore, OpenBLAS); in batch mode, pairs run at once; default: all processors.")
+    var threads: Int?
+
     @Flag(help: "Optimise with the library's standard L-BFGS (strong-Wolfe line search, history 20) instead of Adam.")
     var lbfgs = false
 
@@ -88,6 +91,7 @@ struct TransferCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let envelopeMatch, !(0...2).contains(envelopeMatch) { throw ValidationError("--envelope-match must be between 0 and 2") }
         if learningRate != nil && lbfgs { throw ValidationError("--learning-rate is Adam's; L-BFGS uses a line search") }
         if (contentDir == nil) != (outDir == nil) { throw ValidationError("give --content-dir and --out-dir together") }
@@ -100,6 +104,7 @@ struct TransferCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            if let threads { NeuralCoreThreads.threadCount = threads }
             var configuration = StyleTransferConfiguration.preset(preset)
             if let steps { configuration.steps = steps }
             if let contentWeight { configuration.contentWeight = contentWeight }
