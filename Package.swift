@@ -32,7 +32,7 @@ let package = Package(
         ),
         .target(
             name: "Backbones",
-            dependencies: ["NeuralCore", "AudioDSP"]
+            dependencies: ["NeuralCore"]
         ),
         .target(
             name: "Vocoders",
