@@ -1,10 +1,11 @@
 import NeuralCore
 import XCTest
 
-/// `conv2d` picks a kernel by geometry (direct loops for tiny patches, Winograd tiles for 3×3 kernels at stride 1 and
-/// dilation 1, overlap-save for wide 1×k kernels over ≥ 32 channels, shifted products for other stride-1 kernels with
-/// ≥ 16 channels, tiled im2col otherwise). Each geometry below lands on one of them — including several row tiles and
-/// the tile boundaries — and is compared, forward and both gradients, with a plain sum in `Double`.
+/// `conv2d` picks a kernel by geometry (direct loops for tiny patches, one product for 1×1 kernels without padding,
+/// Winograd tiles for 3×3 kernels at stride 1 and dilation 1, overlap-save for wide 1×k kernels over ≥ 32 channels,
+/// shifted products for other stride-1 kernels with ≥ 16 channels, tiled im2col otherwise). Each geometry below lands
+/// on one of them — including several row tiles and the tile boundaries — and is compared, forward and both
+/// gradients, with a plain sum in `Double`.
 final class ConvolutionKernelTests: XCTestCase {
     struct Case {
         let input: [Int], weight: [Int]
@@ -56,6 +57,13 @@ final class ConvolutionKernelTests: XCTestCase {
         check(Case(input: [2, 1, 37, 29], weight: [5, 1, 3, 1]), seed: 60)  // the study's 1-channel (3,1) kernel
         check(Case(input: [1, 2, 11, 13], weight: [3, 2, 2, 2], stride: (2, 3), padding: (1, 2), dilation: (2, 1)), seed: 63)
         check(Case(input: [1, 4, 9, 8], weight: [4, 2, 1, 3], padding: (0, 1), groups: 2), seed: 66)
+    }
+
+    func testPointwiseKernelAtStrideOneAndTwo() {
+        // ResNet's bottleneck 1×1 (widening and narrowing), its strided shortcut, an odd size and groups.
+        check(Case(input: [2, 24, 9, 14], weight: [40, 24, 1, 1]), seed: 90)
+        check(Case(input: [1, 40, 11, 13], weight: [12, 40, 1, 1], stride: (2, 2)), seed: 93)
+        check(Case(input: [1, 18, 7, 10], weight: [9, 6, 1, 1], stride: (3, 2), dilation: (2, 2), groups: 3), seed: 96)
     }
 
     func testShiftedProductKernelAcrossRowTiles() {
