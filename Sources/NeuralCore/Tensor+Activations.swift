@@ -132,8 +132,55 @@ public func logSoftmax(_ x: Tensor, axis: Int = -1) -> Tensor {
 }
 
 /// `exp(x)/Σ exp(x)` along `axis` (PyTorch `F.softmax(x, dim=axis)`).
+///
+/// One primitive over the last axis (another axis is swapped to the end and back): each row is shifted by its
+/// maximum, exponentiated eight lanes at a time with ``vectorExp(_:)`` and normalised, with no temporaries; the
+/// gradient is `y·(ḡ − Σ ḡ·y)` per row. Rows are split over ``NeuralCoreThreads``.
 public func softmax(_ x: Tensor, axis: Int = -1) -> Tensor {
-    logSoftmax(x, axis: axis).exp()
+    let axis = x.normalizedAxis(axis)
+    if x.rank > 0 && axis != x.rank - 1 {
+        var order = Array(0..<x.rank)
+        order.swapAt(axis, x.rank - 1)
+        return softmax(x.permuted(order), axis: -1).permuted(order)
+    }
+    let n = x.shape.last ?? 1, rows = x.scalarCount / max(n, 1), rowGrain = elementwiseGrain / max(8 * n, 1) + 1
+    let y = Tensor(shape: x.shape, scalars: uninitializedScalars(x.scalarCount) { py in
+        x.withUnsafeBufferPointer { px in
+            let px = px.baseAddress!
+            NeuralCoreThreads.forEachRange(rows, minimumPerThread: rowGrain) {
+                for r in $0 {
+                    let source = px + r * n, target = py + r * n
+                    var maximum = -Float.infinity
+                    for i in 0..<n { maximum = max(maximum, source[i]) }
+                    var total: Float = 0
+                    for i in stride(from: 0, to: n, by: 8) {
+                        let lanes = min(8, n - i), e = vectorExp(loadLanes(source + i, lanes) - maximum)
+                        storeLanes(e, target + i, lanes)
+                        for k in 0..<lanes { total += e[k] }
+                    }
+                    let scale = 1 / total
+                    for i in 0..<n { target[i] *= scale }
+                }
+            }
+        }
+    })
+    return Tensor.record(y, inputs: [x]) { g, _ in
+        let dx = uninitializedScalars(g.scalarCount) { pd in
+            g.withUnsafeBufferPointer { pg in
+                y.withUnsafeBufferPointer { py in
+                    let (pg, py) = (pg.baseAddress!, py.baseAddress!)
+                    NeuralCoreThreads.forEachRange(rows, minimumPerThread: rowGrain) {
+                        for r in $0 {
+                            let (gr, yr, dr) = (pg + r * n, py + r * n, pd + r * n)
+                            let projection = dot(gr, yr, count: n)
+                            for i in 0..<n { dr[i] = yr[i] * (gr[i] - projection) }
+                        }
+                    }
+                }
+            }
+        }
+        return [Tensor(shape: g.shape, scalars: dx)]
+    }
 }
 
 /// The mean cross-entropy of `logits` `[N, C]` against class indices `targets` (`N` values in `0..<C`), PyTorch
