@@ -40,16 +40,14 @@ enum ConvolutionAlgorithm {
 
     /// The fastest applicable kernel: direct for patches of at most ``directPatchLimit`` scalars; pointwise for 1×1
     /// kernels without padding (ResNet's bottleneck and shortcut convolutions); Winograd for 3×3
-    /// kernels at stride 1 and dilation 1; overlap-save where ``OverlapSaveConvolution/applies(to:outputChannels:)``
+    /// kernels at stride 1 and dilation 1 with enough output tiles to repay the kernel transform; overlap-save where ``OverlapSaveConvolution/applies(to:outputChannels:)``
     /// (wide `1 × k` kernels); shifted products for other stride-1 kernels with at least 16 input channels
     /// when the output channels do not dwarf the input channels (there the im2col matrix is cheap next to the
     /// product); im2col otherwise.
     static func choose(for geometry: ConvolutionGeometry, outputChannels: Int) -> ConvolutionAlgorithm {
         if geometry.patchSize <= directPatchLimit { return .direct }
         if PointwiseConvolution.applies(to: geometry) { return .pointwise }
-        if WinogradConvolution.applies(to: geometry) {
-            return .winograd
-        }
+        if WinogradConvolution.applies(to: geometry) && WinogradConvolution.pays(for: geometry) { return .winograd }
         if OverlapSaveConvolution.applies(to: geometry, outputChannels: outputChannels) { return .overlapSave }
         if geometry.stride == (1, 1) && geometry.channels >= 16 && outputChannels <= 4 * geometry.channels {
             return .shiftedProducts
