@@ -83,7 +83,7 @@ func storeLanes<V: SIMD>(_ vector: V, _ p: UnsafeMutablePointer<Float>, _ lanes:
 /// vectorises where libm's `expf` is one call per scalar.
 @inline(__always)
 func vectorExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    let v = pointwiseMin(pointwiseMax(x, SIMD8(repeating: -87)), SIMD8(repeating: 88))
+    let v = x.replacing(with: -87, where: x .< -87).replacing(with: 88, where: x .> 88)
     let magic = SIMD8<Float>(repeating: 12_582_912)  // 1.5·2²³, bit pattern 0x4B40_0000
     let t = v * 1.442_695_04 + magic
     let k = t - magic
@@ -103,7 +103,7 @@ func vectorExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
 /// `x·P(x²)/Q(x²)` of degrees 13/8 on [−4, 4], clamped outside (|erf(±4)| = 1 − 2e-8).
 @inline(__always)
 func vectorErf(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    let a = pointwiseMin(pointwiseMax(x, SIMD8(repeating: -4)), SIMD8(repeating: 4)), a2 = a * a
+    let a = x.replacing(with: -4, where: x .< -4).replacing(with: 4, where: x .> 4), a2 = a * a
     var p = a2 * -2.726_142_258_013_06e-10 + 2.770_681_424_959_02e-08
     p = p * a2 - 2.101_024_020_825_08e-06
     p = p * a2 - 5.692_506_394_623_46e-05
