@@ -148,19 +148,7 @@ public func softmax(_ x: Tensor, axis: Int = -1) -> Tensor {
         x.withUnsafeBufferPointer { px in
             let px = px.baseAddress!
             NeuralCoreThreads.forEachRange(rows, minimumPerThread: rowGrain) {
-                for r in $0 {
-                    let source = px + r * n, target = py + r * n
-                    var maximum = -Float.infinity
-                    for i in 0..<n { maximum = max(maximum, source[i]) }
-                    var total: Float = 0
-                    for i in stride(from: 0, to: n, by: 8) {
-                        let lanes = min(8, n - i), e = vectorExp(loadLanes(source + i, lanes) - maximum)
-                        storeLanes(e, target + i, lanes)
-                        for k in 0..<lanes { total += e[k] }
-                    }
-                    let scale = 1 / total
-                    for i in 0..<n { target[i] *= scale }
-                }
+                for r in $0 { softmaxRow(px + r * n, py + r * n, count: n) }
             }
         }
     })
@@ -170,17 +158,40 @@ public func softmax(_ x: Tensor, axis: Int = -1) -> Tensor {
                 y.withUnsafeBufferPointer { py in
                     let (pg, py) = (pg.baseAddress!, py.baseAddress!)
                     NeuralCoreThreads.forEachRange(rows, minimumPerThread: rowGrain) {
-                        for r in $0 {
-                            let (gr, yr, dr) = (pg + r * n, py + r * n, pd + r * n)
-                            let projection = dot(gr, yr, count: n)
-                            for i in 0..<n { dr[i] = yr[i] * (gr[i] - projection) }
-                        }
+                        for r in $0 { softmaxRowGradient(pg + r * n, softmax: py + r * n, pd + r * n, count: n) }
                     }
                 }
             }
         }
         return [Tensor(shape: g.shape, scalars: dx)]
     }
+}
+
+/// Writes the softmax of `count` scalars at `source` to `target` (which may be `source`): shifted by the maximum,
+/// exponentiated eight lanes at a time with ``vectorExp(_:)``, normalised.
+@inline(__always)
+func softmaxRow(_ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, count n: Int) {
+    var maximum = -Float.infinity
+    for i in 0..<n { maximum = max(maximum, source[i]) }
+    var total: Float = 0
+    for i in stride(from: 0, to: n, by: 8) {
+        let lanes = min(8, n - i), e = vectorExp(loadLanes(source + i, lanes) - maximum)
+        storeLanes(e, target + i, lanes)
+        for k in 0..<lanes { total += e[k] }
+    }
+    let scale = 1 / total
+    for i in 0..<n { target[i] *= scale }
+}
+
+/// Writes the vector-Jacobian product of a softmax row, `y·(ḡ − Σ ḡ·y)`, for the output gradient `gradient` and the
+/// softmax `y` of `count` scalars, to `inputGradient` (which may be `gradient`).
+@inline(__always)
+func softmaxRowGradient(
+    _ gradient: UnsafePointer<Float>, softmax y: UnsafePointer<Float>, _ inputGradient: UnsafeMutablePointer<Float>,
+    count n: Int
+) {
+    let projection = dot(gradient, y, count: n)
+    for i in 0..<n { inputGradient[i] = y[i] * (gradient[i] - projection) }
 }
 
 /// The mean cross-entropy of `logits` `[N, C]` against class indices `targets` (`N` values in `0..<C`), PyTorch
