@@ -2,9 +2,11 @@
 /// `[O]` or `nil`; the result is `[N, O, H', W']` with `H' = ⌊(H + 2·padding.0 − dilation.0·(kH−1) − 1)/stride.0⌋ + 1`
 /// (likewise `W'`). Zero padding.
 ///
-/// Per image and group, one of five kernels runs (same sums, different speed): direct row loops for patches of at
-/// most 8 scalars (`C/groups·kH·kW`, e.g. a 1-channel (3,1) kernel, with no column buffer); Winograd F(2×2, 3×3) for
-/// 3×3 kernels at stride 1 and dilation 1 (4/9 of the multiply-adds, forward and input gradient); overlap-save in the
+/// Per image and group, one of six kernels runs (same sums, different speed): direct row loops for patches of at
+/// most 8 scalars (`C/groups·kH·kW`, e.g. a 1-channel (3,1) kernel, with no column buffer); one matrix product on
+/// the input as it is for 1×1 kernels without padding (gathered first at strides above 1); Winograd F(2×2, 3×3) for
+/// 3×3 kernels at stride 1 and dilation 1 over at least 48 output tiles of 2×2 (4/9 of the multiply-adds, forward
+/// and input gradient; the kernel transform does not pay on fewer); overlap-save in the
 /// frequency domain for wide `1 × k` kernels at stride 1 and dilation 1 with at least 32 channels on both sides
 /// (one product per DFT bin of short blocks: for `k = 11`, 3.1 multiply-adds per output and channel pair instead of
 /// 11, plus the transforms; the transformed kernel is kept until the backward pass); for other stride-1

@@ -30,20 +30,20 @@ extension Tensor {
             batchA.isEmpty || batchB.isEmpty || batchA == batchB, "matmul: batch axes \(batchA) and \(batchB) differ")
         let batch = batchA.isEmpty ? batchB : batchA
         let batchCount = batch.reduce(1, *)
-        var out = [Float](repeating: 0, count: batchCount * m * n)
-        a.storage.withUnsafeBufferPointer { pa in
-            b.storage.withUnsafeBufferPointer { pb in
-                out.withUnsafeMutableBufferPointer { po in
+        let out = uninitializedScalars(batchCount * m * n) { po in
+            guard k > 0 else { return po.initialize(repeating: 0, count: batchCount * m * n) }
+            a.storage.withUnsafeBufferPointer { pa in
+                b.storage.withUnsafeBufferPointer { pb in
                     if batchB.isEmpty && !transposeA {
                         // Fold the batch into the rows: one large product.
                         sgemm(pa.baseAddress!, transposeA: false, pb.baseAddress!, transposeB: transposeB,
-                              po.baseAddress!, m: batchCount * m, n: n, k: k)
+                              po, m: batchCount * m, n: n, k: k)
                         return
                     }
                     let strideA = batchA.isEmpty ? 0 : ra * ca, strideB = batchB.isEmpty ? 0 : rb * cb
                     for i in 0..<batchCount {
                         sgemm(pa.baseAddress! + i * strideA, transposeA: transposeA, pb.baseAddress! + i * strideB,
-                              transposeB: transposeB, po.baseAddress! + i * m * n, m: m, n: n, k: k)
+                              transposeB: transposeB, po + i * m * n, m: m, n: n, k: k)
                     }
                 }
             }

@@ -1,10 +1,11 @@
 import NeuralCore
 import XCTest
 
-/// `conv2d` picks a kernel by geometry (direct loops for tiny patches, Winograd tiles for 3×3 kernels at stride 1 and
-/// dilation 1, overlap-save for wide 1×k kernels over ≥ 32 channels, shifted products for other stride-1 kernels with
-/// ≥ 16 channels, tiled im2col otherwise). Each geometry below lands on one of them — including several row tiles and
-/// the tile boundaries — and is compared, forward and both gradients, with a plain sum in `Double`.
+/// `conv2d` picks a kernel by geometry (direct loops for tiny patches, one product for 1×1 kernels without padding,
+/// Winograd tiles for 3×3 kernels at stride 1 and dilation 1 over at least 48 output tiles, overlap-save for wide
+/// 1×k kernels over ≥ 32 channels, shifted products for other stride-1 kernels with ≥ 16 channels, tiled im2col
+/// otherwise). Each geometry below lands on one of them — including several row tiles and the tile boundaries — and
+/// is compared, forward and both gradients, with a plain sum in `Double`.
 final class ConvolutionKernelTests: XCTestCase {
     struct Case {
         let input: [Int], weight: [Int]
@@ -58,6 +59,13 @@ final class ConvolutionKernelTests: XCTestCase {
         check(Case(input: [1, 4, 9, 8], weight: [4, 2, 1, 3], padding: (0, 1), groups: 2), seed: 66)
     }
 
+    func testPointwiseKernelAtStrideOneAndTwo() {
+        // ResNet's bottleneck 1×1 (widening and narrowing), its strided shortcut, an odd size and groups.
+        check(Case(input: [2, 24, 9, 14], weight: [40, 24, 1, 1]), seed: 90)
+        check(Case(input: [1, 40, 11, 13], weight: [12, 40, 1, 1], stride: (2, 2)), seed: 93)
+        check(Case(input: [1, 18, 7, 10], weight: [9, 6, 1, 1], stride: (3, 2), dilation: (2, 2), groups: 3), seed: 96)
+    }
+
     func testShiftedProductKernelAcrossRowTiles() {
         // Padded width 64: 64 rows per tile, so 73 output rows make two tiles (the second one partial).
         check(Case(input: [1, 16, 73, 60], weight: [8, 16, 3, 3], padding: (1, 2), dilation: (1, 2)), seed: 70)
@@ -70,9 +78,11 @@ final class ConvolutionKernelTests: XCTestCase {
         check(Case(input: [1, 16, 40, 150], weight: [16, 16, 3, 3], padding: (1, 1)), seed: 90)
         check(Case(input: [2, 24, 13, 17], weight: [20, 24, 3, 3], padding: (0, 2)), seed: 93)
         // Padding 3: the input gradient runs at padding −1 (a crop).
-        check(Case(input: [1, 16, 9, 11], weight: [16, 16, 3, 3], padding: (3, 2)), seed: 96)
-        check(Case(input: [1, 32, 3, 3], weight: [16, 16, 3, 3], padding: (1, 0), groups: 2), seed: 99)
-        check(Case(input: [1, 3, 12, 10], weight: [5, 3, 3, 3], padding: (1, 1)), seed: 102)  // VGG's first layer, scaled down
+        check(Case(input: [1, 16, 13, 11], weight: [16, 16, 3, 3], padding: (3, 2)), seed: 96)
+        check(Case(input: [1, 32, 16, 24], weight: [16, 16, 3, 3], padding: (1, 0), groups: 2), seed: 99)
+        check(Case(input: [1, 3, 24, 20], weight: [5, 3, 3, 3], padding: (1, 1)), seed: 102)  // VGG's first layer, scaled down
+        // Fewer than 48 output tiles: shifted products instead (the kernel transform would not pay).
+        check(Case(input: [1, 16, 6, 9], weight: [16, 16, 3, 3], padding: (1, 1)), seed: 105)
     }
 
     func testOverlapSaveKernelAcrossBlocksAndEdges() {

@@ -9,6 +9,10 @@ final class NormalizationPoolingAttentionTests: XCTestCase {
         checkGradients([x, b.sliced(alongAxis: 0, range: 0..<3)]) { xs in
             batchNorm(xs[0], runningMean: mean, runningVariance: variance, weight: nil, bias: xs[1])
         }
+        // The statistics and the scale too (the inference-mode primitive computes every gradient).
+        checkGradients([x, mean, variance, w.sliced(alongAxis: 0, range: 1..<4)]) { xs in
+            batchNorm(xs[0], runningMean: xs[1], runningVariance: xs[2], weight: xs[3])
+        }
     }
 
     func testPoolingGradientsAndShapes() {

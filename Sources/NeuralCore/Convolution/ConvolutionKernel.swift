@@ -22,6 +22,8 @@ protocol ConvolutionKernel {
 enum ConvolutionAlgorithm {
     /// Direct loops over rows: no column buffer; for tiny patches (a 1-channel (3,1) kernel).
     case direct
+    /// One matrix product on the input as it is (gathered at strides above 1): 1×1 kernels without padding only.
+    case pointwise
     /// Matrix products on shifted views of the padded input (per kernel row forward, per tap for the gradients):
     /// no im2col matrix; stride 1 only.
     case shiftedProducts
@@ -36,16 +38,16 @@ enum ConvolutionAlgorithm {
     /// Patches up to this size are convolved directly.
     static let directPatchLimit = 8
 
-    /// The fastest applicable kernel: direct for patches of at most ``directPatchLimit`` scalars; Winograd for 3×3
-    /// kernels at stride 1 and dilation 1; overlap-save where ``OverlapSaveConvolution/applies(to:outputChannels:)``
+    /// The fastest applicable kernel: direct for patches of at most ``directPatchLimit`` scalars; pointwise for 1×1
+    /// kernels without padding (ResNet's bottleneck and shortcut convolutions); Winograd for 3×3
+    /// kernels at stride 1 and dilation 1 with enough output tiles to repay the kernel transform; overlap-save where ``OverlapSaveConvolution/applies(to:outputChannels:)``
     /// (wide `1 × k` kernels); shifted products for other stride-1 kernels with at least 16 input channels
     /// when the output channels do not dwarf the input channels (there the im2col matrix is cheap next to the
     /// product); im2col otherwise.
     static func choose(for geometry: ConvolutionGeometry, outputChannels: Int) -> ConvolutionAlgorithm {
         if geometry.patchSize <= directPatchLimit { return .direct }
-        if WinogradConvolution.applies(to: geometry) {
-            return .winograd
-        }
+        if PointwiseConvolution.applies(to: geometry) { return .pointwise }
+        if WinogradConvolution.applies(to: geometry) && WinogradConvolution.pays(for: geometry) { return .winograd }
         if OverlapSaveConvolution.applies(to: geometry, outputChannels: outputChannels) { return .overlapSave }
         if geometry.stride == (1, 1) && geometry.channels >= 16 && outputChannels <= 4 * geometry.channels {
             return .shiftedProducts
@@ -57,6 +59,7 @@ enum ConvolutionAlgorithm {
     var kernelType: any ConvolutionKernel.Type {
         switch self {
         case .direct: DirectConvolution.self
+        case .pointwise: PointwiseConvolution.self
         case .shiftedProducts: ShiftedProductConvolution.self
         case .winograd: WinogradConvolution.self
         case .overlapSave: OverlapSaveConvolution.self

@@ -28,6 +28,18 @@ struct WinogradConvolution: ConvolutionKernel {
             && geometry.dilation == (1, 1)
     }
 
+    /// Output tiles (2×2 outputs each) below which other kernels are faster.
+    static let minimumTiles = 48
+
+    /// Whether the output has at least ``minimumTiles`` tiles. Each call transforms the whole kernel (forward, and
+    /// rotated for the input gradient: 16 scalars per channel pair into a fresh buffer), which the saved
+    /// multiply-adds repay only over enough tiles: ResNet50's 3×3 layers at 1/32 of a 128×432 input (14 tiles) ran
+    /// faster on shifted products (the whole step at 2 threads 0.43 → 0.39 s; no change at 1 thread), while its
+    /// layers at 1/16 (56 tiles) and above did not gain from leaving Winograd.
+    static func pays(for geometry: ConvolutionGeometry) -> Bool {
+        (geometry.outHeight + 1) / 2 * ((geometry.outWidth + 1) / 2) >= minimumTiles
+    }
+
     init(geometry: ConvolutionGeometry, outputChannels: Int, weight: UnsafePointer<Float>) {
         precondition(Self.applies(to: geometry), "WinogradConvolution needs a 3×3 kernel, stride 1 and dilation 1")
         (self.geometry, self.outputChannels, self.weight) = (geometry, outputChannels, weight)
