@@ -1,5 +1,6 @@
 import AudioDSP
 import Foundation
+import Vocoders
 
 /// The frequency factor that best aligns one clip's formants with another's: the warp `α` for which the content's
 /// mean log spectral envelope `E_c(f / α)` differs least from the style's `E_s(f)` between 150 Hz and 5 kHz, up to a
@@ -18,10 +19,11 @@ struct FormantScale {
 
     /// Estimates the factor between `content` and `style` (mono, at `sampleRate`).
     init(content: [Float], style: [Float], sampleRate: Int) throws {
-        let stft = try ShortTimeFourierTransform(fftSize: 2048, hopLength: 512)
+        let frontEnd = try FrontEnd(sampleRate: sampleRate, fftSize: 2048, hopLength: 512, frequencyAxis: .linear,
+                                    valueScale: .linear)
         let envelope = try SpectralEnvelope(fftSize: 2048)
-        let contentLevels = try Self.meanLogEnvelope(content, stft: stft, envelope: envelope)
-        let styleLevels = try Self.meanLogEnvelope(style, stft: stft, envelope: envelope)
+        let contentLevels = try Self.meanLogEnvelope(content, frontEnd: frontEnd, envelope: envelope)
+        let styleLevels = try Self.meanLogEnvelope(style, frontEnd: frontEnd, envelope: envelope)
         let binHertz = Float(sampleRate) / 2048
         let bins = (0..<contentLevels.count).filter { Self.band.contains(Float($0) * binHertz) }
         var best = (factor: Float(1), error: Float.infinity)
@@ -38,22 +40,13 @@ struct FormantScale {
         factor = best.factor
     }
 
-    /// The mean over active frames (within 40 dB of the loudest) of each bin's envelope, in dB.
-    private static func meanLogEnvelope(_ samples: [Float], stft: ShortTimeFourierTransform,
-                                        envelope: SpectralEnvelope) throws -> [Float] {
-        let magnitude = try stft.magnitude(samples)
-        let smooth = try envelope(magnitude)
-        let (bins, frames) = (magnitude.binCount, magnitude.frameCount)
-        var energies = [Float](repeating: 0, count: frames)
-        for bin in 0..<bins {
-            for frame in 0..<frames { energies[frame] += magnitude.values[bin * frames + frame] * magnitude.values[bin * frames + frame] }
-        }
-        let threshold = (energies.max() ?? 0) * 1e-4
-        let active = (0..<frames).filter { energies[$0] >= threshold && energies[$0] > 0 }
-        return (0..<bins).map { bin in
-            let sum = active.reduce(Float(0)) { $0 + 20 * log10(max(smooth.values[bin * frames + $1], 1e-20)) }
-            return sum / Float(max(active.count, 1))
-        }
+    /// The mean over active frames (``FrameActivity``, within 40 dB of the loudest) of each bin's envelope, in dB.
+    private static func meanLogEnvelope(_ samples: [Float], frontEnd: FrontEnd, envelope: SpectralEnvelope) throws
+        -> [Float]
+    {
+        let magnitude = try frontEnd.analyze(Waveform(samples: samples, sampleRate: frontEnd.sampleRate)).spectrogram
+        let active = FrameActivity(magnitude, frontEnd: frontEnd, rangeDecibels: 40).isActive
+        return meanRowLevels(try envelope(magnitude), active: active, decibelsPerDecade: 20)
     }
 
     /// `levels` at fractional bin `position`, linearly interpolated (the last bin beyond the end).

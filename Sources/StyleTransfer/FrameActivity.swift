@@ -77,3 +77,21 @@ func keptColumnWeights(_ keep: [Bool]) -> [Float] {
     let weight = kept > 0 ? Float(Double(keep.count) / Double(kept)).squareRoot() : 0
     return keep.map { $0 ? weight : 0 }
 }
+
+/// The mean level in dB of each row of `values` over the frames where `active` is true (every frame when it is `nil`
+/// or selects none): `decibelsPerDecade · mean(log10(max(v, 1e-20)))`, floored at −200 dB. `decibelsPerDecade` is
+/// 20 for amplitudes, `20 / p` for magnitudes raised to the power `p`.
+func meanRowLevels(_ values: Spectrogram, active: [Bool]?, decibelsPerDecade: Float) -> [Float] {
+    let frames = values.frameCount
+    let kept = (0..<frames).filter { active?[$0] ?? true }
+    let columns = kept.isEmpty ? Array(0..<frames) : kept
+    return (0..<values.binCount).map { row in
+        var sum: Float = 0
+        for frame in columns {
+            let value: Float = max(values.values[row * frames + frame], 1e-20)
+            sum += log10(value)
+        }
+        let mean: Float = decibelsPerDecade * sum / Float(columns.count)
+        return max(mean, -200)
+    }
+}

@@ -45,27 +45,66 @@ public struct PitchChange: Sendable, Equatable {
     public var isIdentity: Bool { pitch == .keep && formants == .keep }
 }
 
+extension PitchChange.Pitch: LosslessStringConvertible {
+    /// `keep`, `match` or a finite number of semitones (e.g. `12`, `-4.5`): the command-line spelling.
+    public init?(_ description: String) {
+        switch description {
+        case "keep": self = .keep
+        case "match": self = .matchStyle
+        default:
+            guard let semitones = Float(description), semitones.isFinite else { return nil }
+            self = .semitones(semitones)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .keep: "keep"
+        case .matchStyle: "match"
+        case let .semitones(value): "\(value)"
+        }
+    }
+}
+
+extension PitchChange.Formants: LosslessStringConvertible {
+    /// `keep`, `match` or a positive frequency factor (e.g. `1.15`): the command-line spelling.
+    public init?(_ description: String) {
+        switch description {
+        case "keep": self = .keep
+        case "match": self = .matchStyle
+        default:
+            guard let factor = Float(description), factor.isFinite, factor > 0 else { return nil }
+            self = .scale(factor)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .keep: "keep"
+        case .matchStyle: "match"
+        case let .scale(factor): "\(factor)"
+        }
+    }
+}
+
 /// The amounts a ``PitchChange`` resolved to for one content and style.
 public struct AppliedPitchChange: Sendable, Equatable {
     /// The pitch shift, in semitones.
     public var semitones: Float
     /// The frequency factor of the formants.
     public var formantFactor: Float
-    /// The content's and the style's median F0 over voiced frames, in Hz, when ``PitchChange/Pitch/matchStyle``
-    /// measured them.
-    public var medianFrequencies: (content: Float, style: Float)?
+    /// The content's median F0 over voiced frames, in Hz, when ``PitchChange/Pitch/matchStyle`` measured it.
+    public var contentMedianFrequency: Float?
+    /// The style's median F0 over voiced frames, in Hz, when ``PitchChange/Pitch/matchStyle`` measured it.
+    public var styleMedianFrequency: Float?
 
-    /// The amounts; `medianFrequencies` only when they were measured.
-    public init(semitones: Float, formantFactor: Float, medianFrequencies: (content: Float, style: Float)? = nil) {
+    /// The amounts; the median frequencies only when they were measured.
+    public init(semitones: Float, formantFactor: Float, contentMedianFrequency: Float? = nil,
+                styleMedianFrequency: Float? = nil) {
         self.semitones = semitones
         self.formantFactor = formantFactor
-        self.medianFrequencies = medianFrequencies
-    }
-
-    public static func == (lhs: AppliedPitchChange, rhs: AppliedPitchChange) -> Bool {
-        lhs.semitones == rhs.semitones && lhs.formantFactor == rhs.formantFactor
-            && lhs.medianFrequencies?.content == rhs.medianFrequencies?.content
-            && lhs.medianFrequencies?.style == rhs.medianFrequencies?.style
+        self.contentMedianFrequency = contentMedianFrequency
+        self.styleMedianFrequency = styleMedianFrequency
     }
 }
 
@@ -78,7 +117,7 @@ extension PitchChange {
     /// - Throws: ``StyleTransferError/invalidInput(what:reason:)`` when ``Pitch/matchStyle`` finds no voiced frame
     ///   in a clip, and AudioDSP's errors.
     func resolved(content: [Float], style: [Float], sampleRate: Int) throws -> AppliedPitchChange {
-        var applied = AppliedPitchChange(semitones: 0, formantFactor: 1, medianFrequencies: nil)
+        var applied = AppliedPitchChange(semitones: 0, formantFactor: 1)
         switch pitch {
         case .keep: break
         case let .semitones(value): applied.semitones = value
@@ -88,7 +127,7 @@ extension PitchChange {
             let contentMedian = try Self.medianVoicedFrequency(content, tracker: tracker, what: "content")
             let styleMedian = try Self.medianVoicedFrequency(style, tracker: tracker, what: "style")
             applied.semitones = 12 * log2(styleMedian / contentMedian)
-            applied.medianFrequencies = (contentMedian, styleMedian)
+            (applied.contentMedianFrequency, applied.styleMedianFrequency) = (contentMedian, styleMedian)
         }
         switch formants {
         case .keep: break

@@ -64,19 +64,6 @@ struct SpectralEnvelopeMatch {
 
     /// The mean level in dB, `10·log10(|S|²)`, of each row over the active frames.
     private static func meanLevels(_ spectrogram: Spectrogram, active: [Bool]?, frontEnd: FrontEnd) -> [Float] {
-        let magnitude = frontEnd.unscaled(spectrogram)
-        let frames = spectrogram.frameCount
-        let kept = (0..<frames).filter { active?[$0] ?? true }
-        let columns = kept.isEmpty ? Array(0..<frames) : kept
-        let decibelsPerLog = 20 / frontEnd.magnitudePower
-        return (0..<spectrogram.binCount).map { row in
-            var sum: Float = 0
-            for frame in columns {
-                let value: Float = max(magnitude.values[row * frames + frame], 1e-20)
-                sum += log10(value)
-            }
-            let mean: Float = decibelsPerLog * sum / Float(columns.count)
-            return max(mean, -200)
-        }
+        meanRowLevels(frontEnd.unscaled(spectrogram), active: active, decibelsPerDecade: 20 / frontEnd.magnitudePower)
     }
 }

@@ -232,7 +232,7 @@ final class StyleTransferSessionTests: XCTestCase {
 
         let matched = try await transfer(PitchChange(pitch: .matchStyle, formants: .matchStyle), style: style)
         let applied = try XCTUnwrap(matched.pitchChange)
-        XCTAssertEqual(applied.semitones, semitones(applied.medianFrequencies!.content, applied.medianFrequencies!.style), accuracy: 1e-4)
+        XCTAssertEqual(applied.semitones, semitones(applied.contentMedianFrequency!, applied.styleMedianFrequency!), accuracy: 1e-4)
         XCTAssertEqual(applied.semitones, semitones(contentF0, styleF0), accuracy: 0.5)
         XCTAssertEqual(semitones(try median(matched.waveform), styleF0), 0, accuracy: 1)
         XCTAssertGreaterThan(applied.formantFactor, 1.02)
@@ -241,7 +241,8 @@ final class StyleTransferSessionTests: XCTestCase {
         let down = try await transfer(PitchChange(pitch: .semitones(-5)), style: style)
         XCTAssertEqual(down.pitchChange?.semitones, -5)
         XCTAssertEqual(down.pitchChange?.formantFactor, 1)
-        XCTAssertNil(down.pitchChange?.medianFrequencies)
+        XCTAssertNil(down.pitchChange?.contentMedianFrequency)
+        XCTAssertNil(down.pitchChange?.styleMedianFrequency)
         XCTAssertEqual(semitones(contentF0, try median(down.waveform)), -5, accuracy: 1)
         let unchanged = try await transfer(PitchChange(), style: style)
         XCTAssertNil(unchanged.pitchChange)

@@ -92,18 +92,12 @@ struct TransferSettings {
                 fraction: try number(parts[0]), smoothingRows: parts.count > 1 ? try positive(parts[1]) : 1)
         },
         .init(name: "--pitch", help: "keep | match | SEMITONES: the content's pitch change first (default the preset's)") {
-            $0.configuration.pitchChange.pitch = switch $1 {
-            case "keep": .keep
-            case "match": .matchStyle
-            default: .semitones(try number($1))
-            }
+            guard let pitch = PitchChange.Pitch($1) else { throw InvalidValue(expected: "keep, match or semitones") }
+            $0.configuration.pitchChange.pitch = pitch
         },
         .init(name: "--formants", help: "keep | match | FACTOR: the content's formant change with it (default the preset's)") {
-            $0.configuration.pitchChange.formants = switch $1 {
-            case "keep": .keep
-            case "match": .matchStyle
-            default: .scale(try number($1))
-            }
+            guard let formants = PitchChange.Formants($1) else { throw InvalidValue(expected: "keep, match or a factor > 0") }
+            $0.configuration.pitchChange.formants = formants
         },
         .init(name: "--style-weight", help: "style weight β (default the preset's)") {
             $0.configuration.styleWeight = try number($1)
