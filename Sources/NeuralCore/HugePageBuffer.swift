@@ -4,8 +4,9 @@ import Foundation
 ///
 /// Above ``hugePageThreshold`` scalars the buffer is aligned to 2 MiB and advised to use transparent huge pages
 /// (`madvise(MADV_HUGEPAGE)`; Debian's default `transparent_hugepage=madvise` honours it), so that first touching
-/// a few hundred MB costs a few hundred page faults instead of tens of thousands: on the virtual machines measured,
-/// filling a fresh 286 MB buffer took 0.4 s of faults with 4 KiB pages. Smaller buffers come from `malloc`.
+/// a few hundred MB costs a few hundred page faults instead of tens of thousands (with 4 KiB pages, the faults of a
+/// fresh 286 MB buffer were a large part of a step; `Docs/Benchmarks.md`, NeuralCore). Smaller buffers come from
+/// `malloc`.
 final class HugePageBuffer {
     /// Buffers of at least this many scalars (8 MiB) are huge-page backed.
     static let hugePageThreshold = 2 << 20

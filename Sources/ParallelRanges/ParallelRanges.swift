@@ -28,7 +28,7 @@ package func forEachParallelRange(
 /// on each thread that takes part (per-thread scratch).
 ///
 /// Unlike ``forEachParallelRange(_:threads:minimumPerThread:pool:_:)``'s fixed halves, a worker that wakes late
-/// (hundreds of µs on the virtual machines measured) does not hold the loop back: the calling thread starts at
+/// (hundreds of µs, see `Docs/Benchmarks.md`) does not hold the loop back: the calling thread starts at
 /// once, takes every index no worker has claimed yet, and the call returns when all claimed indices are done.
 @inline(__always)
 package func forEachClaimedIndex<State>(

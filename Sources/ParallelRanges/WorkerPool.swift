@@ -9,12 +9,11 @@ import Synchronization
 /// `DispatchQueue.concurrentPerform`'s contract: ``perform(iterations:threads:_:)`` runs `body(i)` once for every
 /// `i` in `0..<iterations`, concurrently, and returns when all have finished.
 ///
-/// Why not Dispatch: on the 2-vCPU virtual machine of 2026-12-01 (AMD EPYC), a Dispatch worker that had been idle
-/// for a few milliseconds took 1–1.5 ms to start on a `concurrentPerform` (a two-thread STFT of 10 s took 1.12 ms back
-/// to back and 2.58 ms after a 5 ms pause), longer than a whole STFT. A pool worker that has gone to sleep is woken by
-/// a condition variable (a median 0.15–0.21 ms after such pauses, measured with a C probe), and one that finished
-/// work less than ``spinNanoseconds`` ago is still polling and starts within microseconds. On an Intel machine the
-/// next day the gain was small (see `Docs/Benchmarks.md`).
+/// Why not Dispatch: AudioDSP's loops are short (a whole two-thread STFT of 10 s takes about a millisecond), and an
+/// idle Dispatch worker can take longer than that to start, so the second thread would arrive after the work is done.
+/// A pool worker that has gone to sleep is woken by a condition variable, which is faster, and one that finished
+/// work less than ``spinNanoseconds`` ago is still polling and starts within microseconds. The wake-up latencies
+/// and the pool's gain on each machine measured are in `Docs/Benchmarks.md` (AudioDSP).
 ///
 /// One loop runs at a time: a call made while the pool is busy (from another thread, or nested inside a loop's
 /// body) runs all its iterations on its own thread, so nesting never deadlocks. Workers are started on first use,

@@ -99,7 +99,7 @@ public struct TransferMeasures: Sendable, Equatable {
     /// `measuresPitch` false the median frequencies and ``f0ShiftTowardStyle`` are left `nil` (pYIN is most of the
     /// cost of a debug build's measurement).
     ///
-    /// Cost (release build, 2 shared cores, `Benchmarks/Sources/TransferMeasuresBenchmarks`): 50–85 ms for three
+    /// Cost (release build, 2 cores, `Benchmarks/Sources/TransferMeasuresBenchmarks`): 50–85 ms for three
     /// 3.4 s clips at 22 050 Hz, 0.36–0.56 s when all three come at 44 100 Hz; resampling is nearly all of it (the
     /// analyses take about 10 ms). The three clips are analysed concurrently on up to
     /// ``AudioDSP/AudioDSPThreads/threadCount`` threads.
