@@ -1,5 +1,5 @@
-"""Runs `demo transfer` for the three presets on the bundled clips, and the gender preset with the pitch matched to
-the style's (`--pitch match`), and writes Docs/images/<name>.png: the content, style and output spectrograms side by side (one dB scale, as the demo's --spectrograms writes them),
+"""Runs `demo transfer` for the three presets on the bundled clips, and the gender preset with the content's pitch
+kept (`--pitch keep`), and writes Docs/images/<name>.png: the content, style and output spectrograms side by side (one dB scale, as the demo's --spectrograms writes them),
 downscaled for the docs. Prints the demo's summary line (losses and TransferMeasures) for each figure.
 
 Usage (from the package root, after `swift build -c release --product demo`):
@@ -18,7 +18,7 @@ demo = sys.argv[1] if len(sys.argv) > 1 else str(root / ".build/release/demo")
 images = root / "Docs/images"
 images.mkdir(parents=True, exist_ok=True)
 FIGURES = [("gender", ["--preset", "gender"]), ("accent", ["--preset", "accent"]),
-           ("instrument", ["--preset", "instrument"]), ("gender-pitch", ["--preset", "gender", "--pitch", "match"])]
+           ("instrument", ["--preset", "instrument"]), ("gender-keep-pitch", ["--preset", "gender", "--pitch", "keep"])]
 for name, arguments in FIGURES:
     with tempfile.TemporaryDirectory() as folder:
         result = subprocess.run([demo, "transfer", *arguments, "--out", f"{folder}/out.wav", "--spectrograms", folder],
