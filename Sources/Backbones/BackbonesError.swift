@@ -6,8 +6,12 @@ public enum BackbonesError: Error, Equatable, CustomStringConvertible {
     case unknownLayer(String, available: [String])
     /// The model input is smaller than the deepest requested layer's receptive field (or the patch size).
     case inputTooSmall(height: Int, width: Int, minimumHeight: Int, minimumWidth: Int)
-    /// A model input or spectrogram of the wrong shape, rank or channel count, or non-finite values.
-    case invalidInput(String)
+    /// ``FeatureExtractor/features(of:layers:)`` was asked for no layer at all.
+    case noLayersRequested
+    /// A model input that is not `[N, C, H, W]` (`shape` is the one given).
+    case inputNotFourDimensional(shape: [Int])
+    /// A model input `[N, C, H, W]` whose channel count `C` is not the network's.
+    case inputChannels(expected: Int, shape: [Int])
     /// A weights file could not be loaded into the model (missing or unexpected key, wrong shape, bad file).
     case weights(path: String, NeuralCoreError)
     /// A weights file shares no tensor name with the model: it belongs to another network (`model` is the one being
@@ -20,8 +24,12 @@ public enum BackbonesError: Error, Equatable, CustomStringConvertible {
             "unknown layer '\(name)'; available: \(available.joined(separator: ", "))"
         case let .inputTooSmall(height, width, minimumHeight, minimumWidth):
             "input \(height)×\(width) is smaller than the network's minimum \(minimumHeight)×\(minimumWidth)"
-        case let .invalidInput(reason):
-            "invalid input: \(reason)"
+        case .noLayersRequested:
+            "no layers requested"
+        case let .inputNotFourDimensional(shape):
+            "model input must be [N, C, H, W], got \(shape)"
+        case let .inputChannels(expected, shape):
+            "expected \(expected) input channel(s), got \(shape[1]) (shape \(shape))"
         case let .weights(path, error):
             "cannot load weights from \(path): \(error)"
         case let .wrongModel(path, model, expectedKey, foundKey):

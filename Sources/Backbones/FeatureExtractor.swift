@@ -31,7 +31,8 @@ public protocol FeatureExtractor: AnyObject {
     ///
     /// - Throws: ``BackbonesError/unknownLayer(_:available:)`` for a name not in ``layerNames``,
     ///   ``BackbonesError/inputTooSmall(height:width:minimumHeight:minimumWidth:)`` below ``minimumInputSize``, and
-    ///   ``BackbonesError/invalidInput(_:)`` for a wrongly shaped input.
+    ///   ``BackbonesError/inputNotFourDimensional(shape:)`` or ``BackbonesError/inputChannels(expected:shape:)`` for a
+    ///   wrongly shaped input, ``BackbonesError/noLayersRequested`` for an empty `layers`.
     func features(of modelInput: Tensor, layers: [String]) throws -> [String: Tensor]
 
     /// The Gram axes ``styleMatrix(of:layer:over:)`` supports: both for convolutional networks (the default),
@@ -89,10 +90,11 @@ extension FeatureExtractor {
     /// Checks `layers` against ``layerNames`` and `modelInput`'s spatial size against ``minimumInputSize``;
     /// returns the index of the last requested layer in forward order (where a forward pass may stop).
     ///
-    /// - Throws: ``BackbonesError/unknownLayer(_:available:)``, ``BackbonesError/invalidInput(_:)`` when `layers` is
-    ///   empty or the input is not rank 4, ``BackbonesError/inputTooSmall(height:width:minimumHeight:minimumWidth:)``.
+    /// - Throws: ``BackbonesError/unknownLayer(_:available:)``, ``BackbonesError/noLayersRequested``,
+    ///   ``BackbonesError/inputNotFourDimensional(shape:)``,
+    ///   ``BackbonesError/inputTooSmall(height:width:minimumHeight:minimumWidth:)``.
     public func validateRequest(_ modelInput: Tensor, layers: [String]) throws -> Int {
-        guard !layers.isEmpty else { throw BackbonesError.invalidInput("no layers requested") }
+        guard !layers.isEmpty else { throw BackbonesError.noLayersRequested }
         var last = 0
         for layer in layers {
             guard let index = layerNames.firstIndex(of: layer) else {
@@ -101,7 +103,7 @@ extension FeatureExtractor {
             last = max(last, index)
         }
         guard modelInput.rank == 4 else {
-            throw BackbonesError.invalidInput("model input must be [N, C, H, W], got \(modelInput.shape)")
+            throw BackbonesError.inputNotFourDimensional(shape: modelInput.shape)
         }
         let (height, width) = (modelInput.shape[2], modelInput.shape[3])
         let minimum = minimumInputSize
@@ -119,11 +121,10 @@ extension FeatureExtractor {
         return last
     }
 
-    /// Throws ``BackbonesError/invalidInput(_:)`` unless `modelInput` (NCHW) has `channels` channels.
+    /// Throws ``BackbonesError/inputChannels(expected:shape:)`` unless `modelInput` (NCHW) has `channels` channels.
     func requireChannels(_ channels: Int, of modelInput: Tensor) throws {
         guard modelInput.shape[1] == channels else {
-            throw BackbonesError.invalidInput(
-                "expected \(channels) input channel(s), got \(modelInput.shape[1]) (shape \(modelInput.shape))")
+            throw BackbonesError.inputChannels(expected: channels, shape: modelInput.shape)
         }
     }
 }

@@ -147,7 +147,8 @@ public final class VisionTransformer: Module, FeatureExtractor {
     /// The encoder's input `[N, 1 + tokens, E]`: patch embeddings after the class token, plus position embeddings.
     ///
     /// - Throws: ``BackbonesError/inputTooSmall(height:width:minimumHeight:minimumWidth:)`` below one patch and
-    ///   ``BackbonesError/invalidInput(_:)`` unless the input is `[N, 3, H, W]`.
+    ///   ``BackbonesError/inputNotFourDimensional(shape:)`` or ``BackbonesError/inputChannels(expected:shape:)``
+    ///   unless the input is `[N, 3, H, W]`.
     public func tokens(of modelInput: Tensor) throws -> Tensor {
         _ = try validateImageRequest(modelInput, layers: [layerNames[0]])
         let (n, e) = (modelInput.shape[0], configuration.hiddenDimension)

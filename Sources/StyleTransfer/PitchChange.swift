@@ -114,7 +114,7 @@ extension PitchChange {
 
     /// The amounts for `content` and `style` (mono, at `sampleRate`).
     ///
-    /// - Throws: ``StyleTransferError/invalidInput(what:reason:)`` when ``Pitch/matchStyle`` finds no voiced frame
+    /// - Throws: ``StyleTransferError/invalidInput(what:problem:)`` when ``Pitch/matchStyle`` finds no voiced frame
     ///   in a clip, and AudioDSP's errors.
     func resolved(content: [Float], style: [Float], sampleRate: Int) throws -> AppliedPitchChange {
         var applied = AppliedPitchChange(semitones: 0, formantFactor: 1)
@@ -140,7 +140,7 @@ extension PitchChange {
     /// The median F0 of the voiced frames of `samples`, in Hz.
     static func medianVoicedFrequency(_ samples: [Float], tracker: PitchTracker, what: String) throws -> Float {
         guard let median = try tracker(samples).medianVoicedFrequency else {
-            throw StyleTransferError.invalidInput(what: what, reason: "has no voiced frame to take the pitch of")
+            throw StyleTransferError.invalidInput(what: what, problem: .noVoicedFrame)
         }
         return median
     }

@@ -6,13 +6,37 @@ public enum StyleTransferError: Error, Equatable, CustomStringConvertible {
     /// A setting is out of range.
     case invalidConfiguration(name: String, value: String, reason: String)
     /// The content or style audio cannot be used (`what` is "content" or "style", or a file path).
-    case invalidInput(what: String, reason: String)
+    case invalidInput(what: String, problem: InputProblem)
     /// The clip's spectrogram is smaller than the backbone needs (`frames` × `bins` against the minimum).
     case tooShort(what: String, bins: Int, frames: Int, minimumBins: Int, minimumFrames: Int)
     /// A loss became NaN or infinite: the optimisation diverged (lower the learning rate or the style weight).
     case diverged(step: Int, chunk: Int)
     /// ``TransferMeasures`` cannot measure a clip: `clip` is "content", "style" or "output".
     case unmeasurable(clip: String, problem: MeasurementProblem)
+
+    /// Why a session cannot use a content or style clip.
+    public enum InputProblem: Sendable, Equatable, CustomStringConvertible {
+        /// The clip has no samples.
+        case empty
+        /// The clip holds NaN or ±Inf samples.
+        case nonFinite
+        /// Every sample is zero.
+        case silent
+        /// ``PitchChange/Pitch/matchStyle`` found no voiced frame to take the clip's pitch from.
+        case noVoicedFrame
+        /// The style spectrogram has `binCount` rows where the content has `contentBinCount`.
+        case binCount(Int, contentBinCount: Int)
+
+        public var description: String {
+            switch self {
+            case .empty: "has no samples"
+            case .nonFinite: "contains NaN or infinite samples"
+            case .silent: "is silent (all samples are zero)"
+            case .noVoicedFrame: "has no voiced frame to take the pitch of"
+            case let .binCount(bins, contentBins): "has \(bins) bins, the content \(contentBins)"
+            }
+        }
+    }
 
     /// Why ``TransferMeasures`` cannot measure a clip.
     public enum MeasurementProblem: Sendable, Equatable, CustomStringConvertible {
@@ -45,8 +69,8 @@ public enum StyleTransferError: Error, Equatable, CustomStringConvertible {
         switch self {
         case let .invalidConfiguration(name, value, reason):
             "invalid \(name) \(value): \(reason)"
-        case let .invalidInput(what, reason):
-            "\(what) \(reason)"
+        case let .invalidInput(what, problem):
+            "\(what) \(problem)"
         case let .tooShort(what, bins, frames, minimumBins, minimumFrames):
             "\(what) is too short for the backbone: \(bins)×\(frames) (bins×frames) spectrogram, needs at least \(minimumBins)×\(minimumFrames)"
         case let .diverged(step, chunk):

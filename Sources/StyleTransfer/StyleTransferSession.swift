@@ -75,7 +75,7 @@ public final class StyleTransferSession {
     /// Both clips are downmixed to mono and resampled to the front end's rate (so they may differ in length and
     /// rate). `progress` is called after every step's loss evaluation, on the calling task.
     ///
-    /// - Throws: ``StyleTransferError/invalidInput(what:reason:)`` for silent or non-finite audio,
+    /// - Throws: ``StyleTransferError/invalidInput(what:problem:)`` for silent or non-finite audio,
     ///   ``StyleTransferError/tooShort(what:bins:frames:minimumBins:minimumFrames:)``,
     ///   ``StyleTransferError/diverged(step:chunk:)``, and the vocoder's errors.
     public func run(content: Waveform, style: Waveform,
@@ -124,12 +124,12 @@ public final class StyleTransferSession {
     private func prepared(_ waveform: Waveform, what: String) throws -> Waveform {
         let mono = waveform.channelCount == 1 ? waveform : waveform.downmixed()
         let samples = mono.samples
-        guard !samples.isEmpty else { throw StyleTransferError.invalidInput(what: what, reason: "has no samples") }
+        guard !samples.isEmpty else { throw StyleTransferError.invalidInput(what: what, problem: .empty) }
         guard samples.allSatisfy(\.isFinite) else {
-            throw StyleTransferError.invalidInput(what: what, reason: "contains NaN or infinite samples")
+            throw StyleTransferError.invalidInput(what: what, problem: .nonFinite)
         }
         guard samples.contains(where: { $0 != 0 }) else {
-            throw StyleTransferError.invalidInput(what: what, reason: "is silent (all samples are zero)")
+            throw StyleTransferError.invalidInput(what: what, problem: .silent)
         }
         let rate = configuration.frontEnd.sampleRate
         return mono.sampleRate == rate ? mono : try mono.resampled(to: rate)
@@ -146,7 +146,7 @@ public final class StyleTransferSession {
         try requireSize(style, what: "style")
         guard content.binCount == style.binCount else {
             throw StyleTransferError.invalidInput(
-                what: "style", reason: "has \(style.binCount) bins, the content \(content.binCount)")
+                what: "style", problem: .binCount(style.binCount, contentBinCount: content.binCount))
         }
         let start = ContinuousClock.now
         let statistics = styleStatistics(content: content, style: style)

@@ -38,7 +38,6 @@ final class BadInputTests: XCTestCase {
             guard case .wrongModel(_, "ResNet50", "conv1.weight", _)? = error as? BackbonesError else {
                 return XCTFail("\(error)")
             }
-            XCTAssertTrue("\(error)".contains("does not hold ResNet50 weights"))
         }
     }
 
@@ -103,7 +102,7 @@ final class BadInputTests: XCTestCase {
         assertThrows(.unknownLayer("conv4_2", available: SharedModels.vitB16.layerNames)) {
             _ = try SharedModels.vitB16.features(of: Tensor(zeros: [1, 3, 32, 32]), layers: ["conv4_2"])
         }
-        assertThrows(.invalidInput("expected 3 input channel(s), got 1 (shape [1, 1, 32, 32])")) {
+        assertThrows(.inputChannels(expected: 3, shape: [1, 1, 32, 32])) {
             _ = try SharedModels.vgg19.features(of: Tensor(zeros: [1, 1, 32, 32]), layers: ["conv1_1"])
         }
     }

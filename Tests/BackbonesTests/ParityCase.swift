@@ -15,7 +15,7 @@ struct ParityCase {
     init(fixture name: String) throws { try self.init(url: Fixtures.url("backbones/\(name).safetensors")) }
 
     func tensor(_ name: String) throws -> Tensor {
-        guard let shape = file.shape(of: name) else { throw BackbonesError.invalidInput("fixture has no \(name)") }
+        guard let shape = file.shape(of: name) else { throw NeuralCoreError.missingKey(name) }
         return Tensor(shape: shape, scalars: try file.scalars(named: name))
     }
 

@@ -271,9 +271,9 @@ final class StyleTransferSessionTests: XCTestCase {
         var nan = speech.samples
         nan[100] = .nan
         for (content, style, expected) in [
-            (silent, speech, StyleTransferError.invalidInput(what: "content", reason: "is silent (all samples are zero)")),
+            (silent, speech, StyleTransferError.invalidInput(what: "content", problem: .silent)),
             (speech, Waveform(samples: nan, sampleRate: 22_050),
-             .invalidInput(what: "style", reason: "contains NaN or infinite samples")),
+             .invalidInput(what: "style", problem: .nonFinite)),
         ] {
             do {
                 _ = try await session.run(content: content, style: style)
