@@ -15,7 +15,7 @@ import Foundation
 /// the transpose and is the faster of the two. The object is immutable and safe to share between threads.
 public final class ShortTimeFourierTransform: Sendable {
     /// How the signal is extended by `fftSize / 2` samples on each side when ``center`` is true (librosa `pad_mode`).
-    public enum PadMode: String, Sendable, CaseIterable {
+    public enum PadMode: String, Sendable, CaseIterable, Codable {
         /// Zeros (`'constant'`), librosa's default since 0.9.
         case constant
         /// Mirror without repeating the edge sample (`'reflect'`, NumPy's `np.pad(mode='reflect')`; `torch.stft`'s default).
