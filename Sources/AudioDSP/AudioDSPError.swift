@@ -21,6 +21,10 @@ public enum AudioDSPError: Error, Equatable, CustomStringConvertible {
     case tooShort(what: String, frames: Int, minimumFrames: Int)
     /// An array or image does not have the shape or metadata an operation requires.
     case shapeMismatch(what: String, expected: String, actual: String)
+    /// A spectrogram (or audio) comes from another analysis than the ``FrontEnd`` an operation expects: `field` is
+    /// the first field (in ``FrontEnd/Field`` order) that differs, with the expected value and the input's value
+    /// (as ``FrontEnd/value(of:)`` writes them).
+    case frontEndMismatch(field: FrontEnd.Field, expected: String, actual: String)
     /// Writing an output file failed; nothing was left at the destination.
     case writeFailed(path: String, reason: String)
 
@@ -35,6 +39,8 @@ public enum AudioDSPError: Error, Equatable, CustomStringConvertible {
         case let .tooShort(what, frames, minimumFrames):
             "\(what) is too short: \(frames) analysis frames, at least \(minimumFrames) needed"
         case let .shapeMismatch(what, expected, actual): "\(what) has shape \(actual), expected \(expected)"
+        case let .frontEndMismatch(field, expected, actual):
+            "the spectrogram was made with another front end: \(field.rawValue) is \(actual), expected \(expected)"
         case let .writeFailed(path, reason): "cannot write \(path): \(reason)"
         }
     }

@@ -12,7 +12,7 @@ import Foundation
 /// Filters cover contiguous bin ranges, so ``apply(_:)`` uses only their non-zero runs (`SparseRows`).
 public struct MelFilterbank: Sendable, Equatable {
     /// The mel scale (librosa `htk`).
-    public enum Scale: String, Sendable, CaseIterable {
+    public enum Scale: String, Sendable, CaseIterable, Codable {
         /// Slaney's Auditory Toolbox scale: linear below 1 kHz (`mel = 3f/200`), logarithmic above
         /// (`15 + 27·ln(f/1000)/ln 6.4`). librosa's default (`htk=False`).
         case slaney
@@ -21,7 +21,7 @@ public struct MelFilterbank: Sendable, Equatable {
     }
 
     /// How each filter is normalised (librosa `norm`).
-    public enum Normalization: String, Sendable, CaseIterable {
+    public enum Normalization: String, Sendable, CaseIterable, Codable {
         /// Divide each triangle by its width in Hz / 2, so all have unit area (`norm='slaney'`, librosa's default).
         case slaney
         /// Peak value 1 (`norm=None`; torchaudio's default).

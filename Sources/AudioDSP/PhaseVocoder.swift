@@ -28,7 +28,7 @@ extension FrameMajorSpectrogram {
     /// - Returns: `⌈frameCount / rate⌉` frames of `binCount` bins, with this spectrogram's frame stride.
     /// - Throws: ``AudioDSPError/invalidParameter(name:value:reason:)`` for a bad `rate`, `hopLength` or an
     ///   `fftSize` that does not give `binCount`; ``AudioDSPError/emptyInput(what:)`` for zero frames.
-    public func phaseVocoded(rate: Double, hopLength: Int, fftSize: Int) throws -> FrameMajorSpectrogram {
+    func phaseVocoded(rate: Double, hopLength: Int, fftSize: Int) throws -> FrameMajorSpectrogram {
         try TimeStretch.validate(rate: rate)
         guard hopLength >= 1 else {
             throw AudioDSPError.invalidParameter(name: "hopLength", value: "\(hopLength)", reason: "must be at least 1")

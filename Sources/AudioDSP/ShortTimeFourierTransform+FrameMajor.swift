@@ -4,7 +4,7 @@ extension ShortTimeFourierTransform {
     /// `frameCount` frames of `1 + fftSize/2` interleaved complex values, written by FFTW in place (no transpose).
     ///
     /// - Throws: the errors of ``forward(_:)``.
-    public func forwardFrameMajor(_ samples: [Float]) throws -> FrameMajorSpectrogram {
+    func forwardFrameMajor(_ samples: [Float]) throws -> FrameMajorSpectrogram {
         var spectrogram = FrameMajorSpectrogram(binCount: 0, frameCount: 0, frameStride: frameMajorStride, capacity: 0)
         try forwardFrameMajor(samples, into: &spectrogram)
         return spectrogram
@@ -15,7 +15,7 @@ extension ShortTimeFourierTransform {
     /// nothing.
     ///
     /// - Throws: the errors of ``forward(_:)``; `spectrogram` is unchanged when it throws.
-    public func forwardFrameMajor(_ samples: [Float], into spectrogram: inout FrameMajorSpectrogram) throws {
+    func forwardFrameMajor(_ samples: [Float], into spectrogram: inout FrameMajorSpectrogram) throws {
         try validateFinite(samples, what: "samples")
         let frames = try frameCount(sampleCount: samples.count)
         if spectrogram.binCount != binCount || spectrogram.frameCount != frames
@@ -33,7 +33,7 @@ extension ShortTimeFourierTransform {
     ///   stride than this transform's, ``AudioDSPError/emptyInput(what:)`` for zero frames,
     ///   ``AudioDSPError/nonFiniteInput(what:)``, ``AudioDSPError/invalidParameter(name:value:reason:)`` for
     ///   `length < 1`.
-    public func inverse(_ spectrogram: FrameMajorSpectrogram, length: Int? = nil) throws -> [Float] {
+    func inverse(_ spectrogram: FrameMajorSpectrogram, length: Int? = nil) throws -> [Float] {
         guard spectrogram.binCount == binCount, spectrogram.frameStride == frameMajorStride else {
             throw AudioDSPError.shapeMismatch(
                 what: "spectrogram", expected: "[\(binCount), frames] with frame stride \(frameMajorStride)",

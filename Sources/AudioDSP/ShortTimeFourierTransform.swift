@@ -9,13 +9,14 @@ import Foundation
 /// (as ``GriffinLim`` does) costs only the transforms. Frames are processed in batches of
 /// ``framesPerBatch`` with `fftwf_plan_many_dft_r2c`, spread over ``AudioDSPThreads/threadCount`` threads.
 ///
-/// Output layouts: ``forward(_:)`` gives a ``ComplexSpectrogram`` of `[1 + fftSize/2, frameCount]` with split real
-/// and imaginary arrays, each bin's frames contiguous; ``forwardFrameMajor(_:)`` gives a ``FrameMajorSpectrogram``,
-/// frame after frame of interleaved pairs — librosa's own memory order, which FFTW writes directly, so it skips
-/// the transpose and is the faster of the two. The object is immutable and safe to share between threads.
+/// ``forward(_:)`` gives a ``ComplexSpectrogram`` of `[1 + fftSize/2, frameCount]` with split real and imaginary
+/// arrays, each bin's frames contiguous (``magnitude(_:power:)`` and ``melSpectrogram(_:stft:filterbank:power:)``
+/// skip the complex values). Internally, time stretching and pitch shifting use a frame-major layout, frame after
+/// frame of interleaved pairs — librosa's own memory order, which FFTW writes directly without a transpose. The
+/// object is immutable and safe to share between threads.
 public final class ShortTimeFourierTransform: Sendable {
     /// How the signal is extended by `fftSize / 2` samples on each side when ``center`` is true (librosa `pad_mode`).
-    public enum PadMode: String, Sendable, CaseIterable {
+    public enum PadMode: String, Sendable, CaseIterable, Codable {
         /// Zeros (`'constant'`), librosa's default since 0.9.
         case constant
         /// Mirror without repeating the edge sample (`'reflect'`, NumPy's `np.pad(mode='reflect')`; `torch.stft`'s default).

@@ -5,7 +5,7 @@ import Foundation
 /// All windows are *periodic* (scipy's `get_window(..., fftbins=True)`, librosa's default): a window of length `N`
 /// is the first `N` points of the symmetric window of length `N + 1`, so that overlapping copies sum to a constant.
 /// Values are computed in double precision and rounded to `Float`, as scipy computes them in float64.
-public enum WindowFunction: String, Sendable, CaseIterable {
+public enum WindowFunction: String, Sendable, CaseIterable, Codable {
     /// Hann (`'hann'`): `0.5 − 0.5·cos(2πn/N)`. librosa's default.
     case hann
     /// Hamming (`'hamming'`): `0.54 − 0.46·cos(2πn/N)`.

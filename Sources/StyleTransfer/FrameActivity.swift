@@ -6,10 +6,10 @@ import Vocoders
 /// Which frames of a clip carry sound, and how loud they are: what makes the style's statistics describe the voice
 /// or instrument rather than its pauses, and lets a style recorded at another level describe the same voice.
 ///
-/// A frame's energy is `Σ |S|²` over its rows (the front end's values undone to magnitudes, ``FrontEnd/unscaled(_:)``;
-/// Parseval makes it the frame's energy for a linear STFT); a frame is active when its energy is within
-/// `rangeDecibels` of the loudest frame's — the rule `../shared/eval/judge.py` uses for its own statistics (RMS within
-/// 40 dB of the loudest frame).
+/// A frame's energy is `Σ |S|²` over its rows (the front end's values undone to magnitudes,
+/// ``AudioDSP/FrontEnd/unscaled(_:)``; Parseval makes it the frame's energy for a linear STFT); a frame is active
+/// when its energy is within `rangeDecibels` of the loudest frame's — the rule `../shared/eval/judge.py` uses for its
+/// own statistics (RMS within 40 dB of the loudest frame).
 struct FrameActivity {
     /// Whether each frame is active.
     let isActive: [Bool]

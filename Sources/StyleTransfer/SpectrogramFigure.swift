@@ -11,21 +11,21 @@ enum SpectrogramFigure {
     private static let bar = (x: 912.0, width: 18.0)
 
     /// - Parameters:
-    ///   - png: the picture's PNG bytes, base64 (as ``SpectrogramPictures`` writes them: one pixel per frame and
-    ///     row, the lowest frequency at the bottom).
+    ///   - png: the picture's PNG bytes, base64 (as ``AudioDSP/SpectrogramImage`` writes them: one pixel per frame
+    ///     and row, the lowest frequency at the bottom).
     ///   - name: the panel's name, for the alternative text.
-    ///   - parameters: the picture's analysis (rows, sample rate, hop).
+    ///   - frontEnd: the picture's analysis (rows, sample rate, hop).
     ///   - frameCount: columns of the picture.
     ///   - decibelRange: the dB values of the colour map's ends.
     ///   - colorMap: the picture's colour map.
-    static func svg(png: String, name: String, parameters: SpectrogramImageParameters, frameCount: Int,
+    static func svg(png: String, name: String, frontEnd: FrontEnd, frameCount: Int,
                     decibelRange: ClosedRange<Float>, colorMap: ColorMap) -> String {
-        let rows = Double(parameters.binCount), columns = Double(max(frameCount, 1))
+        let rows = Double(frontEnd.rowCount), columns = Double(max(frameCount, 1))
         let bottom = plot.y + plot.height
         // Row coordinate r (0 = centre of the bottom row) and frame coordinate f (0 = centre of the first column).
         func y(row: Double) -> Double { plot.y + plot.height * (rows - 0.5 - row) / rows }
         func x(frame: Double) -> Double { plot.x + plot.width * (frame + 0.5) / columns }
-        func x(seconds: Double) -> Double { x(frame: seconds / parameters.time(atFrame: 1)) }
+        func x(seconds: Double) -> Double { x(frame: seconds / frontEnd.time(atFrame: 1)) }
 
         var parts = [String]()
         parts.append("""
@@ -35,7 +35,7 @@ enum SpectrogramFigure {
             """)
 
         // Time axis: a tick every 0.1 … 60 s, at most about ten.
-        let duration = parameters.time(atFrame: columns - 0.5)
+        let duration = frontEnd.time(atFrame: columns - 0.5)
         let timeStep = [0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60].first { duration / $0 <= 10 } ?? 120
         for tick in stride(from: 0, through: duration, by: timeStep) {
             let position = x(seconds: tick)
@@ -46,8 +46,8 @@ enum SpectrogramFigure {
         parts.append(label(x: plot.x + plot.width / 2, y: bottom + 38, anchor: "middle", text: "Time (s)"))
 
         // Frequency axis: round frequencies inside the picture (octaves for mel rows, even steps for linear ones).
-        for frequency in frequencyTicks(parameters) {
-            let row = parameters.row(ofFrequency: frequency)
+        for frequency in frequencyTicks(frontEnd) {
+            let row = frontEnd.row(ofFrequency: frequency)
             guard row >= -0.5, row <= rows - 0.5 else { continue }
             let position = y(row: row)
             parts.append(tickLine(x1: plot.x - 5, y1: position, x2: plot.x, y2: position)
@@ -89,12 +89,12 @@ enum SpectrogramFigure {
 
     /// Round frequencies for the axis: octaves from 125 Hz for mel rows, at most about eight even steps for linear
     /// ones (the caller keeps those inside the picture).
-    private static func frequencyTicks(_ parameters: SpectrogramImageParameters) -> [Double] {
-        switch parameters.frequencyScale {
+    private static func frequencyTicks(_ frontEnd: FrontEnd) -> [Double] {
+        switch frontEnd.frequencyAxis {
         case .mel:
             return [0, 125, 250, 500, 1000, 2000, 4000, 8000, 16_000]
         case .linear:
-            let top = parameters.frequencyRange.upperBound
+            let top = frontEnd.frequencyRange.upperBound
             let step = [250.0, 500, 1000, 2000, 5000, 10_000].first { top / $0 <= 8 } ?? 20_000
             return Array(stride(from: 0, through: top, by: step))
         }

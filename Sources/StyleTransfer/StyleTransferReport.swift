@@ -25,8 +25,8 @@ public enum StyleTransferReport {
         let colorMap = ColorMap.default
         let (pictures, clips, decibelRange) = try inTemporaryFolder { folder -> ([String], [String], ClosedRange<Float>) in
             let urls = panels.map { folder.appendingPathComponent("\($0.0).png") }
-            let range = try SpectrogramPictures.writeColorMapped(zip(panels, urls).map { (features: $0.1, url: $1) },
-                                                                 colorMap: colorMap)
+            let range = try SpectrogramImage.writeColorMapped(zip(panels, urls).map { (features: $0.1, url: $1) },
+                                                              colorMap: colorMap)
             let clips = try panels.map { panel in
                 let url = folder.appendingPathComponent("\(panel.0).wav")
                 try AudioFile.write(panel.2, to: url, format: .wav16)
@@ -37,7 +37,7 @@ public enum StyleTransferReport {
         var figures = ""
         for ((name, features, _), (picture, audio)) in zip(panels, zip(pictures, clips)) {
             let figure = SpectrogramFigure.svg(
-                png: picture, name: name, parameters: SpectrogramPictures.decibels(of: features).parameters,
+                png: picture, name: name, frontEnd: features.frontEnd,
                 frameCount: features.spectrogram.frameCount, decibelRange: decibelRange, colorMap: colorMap)
             figures += """
                 <figure><figcaption>\(name)</figcaption>

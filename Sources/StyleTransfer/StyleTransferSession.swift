@@ -47,7 +47,7 @@ public final class StyleTransferSession {
     ///     ``StyleTransferConfiguration/griffinLimIterations`` iterations on the configuration's front end, seeded
     ///     with the configuration's seed.
     /// - Throws: ``StyleTransferError/invalidConfiguration(name:value:reason:)``,
-    ///   `VocodersError.frontEndMismatch` when the vocoder's front end is not the configuration's, and
+    ///   `AudioDSPError.frontEndMismatch` when the vocoder's front end is not the configuration's, and
     ///   `BackbonesError.unknownLayer` for a layer the backbone does not have.
     public init(featureExtractor: any FeatureExtractor, vocoder: (any Vocoder)? = nil,
                 configuration: StyleTransferConfiguration = StyleTransferConfiguration()) throws {

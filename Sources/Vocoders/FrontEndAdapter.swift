@@ -7,8 +7,8 @@ import Foundation
 ///
 /// The conversion undoes the source's value scale and magnitude power, raises the amplitude to the target's power,
 /// applies the target's mel filterbank (when it has one) and the target's value scale — exactly what the target's
-/// ``FrontEnd/analyze(_:)`` would compute from the same STFT. So both front ends must share the STFT: sample rate,
-/// FFT size, hop, window length, window, centring and padding.
+/// ``AudioDSP/FrontEnd/analyze(_:)`` would compute from the same STFT. So both front ends must share the STFT: sample
+/// rate, FFT size, hop, window length, window, centring and padding.
 ///
 /// ```swift
 /// let vocoder = try FrontEndAdapter(from: StyleTransferConfiguration.log1pMagnitude, to: WaveNetVocoder.bundled())
@@ -22,7 +22,7 @@ public struct FrontEndAdapter: Vocoder {
 
     /// An adapter from `source` spectrograms to `vocoder`.
     ///
-    /// - Throws: ``VocodersError/frontEndMismatch(field:expected:actual:)`` naming the first STFT field that
+    /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` naming the first STFT field that
     ///   differs, or ``VocodersError/invalidInput(what:reason:)`` when `source` is not a linear-frequency front end.
     public init(from source: FrontEnd, to vocoder: any Vocoder) throws {
         guard source.frequencyAxis == .linear else {
@@ -31,7 +31,8 @@ public struct FrontEndAdapter: Vocoder {
         let target = vocoder.frontEnd
         for field: FrontEnd.Field in [.sampleRate, .fftSize, .hopLength, .windowLength, .window, .center, .padMode]
         where source.value(of: field) != target.value(of: field) {
-            throw VocodersError.frontEndMismatch(field: field, expected: target.value(of: field), actual: source.value(of: field))
+            throw AudioDSPError.frontEndMismatch(field: field, expected: target.value(of: field),
+                                                 actual: source.value(of: field))
         }
         self.frontEnd = source
         self.vocoder = vocoder
@@ -40,8 +41,8 @@ public struct FrontEndAdapter: Vocoder {
 
     /// Converts `features` to the wrapped vocoder's front end and synthesises them.
     ///
-    /// - Throws: ``VocodersError/frontEndMismatch(field:expected:actual:)`` for features of another front end, and
-    ///   the wrapped vocoder's errors.
+    /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` for features of another front
+    ///   end, and the wrapped vocoder's errors.
     public func synthesize(_ features: AcousticFeatures) throws -> Waveform {
         try frontEnd.requireMatch(features.frontEnd)
         let target = vocoder.frontEnd

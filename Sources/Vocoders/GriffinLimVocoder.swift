@@ -35,7 +35,7 @@ public struct GriffinLimVocoder: Vocoder {
     /// Configures the vocoder.
     ///
     /// - Parameters:
-    ///   - frontEnd: the analysis of its input. Default ``FrontEnd/default``.
+    ///   - frontEnd: the analysis of its input. Default ``AudioDSP/FrontEnd/default``.
     ///   - iterations: Griffin-Lim iterations, ≥ 0. Default 32.
     ///   - momentum: `0 ... 1`. Default 0.99.
     ///   - seed: the initial-phase seed. Default 0.
@@ -62,8 +62,8 @@ public struct GriffinLimVocoder: Vocoder {
 
     /// The STFT amplitude `|S|`, `[1 + fftSize/2, frames]`, that phase reconstruction starts from (steps 1–2 above).
     ///
-    /// - Throws: ``VocodersError/frontEndMismatch(field:expected:actual:)`` for features of another front end, and
-    ///   AudioDSP's errors for empty or non-finite values.
+    /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` for features of another front
+    ///   end, and AudioDSP's errors for empty or non-finite values.
     public func amplitude(of features: AcousticFeatures) throws -> Spectrogram {
         try frontEnd.requireMatch(features.frontEnd)
         let magnitude = frontEnd.unscaled(features.spectrogram)
@@ -79,8 +79,8 @@ public struct GriffinLimVocoder: Vocoder {
 
     /// Reconstructs mono audio at `frontEnd.sampleRate`, `features.sampleCount` samples long when set.
     ///
-    /// - Throws: ``VocodersError/frontEndMismatch(field:expected:actual:)`` for features of another front end, and
-    ///   AudioDSP's errors for empty or non-finite values.
+    /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` for features of another front
+    ///   end, and AudioDSP's errors for empty or non-finite values.
     public func synthesize(_ features: AcousticFeatures) throws -> Waveform {
         let samples = try reconstruction.reconstruct(magnitude: amplitude(of: features), length: features.sampleCount)
         return Waveform(samples: samples, sampleRate: frontEnd.sampleRate)

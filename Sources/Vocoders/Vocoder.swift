@@ -4,9 +4,9 @@ import Foundation
 /// Turns a spectrogram back into audio.
 ///
 /// A vocoder works only on the spectrograms of its own ``frontEnd``; conforming types reject any other with
-/// ``VocodersError/frontEndMismatch(field:expected:actual:)`` by calling `frontEnd.requireMatch(features.frontEnd)`
-/// first in ``synthesize(_:)``. Use ``FrontEnd/analyze(_:)`` on the vocoder's own front end to make its input from
-/// audio:
+/// ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` by calling
+/// `frontEnd.requireMatch(features.frontEnd)` first in ``synthesize(_:)``. Use ``AudioDSP/FrontEnd/analyze(_:)`` on
+/// the vocoder's own front end to make its input from audio:
 ///
 /// ```swift
 /// let vocoder = try GriffinLimVocoder(frontEnd: .default, iterations: 100)
@@ -20,16 +20,16 @@ public protocol Vocoder: Sendable {
     /// Synthesises mono audio at `frontEnd.sampleRate` from `features`, `features.sampleCount` samples long when
     /// that is set.
     ///
-    /// - Throws: ``VocodersError/frontEndMismatch(field:expected:actual:)`` when `features.frontEnd` is not
+    /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` when `features.frontEnd` is not
     ///   ``frontEnd``, and the vocoder's own errors.
     func synthesize(_ features: AcousticFeatures) throws -> Waveform
 }
 
 extension Vocoder {
     /// Synthesises audio from a bare spectrogram said to come from `frontEnd` (see
-    /// ``AcousticFeatures/init(spectrogram:frontEnd:sampleCount:)`` for the checks).
+    /// ``AudioDSP/AcousticFeatures/init(spectrogram:frontEnd:sampleCount:)`` for the checks).
     ///
-    /// - Throws: ``VocodersError/frontEndMismatch(field:expected:actual:)`` when `frontEnd` differs from the
+    /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` when `frontEnd` differs from the
     ///   vocoder's or the spectrogram's row count does not fit it, plus the errors of ``synthesize(_:)``.
     public func synthesize(_ spectrogram: Spectrogram, frontEnd: FrontEnd, sampleCount: Int? = nil) throws -> Waveform {
         try synthesize(AcousticFeatures(spectrogram: spectrogram, frontEnd: frontEnd, sampleCount: sampleCount))
@@ -37,7 +37,7 @@ extension Vocoder {
 
     /// Copy synthesis: analyses `waveform` with the vocoder's own front end and synthesises it back, same length.
     ///
-    /// - Throws: the errors of ``FrontEnd/analyze(_:)`` and ``synthesize(_:)``.
+    /// - Throws: the errors of ``AudioDSP/FrontEnd/analyze(_:)`` and ``synthesize(_:)``.
     public func resynthesize(_ waveform: Waveform) throws -> Waveform {
         try synthesize(frontEnd.analyze(waveform))
     }

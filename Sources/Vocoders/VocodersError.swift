@@ -1,15 +1,14 @@
+import AudioDSP
 import Foundation
 
 /// Every error thrown by the Vocoders module: each case names the problem and the input it came from.
 ///
 /// Errors from the AudioDSP operations a vocoder runs (an empty or non-finite spectrogram, for example) propagate
-/// unchanged as `AudioDSPError`. The `demo` CLI prints `description` as one line and exits non-zero.
+/// unchanged as `AudioDSPError`, among them `AudioDSPError.frontEndMismatch(field:expected:actual:)` for features
+/// of another ``AudioDSP/FrontEnd``. The `demo` CLI prints `description` as one line and exits non-zero.
 public enum VocodersError: Error, Equatable, CustomStringConvertible {
     /// A parameter is outside its valid range (`name` is the Swift label, e.g. `iterations`).
     case invalidParameter(name: String, value: String, reason: String)
-    /// A spectrogram was made with another front end than the one the vocoder expects: `field` is the first
-    /// field (in ``FrontEnd/Field`` order) that differs, with the vocoder's value and the input's value.
-    case frontEndMismatch(field: FrontEnd.Field, expected: String, actual: String)
     /// An input value cannot be processed: a µ-law sample outside `[−1, 1]`, a class index out of range,
     /// multi-channel audio where mono is required, waveforms at different sample rates.
     case invalidInput(what: String, reason: String)
@@ -25,8 +24,6 @@ public enum VocodersError: Error, Equatable, CustomStringConvertible {
         switch self {
         case let .invalidParameter(name, value, reason):
             "invalid \(name) = \(value): \(reason)"
-        case let .frontEndMismatch(field, expected, actual):
-            "the spectrogram was made with another front end: \(field.rawValue) is \(actual), the vocoder expects \(expected)"
         case let .invalidInput(what, reason):
             "invalid \(what): \(reason)"
         case let .invalidCheckpoint(path, reason):
@@ -34,5 +31,15 @@ public enum VocodersError: Error, Equatable, CustomStringConvertible {
         case let .noTrainingAudio(folder, reason):
             "no training audio in \(folder): \(reason)"
         }
+    }
+}
+
+/// Runs `body`, turning AudioDSP's `invalidParameter` into ``VocodersError/invalidParameter(name:value:reason:)``
+/// with the same name, value and reason (other errors pass through).
+func withVocodersParameterErrors<Result>(_ body: () throws -> Result) throws -> Result {
+    do {
+        return try body()
+    } catch let AudioDSPError.invalidParameter(name, value, reason) {
+        throw VocodersError.invalidParameter(name: name, value: value, reason: reason)
     }
 }

@@ -10,7 +10,7 @@ extension WaveNet {
     public struct TrainingConfiguration: Sendable, Equatable, Codable {
         /// The architecture to train. Default: the shipped model's.
         public var model: Configuration
-        /// The analysis of the conditioning mel. Default ``FrontEnd/default``.
+        /// The analysis of the conditioning mel. Default ``AudioDSP/FrontEnd/default``.
         public var frontEnd: FrontEnd
         /// Total optimiser steps, ≥ 1 (a resumed run continues up to this count). Default 3000.
         public var steps: Int

@@ -34,7 +34,7 @@ public final class WaveNet: Module {
     ///
     /// - Parameters:
     ///   - configuration: the sizes. Default: the shipped model's.
-    ///   - frontEnd: the analysis of the conditioning mel. Default ``FrontEnd/default``.
+    ///   - frontEnd: the analysis of the conditioning mel. Default ``AudioDSP/FrontEnd/default``.
     ///   - seed: the initialisation seed. Default 0.
     /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` from ``Configuration/validate(frontEnd:)``.
     public init(configuration: Configuration = Configuration(), frontEnd: FrontEnd = .default, seed: UInt64 = 0) throws {

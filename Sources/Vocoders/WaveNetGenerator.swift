@@ -129,7 +129,7 @@ public struct WaveNetGenerator: Sendable {
     /// Generates audio for several utterances at once.
     ///
     /// - Parameters:
-    ///   - features: one ``AcousticFeatures`` per utterance, each from ``frontEnd``; an utterance is
+    ///   - features: one ``AudioDSP/AcousticFeatures`` per utterance, each from ``frontEnd``; an utterance is
     ///     `sampleCount` samples long when set, else `hopLength · (frames − 1)`.
     ///   - temperature: the softmax temperature (see ``WaveNetSampler``). Default 1.
     ///   - seed: utterance `i` samples with `RandomGenerator(seed: seed &+ i)`. Default 0.
@@ -137,8 +137,8 @@ public struct WaveNetGenerator: Sendable {
     ///   - progress: called with (samples generated, total samples) every 4096 samples of an utterance, from the
     ///     generating threads (one call at a time).
     /// - Returns: one mono waveform per utterance at `frontEnd.sampleRate`, in `[−1, 1]`.
-    /// - Throws: ``VocodersError/frontEndMismatch(field:expected:actual:)`` for features of another front end, and
-    ///   ``VocodersError/invalidParameter(name:value:reason:)`` for a bad temperature or thread count.
+    /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` for features of another front
+    ///   end, and ``VocodersError/invalidParameter(name:value:reason:)`` for a bad temperature or thread count.
     public func generate(
         _ features: [AcousticFeatures], temperature: Float = 1, seed: UInt64 = 0,
         threadCount: Int = NeuralCoreThreads.threadCount, progress: (@Sendable (Int, Int) -> Void)? = nil
@@ -157,9 +157,9 @@ public struct WaveNetGenerator: Sendable {
     /// - Parameters:
     ///   - mels: `[melBands, frames]` per utterance, on the front end's value scale.
     ///   - sampleCounts: samples to generate per utterance, `1 ... frames · hopLength`.
-    /// - Throws: ``VocodersError/frontEndMismatch(field:expected:actual:)`` (field `melBandCount`) for a mel of
-    ///   another height; ``VocodersError/invalidParameter(name:value:reason:)`` for mismatched counts, a bad sample
-    ///   count, temperature or thread count.
+    /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` (field `melBandCount`) for a
+    ///   mel of another height; ``VocodersError/invalidParameter(name:value:reason:)`` for mismatched counts, a bad
+    ///   sample count, temperature or thread count.
     public func generateClasses(
         _ mels: [Spectrogram], sampleCounts: [Int], temperature: Float = 1, seed: UInt64 = 0,
         threadCount: Int = NeuralCoreThreads.threadCount, progress: (@Sendable (Int, Int) -> Void)? = nil
@@ -174,7 +174,7 @@ public struct WaveNetGenerator: Sendable {
         }
         for (mel, count) in zip(mels, sampleCounts) {
             guard mel.binCount == frontEnd.rowCount else {
-                throw VocodersError.frontEndMismatch(field: .melBandCount, expected: "\(frontEnd.rowCount)",
+                throw AudioDSPError.frontEndMismatch(field: .melBandCount, expected: "\(frontEnd.rowCount)",
                                                      actual: "\(mel.binCount)")
             }
             guard count >= 1, count <= mel.frameCount * frontEnd.hopLength else {

@@ -53,7 +53,7 @@ public struct WaveNetVocoder: Vocoder {
 
     /// The checkpoint shipped as a resource of this module: a small WaveNet (16 layers, 32/64/64 channels) trained
     /// by `demo train-wavenet` on the espeak-ng corpus of `Scripts/make_vocoder_corpus.py`, for
-    /// ``FrontEnd/default`` (see `Docs/Vocoders.md` for the run and its measured quality).
+    /// ``AudioDSP/FrontEnd/default`` (see `Docs/Vocoders.md` for the run and its measured quality).
     ///
     /// - Throws: ``VocodersError/invalidCheckpoint(path:reason:)`` when the resource is missing or unreadable.
     public static var bundledCheckpointURL: URL {
@@ -77,7 +77,7 @@ public struct WaveNetVocoder: Vocoder {
 
     /// Generates audio, `features.sampleCount` samples long when set (else `hopLength · (frames − 1)`).
     ///
-    /// - Throws: ``VocodersError/frontEndMismatch(field:expected:actual:)`` for features of another front end.
+    /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` for features of another front end.
     public func synthesize(_ features: AcousticFeatures) throws -> Waveform {
         try synthesize(batch: [features])[0]
     }
@@ -86,7 +86,7 @@ public struct WaveNetVocoder: Vocoder {
     /// seed `seed &+ i`).
     ///
     /// - Parameter progress: (samples generated, total samples), from the generating threads, one call at a time.
-    /// - Throws: ``VocodersError/frontEndMismatch(field:expected:actual:)`` for features of another front end.
+    /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` for features of another front end.
     public func synthesize(batch: [AcousticFeatures],
                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [Waveform] {
         try generator.generate(batch, temperature: temperature, seed: seed, threadCount: threadCount, progress: progress)

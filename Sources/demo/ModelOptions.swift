@@ -1,4 +1,5 @@
 import ArgumentParser
+import AudioDSP
 import Backbones
 import Foundation
 import StyleTransfer

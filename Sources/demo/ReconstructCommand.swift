@@ -87,30 +87,30 @@ struct ReconstructCommand: ParsableCommand {
         let stft: ShortTimeFourierTransform
         let sampleRate: Int
         let length: Int?
+
+        /// The STFT amplitude of `magnitude`, the (mel) magnitude `|S|^p` of `frontEnd` (the NNLS inverse of its
+        /// mel filterbank, librosa `feature.inverse.mel_to_stft`, for a mel front end).
+        init(frontEnd: FrontEnd, magnitude: Spectrogram, length: Int?) throws {
+            let filterbank = try frontEnd.makeFilterbank()
+            self.magnitude = try filterbank?.inverseMagnitude(magnitude, power: frontEnd.magnitudePower) ?? magnitude
+            stft = try frontEnd.makeTransform()
+            sampleRate = frontEnd.sampleRate
+            self.length = length
+        }
     }
 
     /// Analyses audio with the command's options: mel power → NNLS inverse → linear magnitude.
     private func magnitude(fromAudio audio: URL) throws -> Source {
-        let stft = try analysis.transform()
-        let filterbank = try analysis.filterbank()
-        let clip = try AudioFile.read(audio, sampleRate: analysis.sampleRate)
+        let frontEnd = try analysis.frontEnd()
+        let clip = try AudioFile.read(audio, sampleRate: frontEnd.sampleRate)
         guard !clip.isSilent else { throw AudioDSPError.silentInput(what: audio.path) }
-        let mel = try melSpectrogram(clip.samples, stft: stft, filterbank: filterbank, power: 2)
-        return Source(
-            magnitude: try filterbank.inverseMagnitude(mel, power: 2), stft: stft,
-            sampleRate: clip.sampleRate, length: clip.frameCount)
+        return try Source(frontEnd: frontEnd, magnitude: frontEnd.magnitude(clip), length: clip.frameCount)
     }
 
     /// Reads a spectrogram image: dB → power or amplitude (re 1.0) → NNLS inverse for mel images.
     private static func magnitude(fromImage url: URL) throws -> Source {
         let image = try SpectrogramImage.read(url)
-        let parameters = image.parameters
-        let stft = try ShortTimeFourierTransform(fftSize: parameters.fftSize, hopLength: parameters.hopLength)
-        let values =
-            parameters.power == 2
-            ? Decibels.decibelsToPower(image.decibels) : Decibels.decibelsToAmplitude(image.decibels)
-        let magnitude = try parameters.melFilterbank()?.inverseMagnitude(values, power: parameters.power) ?? values
-        return Source(magnitude: magnitude, stft: stft, sampleRate: parameters.sampleRate, length: nil)
+        return try Source(frontEnd: image.frontEnd, magnitude: image.frontEnd.unscaled(image.decibels), length: nil)
     }
 }
 

@@ -31,30 +31,16 @@ struct SpectrogramCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             try checkOutputFolders([png, image16Bit, npy])
-            let stft = try analysis.transform()
-            let filterbank = linear ? nil : try analysis.filterbank()
-            let clip = try AudioFile.read(audio, sampleRate: analysis.sampleRate)
-            let spectrogram: Spectrogram
-            let decibels: Spectrogram
-            let parameters: SpectrogramImageParameters
-            if let filterbank {
-                spectrogram = try melSpectrogram(clip.samples, stft: stft, filterbank: filterbank, power: 2)
-                decibels = Decibels.powerToDecibels(spectrogram)
-                parameters = SpectrogramImageParameters(filterbank: filterbank, hopLength: stft.hopLength, power: 2)
-            } else {
-                spectrogram = try stft.magnitude(clip.samples, power: 1)
-                decibels = Decibels.amplitudeToDecibels(spectrogram)
-                parameters = SpectrogramImageParameters(
-                    sampleRate: clip.sampleRate, fftSize: stft.fftSize, hopLength: stft.hopLength,
-                    frequencyScale: .linear, power: 1)
-            }
+            let frontEnd = try analysis.frontEnd(linear: linear)
+            let clip = try AudioFile.read(audio, sampleRate: frontEnd.sampleRate)
+            let spectrogram = try frontEnd.magnitude(clip)
+            let decibels = frontEnd.scaled(spectrogram)
             if let npy { try NPY.write(spectrogram.values, shape: spectrogram.shape, to: npy) }
             if let image16Bit {
-                try SpectrogramImage.write16Bit(decibels, parameters: parameters, to: image16Bit)
+                try SpectrogramImage.write16Bit(decibels, frontEnd: frontEnd, to: image16Bit)
             }
             if let png {
-                try SpectrogramImage.writeColorMapped(
-                    decibels, parameters: parameters, colorMap: colorMap, to: png)
+                try SpectrogramImage.writeColorMapped(decibels, frontEnd: frontEnd, colorMap: colorMap, to: png)
             }
             let kind = linear ? "linear magnitude" : "mel power"
             print(

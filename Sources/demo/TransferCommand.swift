@@ -145,7 +145,7 @@ struct TransferCommand: AsyncParsableCommand {
         let elapsed = (ContinuousClock.now - started)
         try AudioFile.write(result.waveform, to: out, format: AudioFileFormat(pathExtensionOf: out))
         if let folder = spectrograms {
-            try SpectrogramPictures.writeColorMapped(
+            try SpectrogramImage.writeColorMapped(
                 [("content", result.content), ("style", result.style), ("output", result.output)].map {
                     (features: $0.1, url: folder.appendingPathComponent("\($0.0).png"))
                 })

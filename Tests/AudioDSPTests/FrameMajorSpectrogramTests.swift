@@ -1,6 +1,7 @@
-import AudioDSP
 import TestSupport
 import XCTest
+
+@testable import AudioDSP
 
 final class FrameMajorSpectrogramTests: XCTestCase {
     /// Over librosa's grid, on one and two threads: magnitudes match `np.abs(librosa.stft(...))` within 1e-4 of the
@@ -88,5 +89,37 @@ final class FrameMajorSpectrogramTests: XCTestCase {
             if case .shapeMismatch(what: "spectrogram", _, _) = $0 { true } else { false }
         }
         assertInvalidParameter(try stft.inverse(original, length: 0), named: "length")
+    }
+}
+
+/// Readings of the internal frame-major layout, to compare it with the public bin-major one.
+extension FrameMajorSpectrogram {
+    /// Real and imaginary part of bin `bin` in frame `frame`.
+    subscript(bin bin: Int, frame frame: Int) -> (real: Float, imag: Float) {
+        precondition(bin >= 0 && bin < binCount && frame >= 0 && frame < frameCount)
+        let pair = storage.pointer + frame * frameStride + 2 * bin
+        return (pair[0], pair[1])
+    }
+
+    /// `|S|` of every value, bin-major `[binCount, frameCount]` (librosa `np.abs(S)`).
+    func magnitude() -> Spectrogram {
+        let values = (0..<binCount).flatMap { bin in
+            (0..<frameCount).map { frame in
+                let (real, imag) = self[bin: bin, frame: frame]
+                return spectralMagnitude(real, imag, power: 1)
+            }
+        }
+        return Spectrogram(values: values, binCount: binCount, frameCount: frameCount)
+    }
+}
+
+extension ComplexSpectrogram {
+    /// The same values in the bin-major split layout.
+    init(_ spectrogram: FrameMajorSpectrogram) {
+        let pairs = (0..<spectrogram.binCount).flatMap { bin in
+            (0..<spectrogram.frameCount).map { spectrogram[bin: bin, frame: $0] }
+        }
+        self.init(real: pairs.map(\.real), imag: pairs.map(\.imag), binCount: spectrogram.binCount,
+                  frameCount: spectrogram.frameCount)
     }
 }

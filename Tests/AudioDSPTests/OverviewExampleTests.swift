@@ -22,4 +22,21 @@ final class OverviewExampleTests: XCTestCase {
         XCTAssertEqual(higher.count, clip.samples.count)
         XCTAssertGreaterThan(pitch.voicedFlags.filter { $0 }.count, pitch.frameCount / 4)
     }
+
+    /// The overview's front-end example: features of the default front end, and their picture.
+    func testTheFrontEndExampleRuns() throws {
+        let clip = try AudioFile.read(Samples.url("speech_male_us.wav"), sampleRate: 22_050)
+        let folder = try makeTemporaryDirectory(self)
+        let previous = FileManager.default.currentDirectoryPath
+        _ = FileManager.default.changeCurrentDirectoryPath(folder.path)
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
+
+        let features = try FrontEnd.default.analyze(clip)                  // [80, frames], log-clamped amplitude mel
+        try SpectrogramImage.writeColorMapped([(features: features, url: URL(fileURLWithPath: "mel.png"))])
+
+        XCTAssertEqual(features.spectrogram.binCount, 80)
+        let picture = try SpectrogramImage.read(folder.appendingPathComponent("mel.png"))
+        XCTAssertEqual(picture.frontEnd, try features.inDecibels().frontEnd)
+        XCTAssertEqual(picture.decibels.shape, features.spectrogram.shape)
+    }
 }

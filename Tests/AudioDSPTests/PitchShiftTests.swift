@@ -1,7 +1,8 @@
-import AudioDSP
 import Foundation
 import TestSupport
 import XCTest
+
+@testable import AudioDSP
 
 /// Behaviour of ``PitchShift``, ``TimeStretch`` and ``SpectralEnvelope`` on synthetic signals with a known pitch
 /// and a known resonance; parity with librosa is in `PitchShiftFixtureTests`.

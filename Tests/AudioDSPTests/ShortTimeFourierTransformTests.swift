@@ -1,7 +1,8 @@
-import AudioDSP
 import Foundation
 import TestSupport
 import XCTest
+
+@testable import AudioDSP
 
 final class ShortTimeFourierTransformTests: XCTestCase {
     /// Magnitudes match `np.abs(librosa.stft(...))` over the fixture grid within 1e-4 of the maximum.

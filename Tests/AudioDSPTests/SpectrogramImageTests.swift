@@ -5,11 +5,10 @@ import XCTest
 @testable import AudioDSP
 
 final class SpectrogramImageTests: XCTestCase {
-    private let mel = SpectrogramImageParameters(
-        sampleRate: 22_050, fftSize: 1024, hopLength: 256,
-        frequencyScale: .mel(
-            bandCount: 80, minimumFrequency: 0, maximumFrequency: 11_025, scale: .htk,
-            normalization: .none), power: 2)
+    private let mel = try! FrontEnd(
+        sampleRate: 22_050, fftSize: 1024, hopLength: 256, magnitudePower: 2,
+        frequencyAxis: .mel(.init(count: 80, maximumFrequency: 11_025, scale: .htk, normalization: .none)),
+        valueScale: .decibels(amin: 1e-10, topDB: 80))
 
     /// dB values spread over exactly −120…0 dB, bin 0 loudest so orientation mistakes show.
     private func decibels(bins: Int = 80, frames: Int = 37) -> Spectrogram {
@@ -27,16 +26,15 @@ final class SpectrogramImageTests: XCTestCase {
     func testSixteenBitRoundTripIsWithinQuantisationOver120dB() throws {
         let url = try makeTemporaryDirectory(self).appendingPathComponent("spec.png")
         let original = decibels()
-        try SpectrogramImage.write16Bit(original, parameters: mel, to: url)
+        try SpectrogramImage.write16Bit(original, frontEnd: mel, to: url)
         let decoded = try SpectrogramImage.read(url)
-        XCTAssertEqual(decoded.parameters, mel)
-        let filterbank = try XCTUnwrap(try decoded.parameters.melFilterbank())
+        XCTAssertEqual(decoded.frontEnd, mel)
+        let filterbank = try XCTUnwrap(try decoded.frontEnd.makeFilterbank())
         XCTAssertEqual(
             filterbank,
             try MelFilterbank(
                 sampleRate: 22_050, fftSize: 1024, melBandCount: 80, scale: .htk,
                 normalization: .none))
-        XCTAssertEqual(SpectrogramImageParameters(filterbank: filterbank, hopLength: 256, power: 2), mel)
         XCTAssertEqual(decoded.decibelRange, -120...0)
         XCTAssertNil(decoded.colorMap)
         XCTAssertEqual(decoded.decibels.shape, [80, 37])
@@ -44,14 +42,15 @@ final class SpectrogramImageTests: XCTestCase {
         assertClose(decoded.decibels.values, original.values, relative: 0, absolute: 120 / 65_535 / 2 * 1.01)
     }
 
-    func testLinearParametersAndAGivenRangeClipOutsideValues() throws {
+    func testLinearFrontEndAndAGivenRangeClipOutsideValues() throws {
         let url = try makeTemporaryDirectory(self).appendingPathComponent("linear.png")
-        let linear = SpectrogramImageParameters(
-            sampleRate: 16_000, fftSize: 64, hopLength: 16, frequencyScale: .linear, power: 1)
+        let linear = try FrontEnd(
+            sampleRate: 16_000, fftSize: 64, hopLength: 16, windowLength: 48, window: .hamming, center: false,
+            padMode: .reflect, frequencyAxis: .linear, valueScale: .decibels(amin: 1e-5, topDB: nil))
         let original = decibels(bins: 33, frames: 5)
-        try SpectrogramImage.write16Bit(original, parameters: linear, decibelRange: -80 ... -10, to: url)
+        try SpectrogramImage.write16Bit(original, frontEnd: linear, decibelRange: -80 ... -10, to: url)
         let decoded = try SpectrogramImage.read(url)
-        XCTAssertEqual(decoded.parameters, linear)
+        XCTAssertEqual(decoded.frontEnd, linear)
         assertClose(
             decoded.decibels.values, original.values.map { min(max($0, -80), -10) }, relative: 0,
             absolute: 70 / 65_535 / 2 * 1.01)
@@ -62,7 +61,7 @@ final class SpectrogramImageTests: XCTestCase {
         let original = decibels()
         for colorMap in ColorMap.allCases {
             let url = folder.appendingPathComponent("\(colorMap).png")
-            try SpectrogramImage.writeColorMapped(original, parameters: mel, colorMap: colorMap, to: url)
+            try SpectrogramImage.writeColorMapped(original, frontEnd: mel, colorMap: colorMap, to: url)
             let png = try PNGFile.decode(try Data(contentsOf: url), path: url.path)
             guard case .rgb8(let rgb) = png.pixels else { return XCTFail("not RGB") }
             // Bin 0, frame 0 is 0 dB (the top of the range): the bottom-left pixel has the map's last colour.
@@ -143,23 +142,34 @@ final class SpectrogramImageTests: XCTestCase {
         let out = folder.appendingPathComponent("out.png")
         var bad = decibels()
         bad.values[3] = .nan
-        XCTAssertThrowsError(try SpectrogramImage.write16Bit(bad, parameters: mel, to: out)) {
+        XCTAssertThrowsError(try SpectrogramImage.write16Bit(bad, frontEnd: mel, to: out)) {
             XCTAssertEqual($0 as? AudioDSPError, .nonFiniteInput(what: "spectrogram for \(out.path)"))
         }
-        XCTAssertThrowsError(try SpectrogramImage.write16Bit(decibels(bins: 81), parameters: mel, to: out)) {
+        XCTAssertThrowsError(try SpectrogramImage.write16Bit(decibels(bins: 81), frontEnd: mel, to: out)) {
             guard case .shapeMismatch? = $0 as? AudioDSPError else { return XCTFail("\($0)") }
         }
-        var aboveNyquist = mel
-        aboveNyquist.frequencyScale = .mel(
-            bandCount: 80, minimumFrequency: 0, maximumFrequency: 12_000, scale: .slaney,
-            normalization: .slaney)
-        XCTAssertThrowsError(try SpectrogramImage.write16Bit(decibels(), parameters: aboveNyquist, to: out)) {
+        // A front end above Nyquist cannot be made, so no image of it can be written.
+        XCTAssertThrowsError(
+            try FrontEnd(
+                sampleRate: 22_050, fftSize: 1024, hopLength: 256, magnitudePower: 2,
+                frequencyAxis: .mel(.init(count: 80, maximumFrequency: 12_000)),
+                valueScale: .decibels(amin: 1e-10, topDB: 80))
+        ) {
             guard case .invalidParameter(name: "maximumFrequency", _, _)? = $0 as? AudioDSPError else {
                 return XCTFail("\($0)")
             }
         }
+        // The image holds decibels: a front end on another value scale is refused.
+        let log1p = try FrontEnd(
+            sampleRate: 22_050, fftSize: 1024, hopLength: 256,
+            frequencyAxis: .mel(.init(count: 80, maximumFrequency: 11_025)), valueScale: .log1p)
+        XCTAssertThrowsError(try SpectrogramImage.write16Bit(decibels(), frontEnd: log1p, to: out)) {
+            guard case .invalidParameter(name: "frontEnd", _, _)? = $0 as? AudioDSPError else {
+                return XCTFail("\($0)")
+            }
+        }
         let inMissingFolder = folder.appendingPathComponent("nowhere/out.png")
-        XCTAssertThrowsError(try SpectrogramImage.write16Bit(decibels(), parameters: mel, to: inMissingFolder)) {
+        XCTAssertThrowsError(try SpectrogramImage.write16Bit(decibels(), frontEnd: mel, to: inMissingFolder)) {
             guard case .writeFailed? = $0 as? AudioDSPError else { return XCTFail("\($0)") }
         }
         XCTAssertEqual(fileNames(in: folder), ["empty.png", "text.png"])

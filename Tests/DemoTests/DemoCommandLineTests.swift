@@ -96,11 +96,14 @@ final class DemoCommandLineTests: XCTestCase {
         ])
         XCTAssertEqual(outcome.status, 0, outcome.standardError)
         let (shape, values) = try NPY.read(npy)
-        let standard = SpectrogramImageParameters.standard
-        let stft = try ShortTimeFourierTransform(fftSize: standard.fftSize, hopLength: standard.hopLength)
-        let filterbank = try MelFilterbank(
-            sampleRate: standard.sampleRate, fftSize: standard.fftSize,
-            melBandCount: standard.binCount)
+        // The CLI's default analysis: librosa.feature.melspectrogram(sr=22050, n_fft=1024, hop_length=256, n_mels=80)
+        // in dB (power_to_db with its defaults).
+        let standard = try FrontEnd(
+            sampleRate: 22_050, fftSize: 1024, hopLength: 256, magnitudePower: 2,
+            frequencyAxis: .mel(.init(count: 80, maximumFrequency: 11_025)),
+            valueScale: .decibels(amin: 1e-10, topDB: 80))
+        let stft = try ShortTimeFourierTransform(fftSize: 1024, hopLength: 256)
+        let filterbank = try MelFilterbank(sampleRate: 22_050, fftSize: 1024, melBandCount: 80)
         let expected = try melSpectrogram(
             try AudioFile.read(files["tone.wav"]!).samples, stft: stft,
             filterbank: filterbank)
@@ -108,7 +111,7 @@ final class DemoCommandLineTests: XCTestCase {
         // Same code, another process: FFTW may pick other (equally exact) plans, so equal up to rounding.
         assertClose(values, expected.values, relative: 1e-6)
         let decoded = try SpectrogramImage.read(image)
-        XCTAssertEqual(decoded.parameters, standard)
+        XCTAssertEqual(decoded.frontEnd, standard)
         assertClose(decoded.decibels.values, Decibels.powerToDecibels(expected).values, relative: 0, absolute: 0.01)
         XCTAssertEqual(try SpectrogramImage.read(png).colorMap, .magma)
 

@@ -292,7 +292,7 @@ final class StyleTransferSessionTests: XCTestCase {
         }
         XCTAssertThrowsError(try StyleTransferSession(
             featureExtractor: RandomCNN(seed: 0), vocoder: GriffinLimVocoder(iterations: 1))) { error in
-            guard case .frontEndMismatch = error as? VocodersError else { return XCTFail("\(error)") }
+            guard case .frontEndMismatch = error as? AudioDSPError else { return XCTFail("\(error)") }
         }
         XCTAssertThrowsError(try self.session(StyleTransferConfiguration(styleLayers: [WeightedLayer("conv4_2")]))) {
             XCTAssertEqual($0 as? BackbonesError, .unknownLayer("conv4_2", available: ["conv1", "relu1"]))

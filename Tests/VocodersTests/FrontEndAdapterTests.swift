@@ -40,7 +40,7 @@ final class FrontEndAdapterTests: XCTestCase {
     func testRejectsAnotherSTFTOrAMelSource() throws {
         let hop128 = try FrontEnd(sampleRate: 22_050, fftSize: 1024, hopLength: 128, frequencyAxis: .linear, valueScale: .log1p)
         XCTAssertThrowsError(try FrontEndAdapter(from: hop128, to: RecordingVocoder(frontEnd: .default))) { error in
-            XCTAssertEqual(error as? VocodersError, .frontEndMismatch(field: .hopLength, expected: "256", actual: "128"))
+            XCTAssertEqual(error as? AudioDSPError, .frontEndMismatch(field: .hopLength, expected: "256", actual: "128"))
         }
         XCTAssertThrowsError(try FrontEndAdapter(from: .default, to: RecordingVocoder(frontEnd: .default))) { error in
             guard case .invalidInput = error as? VocodersError else { return XCTFail("\(error)") }

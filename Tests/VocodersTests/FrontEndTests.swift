@@ -58,6 +58,31 @@ final class FrontEndTests: XCTestCase {
         assertClose(floored.unscaled(floored.scaled(power)).values, [1, 0.1, 1e-2, 1e-2], relative: 1e-6)
     }
 
+    /// `inDecibels` is librosa's default dB of the unscaled magnitude, on a front end that differs only in its value
+    /// scale; decibels need magnitude power 1 or 2.
+    func testFeaturesInDecibels() throws {
+        let clip = try VocoderFixtures.clip()
+        let features = try FrontEnd.default.analyze(clip)
+        let decibels = try features.inDecibels()
+        XCTAssertEqual(decibels.spectrogram,
+                       Decibels.amplitudeToDecibels(FrontEnd.default.unscaled(features.spectrogram)))
+        XCTAssertEqual(decibels.frontEnd.valueScale, .decibels(amin: 1e-5, topDB: 80))
+        XCTAssertEqual(decibels.frontEnd.value(of: .frequencyAxis), "mel")
+        XCTAssertEqual(decibels.sampleCount, features.sampleCount)
+        let power = try FrontEnd(sampleRate: 22_050, fftSize: 512, hopLength: 128, magnitudePower: 2,
+                                 frequencyAxis: .linear, valueScale: .log1p)
+        let powerFeatures = try power.analyze(clip)
+        XCTAssertEqual(try powerFeatures.inDecibels().spectrogram,
+                       Decibels.powerToDecibels(power.unscaled(powerFeatures.spectrogram)))
+        let odd = try FrontEnd(sampleRate: 22_050, fftSize: 512, hopLength: 128, magnitudePower: 1.5,
+                               frequencyAxis: .linear, valueScale: .linear)
+        XCTAssertThrowsError(try odd.analyze(clip).inDecibels()) { error in
+            guard case .invalidParameter(name: "magnitudePower", _, _)? = error as? AudioDSPError else {
+                return XCTFail("\(error)")
+            }
+        }
+    }
+
     /// Each field that differs is named by the error: the vocoder rejects features of any other front end.
     func testMismatchOfEveryFieldIsRejectedByName() throws {
         let bands = FrontEnd.MelBands(count: 80, minimumFrequency: 0, maximumFrequency: 8000)
@@ -102,7 +127,7 @@ final class FrontEndTests: XCTestCase {
             let tone = (0..<(variant.sampleRate / 4)).map { sin(Float($0) * 0.05) * 0.5 }
             let features = try variant.analyze(Waveform(samples: tone, sampleRate: variant.sampleRate))
             XCTAssertThrowsError(try vocoder.synthesize(features), "\(field)") { error in
-                XCTAssertEqual(error as? VocodersError,
+                XCTAssertEqual(error as? AudioDSPError,
                                .frontEndMismatch(field: field, expected: expected, actual: actual))
             }
         }
@@ -115,12 +140,12 @@ final class FrontEndTests: XCTestCase {
         let vocoder = try GriffinLimVocoder()
         let sixtyFour = Spectrogram(values: [Float](repeating: 0, count: 64 * 10), binCount: 64, frameCount: 10)
         XCTAssertThrowsError(try vocoder.synthesize(sixtyFour, frontEnd: .default)) { error in
-            XCTAssertEqual(error as? VocodersError, .frontEndMismatch(field: .melBandCount, expected: "80", actual: "64"))
+            XCTAssertEqual(error as? AudioDSPError, .frontEndMismatch(field: .melBandCount, expected: "80", actual: "64"))
         }
         let linear = try FrontEnd(sampleRate: 22_050, fftSize: 1024, hopLength: 256, frequencyAxis: .linear,
                                   valueScale: .linear)
         XCTAssertThrowsError(try AcousticFeatures(spectrogram: sixtyFour, frontEnd: linear)) { error in
-            guard case let .frontEndMismatch(field, expected, _)? = error as? VocodersError else {
+            guard case let .frontEndMismatch(field, expected, _)? = error as? AudioDSPError else {
                 return XCTFail("\(error)")
             }
             XCTAssertEqual(field, .fftSize)
@@ -130,7 +155,7 @@ final class FrontEndTests: XCTestCase {
         let eighty = Spectrogram(values: [Float](repeating: 0, count: 80 * 10), binCount: 80, frameCount: 10)
         XCTAssertNoThrow(try AcousticFeatures(spectrogram: eighty, frontEnd: .default, sampleCount: 9 * 256))
         XCTAssertThrowsError(try AcousticFeatures(spectrogram: eighty, frontEnd: .default, sampleCount: 5000)) { error in
-            guard case .invalidParameter(name: "sampleCount", _, _)? = error as? VocodersError else {
+            guard case .invalidParameter(name: "sampleCount", _, _)? = error as? AudioDSPError else {
                 return XCTFail("\(error)")
             }
         }
@@ -139,10 +164,10 @@ final class FrontEndTests: XCTestCase {
     func testAnalysisRejectsOtherRatesAndStereo() throws {
         let tone = [Float](repeating: 0.1, count: 4000)
         XCTAssertThrowsError(try FrontEnd.default.analyze(Waveform(samples: tone, sampleRate: 44_100))) { error in
-            XCTAssertEqual(error as? VocodersError, .frontEndMismatch(field: .sampleRate, expected: "22050", actual: "44100"))
+            XCTAssertEqual(error as? AudioDSPError, .frontEndMismatch(field: .sampleRate, expected: "22050", actual: "44100"))
         }
         XCTAssertThrowsError(try FrontEnd.default.analyze(Waveform(channels: [tone, tone], sampleRate: 22_050))) { error in
-            guard case .invalidInput(what: "waveform", _)? = error as? VocodersError else { return XCTFail("\(error)") }
+            guard case .shapeMismatch(what: "waveform", _, _)? = error as? AudioDSPError else { return XCTFail("\(error)") }
         }
         XCTAssertThrowsError(try FrontEnd.default.analyze(Waveform(samples: [0, .nan, 0], sampleRate: 22_050))) { error in
             guard case .nonFiniteInput? = error as? AudioDSPError else { return XCTFail("\(error)") }
@@ -155,7 +180,7 @@ final class FrontEndTests: XCTestCase {
             do {
                 _ = try body()
                 return nil
-            } catch let VocodersError.invalidParameter(name, _, _) {
+            } catch let AudioDSPError.invalidParameter(name, _, _) {
                 return name
             } catch {
                 return "unexpected \(error)"
@@ -187,7 +212,7 @@ final class FrontEndTests: XCTestCase {
         var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(FrontEnd.default)) as! [String: Any]
         object["hopLength"] = 0
         XCTAssertThrowsError(try JSONDecoder().decode(FrontEnd.self, from: JSONSerialization.data(withJSONObject: object))) { error in
-            guard case .invalidParameter(name: "hopLength", _, _)? = error as? VocodersError else { return XCTFail("\(error)") }
+            guard case .invalidParameter(name: "hopLength", _, _)? = error as? AudioDSPError else { return XCTFail("\(error)") }
         }
         object["hopLength"] = 256
         object["window"] = "kaiser"

@@ -189,7 +189,7 @@ final class WaveNetGenerationTests: XCTestCase {
         let generator = WaveNetGenerator(model: try TinyWaveNet.model())
         let sevenBands = Spectrogram(values: [Float](repeating: -5, count: 7 * 10), binCount: 7, frameCount: 10)
         XCTAssertThrowsError(try generator.generateClasses([sevenBands], sampleCounts: [100])) { error in
-            XCTAssertEqual(error as? VocodersError, .frontEndMismatch(field: .melBandCount, expected: "8", actual: "7"))
+            XCTAssertEqual(error as? AudioDSPError, .frontEndMismatch(field: .melBandCount, expected: "8", actual: "7"))
         }
         XCTAssertThrowsError(try generator.generateClasses([TinyWaveNet.mel(frames: 10, seed: 1)], sampleCounts: [161])) {
             guard case .invalidParameter(name: "sampleCounts", _, _)? = $0 as? VocodersError else { return XCTFail("\($0)") }
@@ -200,7 +200,7 @@ final class WaveNetGenerationTests: XCTestCase {
             spectrogram: Spectrogram(values: [Float](repeating: -5, count: 80 * 4), binCount: 80, frameCount: 4),
             frontEnd: .default)
         XCTAssertThrowsError(try vocoder.synthesize(other)) { error in
-            XCTAssertEqual(error as? VocodersError, .frontEndMismatch(field: .sampleRate, expected: "8000", actual: "22050"))
+            XCTAssertEqual(error as? AudioDSPError, .frontEndMismatch(field: .sampleRate, expected: "8000", actual: "22050"))
         }
         let features = try AcousticFeatures(spectrogram: TinyWaveNet.mel(frames: 10, seed: 1),
                                             frontEnd: TinyWaveNet.frontEnd, sampleCount: 150)

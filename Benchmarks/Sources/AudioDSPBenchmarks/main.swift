@@ -133,7 +133,6 @@ struct Operation {
 var lastInverse = Spectrogram(values: [], binCount: 0, frameCount: 0)
 var lastGriffinLim: [Float] = []
 var reused = ComplexSpectrogram(real: [], imag: [], binCount: 0, frameCount: 0)
-var reusedFrames = try stft.forwardFrameMajor(samples)
 let griffinLimNote: () throws -> String = {
     let convergence = GriffinLim.spectralConvergence(try stft.magnitude(lastGriffinLim), reference: magnitude)
     return String(format: "ours: spectral convergence %.4f (seed 0)", convergence)
@@ -145,11 +144,6 @@ let operations = [
     Operation(name: "STFT (complex, bin-major arrays)", peerCommand: "stft", ours: { _ = try stft.forward(samples) }),
     Operation(name: "STFT (complex, bin-major, into reused arrays)", peerCommand: "stft",
               ours: { try stft.forward(samples, into: &reused) }, note: { "ours: forward(_:into:)" }),
-    Operation(name: "STFT (complex, frame-major = librosa's memory order)", peerCommand: "stft",
-              ours: { _ = try stft.forwardFrameMajor(samples) }, note: { "ours: forwardFrameMajor(_:)" }),
-    Operation(name: "STFT (complex, frame-major, into reused storage)", peerCommand: "stft",
-              ours: { try stft.forwardFrameMajor(samples, into: &reusedFrames) },
-              note: { "ours: forwardFrameMajor(_:into:)" }),
     Operation(name: "mel spectrogram (power 2)", peerCommand: "mel",
               ours: { _ = try melSpectrogram(samples, stft: stft, filterbank: bank) }),
     Operation(name: "inverse mel (NNLS)", peerCommand: "inverse_mel", ours: { lastInverse = try bank.inverse(melPower) }) {

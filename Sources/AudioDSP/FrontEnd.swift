@@ -1,4 +1,3 @@
-import AudioDSP
 import Foundation
 
 /// The analysis a vocoder's input spectrogram was made with: every parameter that changes its numbers.
@@ -7,7 +6,9 @@ import Foundation
 /// log-clamped amplitudes at hop 256 produces noise from 64 HTK bands in dB). So the front end is an explicit value:
 /// each ``Vocoder`` states its ``Vocoder/frontEnd``, ``analyze(_:)`` computes exactly that input from audio, the
 /// resulting ``AcousticFeatures`` carry it, and ``requireMatch(_:)`` rejects any other front end with
-/// ``VocodersError/frontEndMismatch(field:expected:actual:)`` naming the first differing ``Field``.
+/// ``AudioDSPError/frontEndMismatch(field:expected:actual:)`` naming the first differing ``Field``. It is the one
+/// description of an analysis: vocoders, style transfer, spectrogram images (``SpectrogramImage``) and the `demo`
+/// CLI all take a `FrontEnd`.
 ///
 /// The pipeline, in librosa terms:
 /// 1. `S = |librosa.stft(y, n_fft=fftSize, hop_length=hopLength, win_length=windowLength, window=window,
@@ -16,7 +17,10 @@ import Foundation
 ///    `[melBandCount, frames]` (librosa `feature.melspectrogram(..., power=magnitudePower)`);
 /// 3. the ``ValueScale`` (`power_to_db` / `amplitude_to_db`, `log1p`, `log(clamp(x, min))`, or none).
 ///
-/// The value is `Codable` (a checkpoint stores it beside its weights as JSON); decoding validates it like
+/// The value is `Codable` by synthesis (a checkpoint stores it beside its weights as JSON, a spectrogram image in a
+/// PNG text chunk): one key per property, the window, pad mode, mel scale and normalisation by their raw names
+/// (`"hann"`, `"constant"`, `"slaney"`), the enums with associated values as Swift synthesises them
+/// (`{"mel": {"_0": {...}}}`, `{"logClamp": {"minimum": 1e-05}}`). Decoding validates the value like
 /// ``init(sampleRate:fftSize:hopLength:windowLength:window:center:padMode:magnitudePower:frequencyAxis:valueScale:)``.
 public struct FrontEnd: Sendable, Equatable, Codable {
     /// The frequency axis of the spectrogram: STFT bins, or mel bands.
@@ -56,30 +60,6 @@ public struct FrontEnd: Sendable, Equatable, Codable {
             self.scale = scale
             self.normalization = normalization
         }
-
-        private enum CodingKeys: String, CodingKey {
-            case count, minimumFrequency, maximumFrequency, scale, normalization
-        }
-
-        /// Decodes a filterbank description; the scale and normalisation are stored by their raw names.
-        public init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(count: try container.decode(Int.self, forKey: .count),
-                      minimumFrequency: try container.decode(Float.self, forKey: .minimumFrequency),
-                      maximumFrequency: try container.decode(Float.self, forKey: .maximumFrequency),
-                      scale: try container.decodeRawValue(MelFilterbank.Scale.self, forKey: .scale),
-                      normalization: try container.decodeRawValue(MelFilterbank.Normalization.self, forKey: .normalization))
-        }
-
-        /// Encodes the description, the scale and normalisation as their raw names (`"slaney"`, `"htk"`, `"none"`).
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(count, forKey: .count)
-            try container.encode(minimumFrequency, forKey: .minimumFrequency)
-            try container.encode(maximumFrequency, forKey: .maximumFrequency)
-            try container.encode(scale.rawValue, forKey: .scale)
-            try container.encode(normalization.rawValue, forKey: .normalization)
-        }
     }
 
     /// How the (mel) magnitudes are mapped to the values the vocoder reads, and undone before phase reconstruction.
@@ -95,6 +75,14 @@ public struct FrontEnd: Sendable, Equatable, Codable {
         case log1p
         /// `log(max(x, minimum))` (HiFi-GAN's `torch.log(torch.clamp(x, min=1e-5))`); undone by `exp(x)`.
         case logClamp(minimum: Float)
+
+        /// librosa's decibels for STFT magnitudes raised to `magnitudePower`, with its defaults (those of
+        /// ``Decibels``): `power_to_db(S, ref=1.0, amin=1e-10, top_db=80)` for power 2,
+        /// `amplitude_to_db(S, ref=1.0, amin=1e-5, top_db=80)` otherwise (a front end accepts decibels only for
+        /// powers 1 and 2).
+        public static func defaultDecibels(magnitudePower: Float) -> ValueScale {
+            .decibels(amin: magnitudePower == 2 ? 1e-10 : 1e-5, topDB: 80)
+        }
     }
 
     /// The fields of a front end, in the order ``requireMatch(_:)`` compares them (the first difference is reported).
@@ -186,8 +174,9 @@ public struct FrontEnd: Sendable, Equatable, Codable {
     ///   - magnitudePower: exponent of the magnitude, > 0. Default 1 (amplitude).
     ///   - frequencyAxis: STFT bins or mel bands.
     ///   - valueScale: the value mapping.
-    /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` naming the first parameter out of range
-    ///   (the STFT and mel checks are AudioDSP's, with its parameter names).
+    /// - Throws: ``AudioDSPError/invalidParameter(name:value:reason:)`` naming the first parameter out of range
+    ///   (the STFT and mel checks are those of ``ShortTimeFourierTransform`` and ``MelFilterbank``, with their
+    ///   parameter names).
     public init(sampleRate: Int, fftSize: Int, hopLength: Int, windowLength: Int? = nil, window: WindowFunction = .hann,
                 center: Bool = true, padMode: ShortTimeFourierTransform.PadMode = .constant, magnitudePower: Float = 1,
                 frequencyAxis: FrequencyAxis, valueScale: ValueScale) throws {
@@ -210,6 +199,15 @@ public struct FrontEnd: Sendable, Equatable, Codable {
         self.magnitudePower = magnitudePower
         self.frequencyAxis = frequencyAxis
         self.valueScale = valueScale
+    }
+
+    /// This front end with another value scale (the same STFT and frequency axis).
+    ///
+    /// - Throws: the errors of the validating initialiser (decibels need `magnitudePower` 1 or 2).
+    func withValueScale(_ valueScale: ValueScale) throws -> FrontEnd {
+        try FrontEnd(sampleRate: sampleRate, fftSize: fftSize, hopLength: hopLength, windowLength: windowLength,
+                     window: window, center: center, padMode: padMode, magnitudePower: magnitudePower,
+                     frequencyAxis: frequencyAxis, valueScale: valueScale)
     }
 
     /// The value of `field` as text, as errors report it (`"n/a"` for mel fields of a linear front end).
@@ -236,34 +234,36 @@ public struct FrontEnd: Sendable, Equatable, Codable {
 
     /// Throws unless `other` equals this front end.
     ///
-    /// - Throws: ``VocodersError/frontEndMismatch(field:expected:actual:)`` for the first ``Field`` whose
+    /// - Throws: ``AudioDSPError/frontEndMismatch(field:expected:actual:)`` for the first ``Field`` whose
     ///   ``value(of:)`` differs, with this front end's value as `expected` and `other`'s as `actual`.
     public func requireMatch(_ other: FrontEnd) throws {
         for field in Field.allCases where value(of: field) != other.value(of: field) {
-            throw VocodersError.frontEndMismatch(field: field, expected: value(of: field), actual: other.value(of: field))
+            throw AudioDSPError.frontEndMismatch(field: field, expected: value(of: field),
+                                                 actual: other.value(of: field))
         }
     }
 
-    /// The STFT of this front end.
-    func makeTransform() throws -> ShortTimeFourierTransform {
-        try withVocodersParameterErrors {
-            try ShortTimeFourierTransform(fftSize: fftSize, hopLength: hopLength, windowLength: windowLength,
-                                          window: window, center: center, padMode: padMode)
-        }
+    /// The STFT of this front end (librosa `stft(n_fft=fftSize, hop_length=hopLength, win_length=windowLength,
+    /// window=window, center=center, pad_mode=padMode)`).
+    ///
+    /// - Throws: nothing for a front end made by the validating initialiser or decoded (the same checks ran
+    ///   there); ``AudioDSPError/invalidParameter(name:value:reason:)`` otherwise.
+    public func makeTransform() throws -> ShortTimeFourierTransform {
+        try ShortTimeFourierTransform(fftSize: fftSize, hopLength: hopLength, windowLength: windowLength,
+                                      window: window, center: center, padMode: padMode)
     }
 
-    /// The mel filterbank of this front end, or `nil` for a linear one.
-    func makeFilterbank() throws -> MelFilterbank? {
+    /// The mel filterbank of this front end (librosa `filters.mel(sr, n_fft, n_mels, fmin, fmax, htk, norm)`), or
+    /// `nil` for a linear one; it throws as ``makeTransform()``.
+    public func makeFilterbank() throws -> MelFilterbank? {
         guard case let .mel(bands) = frequencyAxis else { return nil }
-        return try withVocodersParameterErrors {
-            try MelFilterbank(sampleRate: sampleRate, fftSize: fftSize, melBandCount: bands.count,
-                              minimumFrequency: bands.minimumFrequency, maximumFrequency: bands.maximumFrequency,
-                              scale: bands.scale, normalization: bands.normalization)
-        }
+        return try MelFilterbank(sampleRate: sampleRate, fftSize: fftSize, melBandCount: bands.count,
+                                 minimumFrequency: bands.minimumFrequency, maximumFrequency: bands.maximumFrequency,
+                                 scale: bands.scale, normalization: bands.normalization)
     }
 
     private func validate() throws {
-        func invalid(_ name: String, _ value: Any, _ reason: String) -> VocodersError {
+        func invalid(_ name: String, _ value: Any, _ reason: String) -> AudioDSPError {
             .invalidParameter(name: name, value: "\(value)", reason: reason)
         }
         guard sampleRate > 0 else { throw invalid("sampleRate", sampleRate, "must be positive") }
@@ -288,12 +288,7 @@ public struct FrontEnd: Sendable, Equatable, Codable {
         }
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case sampleRate, fftSize, hopLength, windowLength, window, center, padMode, magnitudePower, frequencyAxis,
-             valueScale
-    }
-
-    /// Decodes and validates a front end.
+    /// Decodes and validates a front end (the keys and the encoding are synthesised).
     ///
     /// - Throws: `DecodingError` for missing keys or unknown window / pad-mode names, and the errors of
     ///   ``init(sampleRate:fftSize:hopLength:windowLength:window:center:padMode:magnitudePower:frequencyAxis:valueScale:)``.
@@ -303,49 +298,11 @@ public struct FrontEnd: Sendable, Equatable, Codable {
                       fftSize: try container.decode(Int.self, forKey: .fftSize),
                       hopLength: try container.decode(Int.self, forKey: .hopLength),
                       windowLength: try container.decode(Int.self, forKey: .windowLength),
-                      window: try container.decodeRawValue(WindowFunction.self, forKey: .window),
+                      window: try container.decode(WindowFunction.self, forKey: .window),
                       center: try container.decode(Bool.self, forKey: .center),
-                      padMode: try container.decodeRawValue(ShortTimeFourierTransform.PadMode.self, forKey: .padMode),
+                      padMode: try container.decode(ShortTimeFourierTransform.PadMode.self, forKey: .padMode),
                       magnitudePower: try container.decode(Float.self, forKey: .magnitudePower),
                       frequencyAxis: try container.decode(FrequencyAxis.self, forKey: .frequencyAxis),
                       valueScale: try container.decode(ValueScale.self, forKey: .valueScale))
-    }
-
-    /// Encodes the front end; the window and pad mode are stored by their raw names (`"hann"`, `"constant"`).
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(sampleRate, forKey: .sampleRate)
-        try container.encode(fftSize, forKey: .fftSize)
-        try container.encode(hopLength, forKey: .hopLength)
-        try container.encode(windowLength, forKey: .windowLength)
-        try container.encode(window.rawValue, forKey: .window)
-        try container.encode(center, forKey: .center)
-        try container.encode(padMode.rawValue, forKey: .padMode)
-        try container.encode(magnitudePower, forKey: .magnitudePower)
-        try container.encode(frequencyAxis, forKey: .frequencyAxis)
-        try container.encode(valueScale, forKey: .valueScale)
-    }
-}
-
-/// Runs `body`, turning AudioDSP's `invalidParameter` into ``VocodersError/invalidParameter(name:value:reason:)``
-/// with the same name, value and reason (other errors pass through).
-func withVocodersParameterErrors<Result>(_ body: () throws -> Result) throws -> Result {
-    do {
-        return try body()
-    } catch let AudioDSPError.invalidParameter(name, value, reason) {
-        throw VocodersError.invalidParameter(name: name, value: value, reason: reason)
-    }
-}
-
-extension KeyedDecodingContainer {
-    /// Decodes one of AudioDSP's string-backed enums (which are not `Codable`) from its raw value.
-    func decodeRawValue<Value: RawRepresentable & CaseIterable>(_: Value.Type, forKey key: Key) throws -> Value
-    where Value.RawValue == String {
-        let raw = try decode(String.self, forKey: key)
-        guard let value = Value(rawValue: raw) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: key, in: self, debugDescription: "\"\(raw)\" is not one of \(Value.allCases.map(\.rawValue))")
-        }
-        return value
     }
 }

@@ -1,9 +1,8 @@
-import AudioDSP
 import Foundation
 
 extension FrontEnd {
-    /// The exact input a vocoder with this front end expects, computed from audio: the STFT magnitude to
-    /// ``magnitudePower``, through the mel filters for a mel axis, then ``scaled(_:)``.
+    /// The exact input a vocoder with this front end expects, computed from audio: ``magnitude(_:)``, then
+    /// ``scaled(_:)``.
     ///
     /// librosa equivalent for the ``default`` front end: `np.log(np.maximum(librosa.feature.melspectrogram(y=y,
     /// sr=22050, n_fft=1024, hop_length=256, n_mels=80, fmax=8000, power=1), 1e-5))`.
@@ -11,26 +10,39 @@ extension FrontEnd {
     /// - Parameter waveform: mono audio at ``sampleRate``.
     /// - Returns: features `[rowCount, frames]` (`frames = 1 + samples / hopLength` when centring) carrying this front
     ///   end and the sample count, so a vocoder can return audio of the original length.
-    /// - Throws: ``VocodersError/frontEndMismatch(field:expected:actual:)`` (field `sampleRate`) for audio at another
-    ///   rate (resample it first, e.g. `waveform.resampled(to:)`), ``VocodersError/invalidInput(what:reason:)`` for
-    ///   more than one channel, and AudioDSP's errors for empty, non-finite or too-short audio.
+    /// - Throws: the errors of ``magnitude(_:)``.
     public func analyze(_ waveform: Waveform) throws -> AcousticFeatures {
+        try AcousticFeatures(spectrogram: scaled(magnitude(waveform)), frontEnd: self,
+                             sampleCount: waveform.frameCount)
+    }
+
+    /// The (mel) magnitude `|S|^magnitudePower` of audio, before the ``valueScale``: the STFT magnitude to
+    /// ``magnitudePower``, through the mel filters for a mel axis (librosa `np.abs(stft(y, ...)) ** power`, or
+    /// `feature.melspectrogram(y=y, ..., power=magnitudePower)`).
+    ///
+    /// - Parameter waveform: mono audio at ``sampleRate``.
+    /// - Returns: `[rowCount, frames]`.
+    /// - Throws: ``AudioDSPError/frontEndMismatch(field:expected:actual:)`` (field `sampleRate`) for audio at another
+    ///   rate (resample it first, e.g. `waveform.resampled(to:)`),
+    ///   ``AudioDSPError/shapeMismatch(what:expected:actual:)`` for more than one channel (downmix it first,
+    ///   ``Waveform/downmixed()``), and the errors of
+    ///   ``ShortTimeFourierTransform/magnitude(_:power:)`` for empty, non-finite or too-short audio.
+    public func magnitude(_ waveform: Waveform) throws -> Spectrogram {
         guard waveform.sampleRate == sampleRate else {
-            throw VocodersError.frontEndMismatch(field: .sampleRate, expected: "\(sampleRate)",
+            throw AudioDSPError.frontEndMismatch(field: .sampleRate, expected: "\(sampleRate)",
                                                  actual: "\(waveform.sampleRate)")
         }
         guard waveform.channelCount == 1 else {
-            throw VocodersError.invalidInput(what: "waveform",
-                                             reason: "\(waveform.channelCount) channels; downmix to mono first")
+            throw AudioDSPError.shapeMismatch(what: "waveform", expected: "1 channel (downmix to mono first)",
+                                              actual: "\(waveform.channelCount) channels")
         }
         let samples = waveform.samples
         let transform = try makeTransform()
-        let magnitude: Spectrogram = if let filterbank = try makeFilterbank() {
+        return if let filterbank = try makeFilterbank() {
             try melSpectrogram(samples, stft: transform, filterbank: filterbank, power: magnitudePower)
         } else {
             try transform.magnitude(samples, power: magnitudePower)
         }
-        return try AcousticFeatures(spectrogram: scaled(magnitude), frontEnd: self, sampleCount: samples.count)
     }
 
     /// Applies the ``valueScale`` to a (mel) magnitude spectrogram `|S|^magnitudePower` (any shape).
