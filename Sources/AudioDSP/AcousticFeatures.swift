@@ -25,15 +25,15 @@ public struct AcousticFeatures: Sendable, Equatable {
     ///   (field `melBandCount` for a mel front end, `fftSize` for a linear one), and
     ///   ``AudioDSPError/invalidParameter(name:value:reason:)`` when `sampleCount` would not give `frames` frames.
     public init(spectrogram: Spectrogram, frontEnd: FrontEnd, sampleCount: Int? = nil) throws {
-        guard spectrogram.binCount == frontEnd.rowCount else {
+        guard spectrogram.rowCount == frontEnd.rowCount else {
             switch frontEnd.frequencyAxis {
             case .mel:
                 throw AudioDSPError.frontEndMismatch(field: .melBandCount, expected: "\(frontEnd.rowCount)",
-                                                     actual: "\(spectrogram.binCount)")
+                                                     actual: "\(spectrogram.rowCount)")
             case .linear:
                 throw AudioDSPError.frontEndMismatch(
                     field: .fftSize, expected: "\(frontEnd.fftSize) (\(frontEnd.rowCount) bins)",
-                    actual: "a spectrogram of \(spectrogram.binCount) bins (fftSize \(2 * (spectrogram.binCount - 1)))")
+                    actual: "a spectrogram of \(spectrogram.rowCount) bins (fftSize \(2 * (spectrogram.rowCount - 1)))")
             }
         }
         if let sampleCount {

@@ -50,14 +50,14 @@ public struct AudioFileInfo: Sendable, Equatable {
     /// The number of channels.
     public let channelCount: Int
     /// Samples per channel.
-    public let frameCount: Int
+    public let sampleCount: Int
     /// libsndfile's name of the container, e.g. `"WAV (Microsoft)"`.
     public let container: String
     /// libsndfile's name of the sample encoding, e.g. `"Signed 16 bit PCM"`.
     public let encoding: String
 
     /// Length in seconds.
-    public var duration: Double { Double(frameCount) / Double(sampleRate) }
+    public var duration: Double { Double(sampleCount) / Double(sampleRate) }
 }
 
 /// Reading and writing audio files through libsndfile: WAV, FLAC, OGG/Vorbis, AIFF and every other format the
@@ -122,7 +122,7 @@ public enum AudioFile {
         let encoding = format.name.map { String(cString: $0) } ?? "unknown"
         return AudioFileInfo(
             sampleRate: Int(file.info.samplerate), channelCount: Int(file.info.channels),
-            frameCount: Int(file.info.frames), container: container, encoding: encoding)
+            sampleCount: Int(file.info.frames), container: container, encoding: encoding)
     }
 
     /// Writes a waveform (every channel) atomically: a temporary file in the destination folder, renamed into place.
@@ -140,7 +140,7 @@ public enum AudioFile {
             let file = try SoundFile(writingTo: temporary, destination: url, waveform: waveform, format: format)
             defer { file.close() }
             let channelCount = waveform.channelCount
-            let frames = waveform.frameCount
+            let frames = waveform.sampleCount
             let interleaved = channelCount == 1 ? waveform.channels[0] : [Float](
                 unsafeUninitializedCapacity: frames * channelCount
             ) { buffer, count in

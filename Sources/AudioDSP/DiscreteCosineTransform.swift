@@ -43,8 +43,8 @@ public struct DiscreteCosineTransform: Sendable, Equatable {
     ///
     /// - Precondition: `spectrogram.binCount == inputCount`.
     public func apply(_ spectrogram: Spectrogram) -> Spectrogram {
-        precondition(spectrogram.binCount == inputCount,
-                     "DiscreteCosineTransform.apply: \(spectrogram.binCount) rows, the transform takes \(inputCount)")
+        precondition(spectrogram.rowCount == inputCount,
+                     "DiscreteCosineTransform.apply: \(spectrogram.rowCount) rows, the transform takes \(inputCount)")
         let frames = spectrogram.frameCount
         var row = [Double](repeating: 0, count: frames)
         var result = [Float](repeating: 0, count: outputCount * frames)
@@ -58,6 +58,6 @@ public struct DiscreteCosineTransform: Sendable, Equatable {
                 for t in 0..<frames { result[k * frames + t] = Float(row[t]) }
             }
         }
-        return Spectrogram(values: result, binCount: outputCount, frameCount: frames)
+        return Spectrogram(values: result, rowCount: outputCount, frameCount: frames)
     }
 }

@@ -13,7 +13,7 @@ extension FrontEnd {
     /// - Throws: the errors of ``magnitude(_:)``.
     public func analyze(_ waveform: Waveform) throws -> AcousticFeatures {
         try AcousticFeatures(spectrogram: scaled(magnitude(waveform)), frontEnd: self,
-                             sampleCount: waveform.frameCount)
+                             sampleCount: waveform.sampleCount)
     }
 
     /// The (mel) magnitude `|S|^magnitudePower` of audio, before the ``valueScale``: the STFT magnitude to

@@ -58,15 +58,15 @@ public struct GriffinLim: Sendable {
     ///   another shape, ``AudioDSPError/emptyInput(what:)``, ``AudioDSPError/nonFiniteInput(what:)``,
     ///   `invalidParameter` for `length < 1`.
     public func reconstruct(magnitude: Spectrogram, length: Int? = nil) throws -> [Float] {
-        guard magnitude.binCount == stft.binCount else {
+        guard magnitude.rowCount == stft.binCount else {
             throw AudioDSPError.shapeMismatch(what: "magnitude", expected: "[\(stft.binCount), frames]",
-                                              actual: "[\(magnitude.binCount), \(magnitude.frameCount)]")
+                                              actual: "[\(magnitude.rowCount), \(magnitude.frameCount)]")
         }
         try validateFinite(magnitude.values, what: "magnitude")
         if let length, length < 1 {
             throw AudioDSPError.invalidParameter(name: "length", value: "\(length)", reason: "must be at least 1")
         }
-        let bins = magnitude.binCount, frames = magnitude.frameCount, count = bins * frames
+        let bins = magnitude.rowCount, frames = magnitude.frameCount, count = bins * frames
         var spectrum = ComplexSpectrogram(real: magnitude.values, imag: [Float](repeating: 0, count: count),
                                           binCount: bins, frameCount: frames)
         switch initialPhase {

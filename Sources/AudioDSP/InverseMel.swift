@@ -25,9 +25,9 @@ extension MelFilterbank {
     ///   ``AudioDSPError/emptyInput(what:)`` for zero frames, ``AudioDSPError/nonFiniteInput(what:)``,
     ///   ``AudioDSPError/invalidParameter(name:value:reason:)`` for negative `iterations`.
     public func inverse(_ mel: Spectrogram, iterations: Int = 100) throws -> Spectrogram {
-        guard mel.binCount == melBandCount else {
+        guard mel.rowCount == melBandCount else {
             throw AudioDSPError.shapeMismatch(what: "mel spectrogram", expected: "[\(melBandCount), frames]",
-                                              actual: "[\(mel.binCount), \(mel.frameCount)]")
+                                              actual: "[\(mel.rowCount), \(mel.frameCount)]")
         }
         guard iterations >= 0 else {
             throw AudioDSPError.invalidParameter(name: "iterations", value: "\(iterations)", reason: "must be ≥ 0")
@@ -70,7 +70,7 @@ extension MelFilterbank {
         if iterations > 0 {
             refine(&solution, mel: mel.values, frames: frames, iterations: iterations, step: 1 / largestEigenvalue)
         }
-        return Spectrogram(values: solution, binCount: bins, frameCount: frames)
+        return Spectrogram(values: solution, rowCount: bins, frameCount: frames)
     }
 
     /// librosa's `feature.inverse.mel_to_stft(M, sr, n_fft, power)`: ``inverse(_:iterations:)`` followed by the

@@ -103,8 +103,8 @@ public struct MelFilterbank: Sendable, Equatable {
     ///
     /// - Precondition: `spectrogram.binCount == 1 + fftSize/2`.
     public func apply(_ spectrogram: Spectrogram) -> Spectrogram {
-        precondition(spectrogram.binCount == binCount,
-                     "MelFilterbank.apply: \(spectrogram.binCount) bins, the filterbank takes \(binCount)")
+        precondition(spectrogram.rowCount == binCount,
+                     "MelFilterbank.apply: \(spectrogram.rowCount) bins, the filterbank takes \(binCount)")
         let frames = spectrogram.frameCount
         var out = [Float](repeating: 0, count: melBandCount * frames)
         spectrogram.values.withUnsafeBufferPointer { input in
@@ -115,7 +115,7 @@ public struct MelFilterbank: Sendable, Equatable {
                 }
             }
         }
-        return Spectrogram(values: out, binCount: melBandCount, frameCount: frames)
+        return Spectrogram(values: out, rowCount: melBandCount, frameCount: frames)
     }
 
     /// Hz → mel on `scale` (librosa `hz_to_mel`).
@@ -186,5 +186,5 @@ public func melSpectrogram(_ samples: [Float], stft: ShortTimeFourierTransform, 
                        into: .filtered(values.baseAddress!, filterbank: filterbank.sparse, power: power))
         initialized = values.count
     }
-    return Spectrogram(values: values, binCount: filterbank.melBandCount, frameCount: frames)
+    return Spectrogram(values: values, rowCount: filterbank.melBandCount, frameCount: frames)
 }

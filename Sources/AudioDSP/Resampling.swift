@@ -65,13 +65,13 @@ extension Waveform {
                 name: "sampleRate", value: "\(sampleRate)",
                 reason: "ratio \(ratio) to \(self.sampleRate) Hz is outside libsamplerate's 1/256…256")
         }
-        let outputCount = Int((Double(frameCount) * ratio).rounded(.up))
+        let outputCount = Int((Double(sampleCount) * ratio).rounded(.up))
         guard quality != .fft || outputCount <= Int(Int32.max) else {
             throw AudioDSPError.invalidParameter(
                 name: "sampleRate", value: "\(sampleRate)",
                 reason: "\(outputCount) output samples exceed FFTW's transform length limit (\(Int32.max))")
         }
-        guard frameCount > 0 else {
+        guard sampleCount > 0 else {
             return Waveform(channels: channels.map { _ in [] }, sampleRate: sampleRate)
         }
         let converted = try channels.map { try Self.resample($0, ratio: ratio, outputCount: outputCount, quality: quality) }

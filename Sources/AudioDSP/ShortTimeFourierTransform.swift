@@ -30,8 +30,8 @@ public final class ShortTimeFourierTransform: Sendable {
     private static let transposeTile = 32
 
     /// Frames per group written to bin-major outputs (``forward(_:)``, ``magnitude(_:power:)``): eight FFT batches
-    /// transposed at once (same-process A/B on 10 s at n_fft 1024: 64 frames 5–30 % faster than 16, 128 another
-    /// 5–15 %, 256 no better; the group's complex rows, 0.5 MB, stay in L2).
+    /// transposed at once, so each bin's stores are 512-byte runs while the group's complex rows (0.5 MB at n_fft
+    /// 1024) stay in L2; smaller groups were slower and larger ones no faster (`Docs/Benchmarks.md`, AudioDSP).
     static let framesPerTransposeGroup = 128
 
     /// FFT length in samples (librosa `n_fft`), ≥ 2. Default 2048.
@@ -156,7 +156,7 @@ public final class ShortTimeFourierTransform: Sendable {
             transform(samples, count: samples.count, frameCount: frames, into: .magnitude(values.baseAddress!, power: power))
             initialized = binCount * frames
         }
-        return Spectrogram(values: values, binCount: binCount, frameCount: frames)
+        return Spectrogram(values: values, rowCount: binCount, frameCount: frames)
     }
 
     /// The inverse STFT (librosa `istft(stft_matrix, hop_length, win_length, n_fft, window, center, length)`):

@@ -62,9 +62,9 @@ public struct SpectralEnvelope: Sendable {
     ///   ``AudioDSPError/silentInput(what:)`` for an all-zero spectrogram.
     public func callAsFunction(_ magnitude: Spectrogram) throws -> Spectrogram {
         let bins = fftSize / 2 + 1, frames = magnitude.frameCount
-        guard magnitude.binCount == bins else {
+        guard magnitude.rowCount == bins else {
             throw AudioDSPError.shapeMismatch(what: "magnitude", expected: "[\(bins), frames]",
-                                              actual: "[\(magnitude.binCount), \(frames)]")
+                                              actual: "[\(magnitude.rowCount), \(frames)]")
         }
         try validateFinite(magnitude.values, what: "magnitude")
         let peak = magnitude.values.reduce(0) { max($0, abs($1)) }
@@ -76,7 +76,7 @@ public struct SpectralEnvelope: Sendable {
         for frame in 0..<frames {
             for bin in 0..<bins { values[bin * frames + frame] = exp(logEnvelope[frame * bins + bin]) }
         }
-        return Spectrogram(values: values, binCount: bins, frameCount: frames)
+        return Spectrogram(values: values, rowCount: bins, frameCount: frames)
     }
 
     /// The magnitude floor for a reference (peak) magnitude: ``dynamicRange`` dB below it.

@@ -1,37 +1,38 @@
 import Foundation
 
-/// A real spectrogram (magnitude, power, mel or decibel values) stored row-major as `[bins, frames]`.
+/// A real spectrogram (magnitude, power, mel or decibel values) stored row-major as `[rows, frames]`.
 ///
-/// `values[bin * frameCount + frame]` holds one value: frames are contiguous, exactly NumPy's C order for librosa's
-/// `(1 + n_fft/2, n_frames)` arrays, and an NCHW image with height = bins and width = frames. The struct is a value
-/// type (copy on write through its array).
+/// `values[row * frameCount + frame]` holds one value: frames are contiguous, exactly NumPy's C order for librosa's
+/// `(1 + n_fft/2, n_frames)` arrays, and an NCHW image with height = rows and width = frames. A row is a frequency bin
+/// of an STFT or a mel band (``FrontEnd/rowCount`` says which and how many). The struct is a value type (copy on write
+/// through its array).
 public struct Spectrogram: Sendable, Equatable {
-    /// The values, `binCount × frameCount` of them, bin-major (each bin's frames are contiguous).
+    /// The values, `rowCount × frameCount` of them, row-major (each row's frames are contiguous).
     public var values: [Float]
     /// The number of rows: frequency bins (`1 + fftSize/2` for an STFT) or mel bands.
-    public let binCount: Int
+    public let rowCount: Int
     /// The number of columns: analysis frames.
     public let frameCount: Int
 
-    /// Wraps `values` laid out as `[binCount, frameCount]`.
+    /// Wraps `values` laid out as `[rowCount, frameCount]`.
     ///
-    /// - Precondition: `values.count == binCount * frameCount` and both counts are non-negative.
-    public init(values: [Float], binCount: Int, frameCount: Int) {
-        precondition(binCount >= 0 && frameCount >= 0 && values.count == binCount * frameCount,
-                     "Spectrogram: \(values.count) values do not fill [\(binCount), \(frameCount)]")
+    /// - Precondition: `values.count == rowCount * frameCount` and both counts are non-negative.
+    public init(values: [Float], rowCount: Int, frameCount: Int) {
+        precondition(rowCount >= 0 && frameCount >= 0 && values.count == rowCount * frameCount,
+                     "Spectrogram: \(values.count) values do not fill [\(rowCount), \(frameCount)]")
         self.values = values
-        self.binCount = binCount
+        self.rowCount = rowCount
         self.frameCount = frameCount
     }
 
-    /// The value at row `bin`, column `frame`.
-    public subscript(bin bin: Int, frame frame: Int) -> Float {
-        get { values[bin * frameCount + frame] }
-        set { values[bin * frameCount + frame] = newValue }
+    /// The value at row `row`, column `frame`.
+    public subscript(row row: Int, frame frame: Int) -> Float {
+        get { values[row * frameCount + frame] }
+        set { values[row * frameCount + frame] = newValue }
     }
 
-    /// The shape `[binCount, frameCount]`, as NumPy would print it.
-    public var shape: [Int] { [binCount, frameCount] }
+    /// The shape `[rowCount, frameCount]`, as NumPy would print it.
+    public var shape: [Int] { [rowCount, frameCount] }
 }
 
 /// A complex spectrogram, the output of ``ShortTimeFourierTransform/forward(_:)`` (librosa's `stft` result).
@@ -65,6 +66,6 @@ public struct ComplexSpectrogram: Sendable, Equatable {
     public func magnitude(power: Float = 1) -> Spectrogram {
         var out = [Float](repeating: 0, count: real.count)
         for i in out.indices { out[i] = spectralMagnitude(real[i], imag[i], power: power) }
-        return Spectrogram(values: out, binCount: binCount, frameCount: frameCount)
+        return Spectrogram(values: out, rowCount: binCount, frameCount: frameCount)
     }
 }

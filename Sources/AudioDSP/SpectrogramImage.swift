@@ -53,7 +53,7 @@ public enum SpectrogramImage {
         let levels = quantised(decibels, range: range, maxLevel: 65_535).map { UInt16($0) }
         try write(
             PNGFile(
-                width: decibels.frameCount, height: decibels.binCount, pixels: .gray16(levels),
+                width: decibels.frameCount, height: decibels.rowCount, pixels: .gray16(levels),
                 text: try metadata(frontEnd, range: range, colorMap: nil, url: url)), to: url)
     }
 
@@ -72,7 +72,7 @@ public enum SpectrogramImage {
         }
         try write(
             PNGFile(
-                width: decibels.frameCount, height: decibels.binCount, pixels: .rgb8(rgb),
+                width: decibels.frameCount, height: decibels.rowCount, pixels: .rgb8(rgb),
                 text: try metadata(frontEnd, range: range, colorMap: colorMap, url: url)), to: url)
     }
 
@@ -141,7 +141,7 @@ public enum SpectrogramImage {
             }
         }
         return DecodedSpectrogramImage(
-            decibels: Spectrogram(values: values, binCount: height, frameCount: width), frontEnd: frontEnd,
+            decibels: Spectrogram(values: values, rowCount: height, frameCount: width), frontEnd: frontEnd,
             decibelRange: range, colorMap: colorMap)
     }
 
@@ -159,10 +159,10 @@ public enum SpectrogramImage {
         guard decibels.values.allSatisfy(\.isFinite) else {
             throw AudioDSPError.nonFiniteInput(what: "spectrogram for \(url.path)")
         }
-        guard decibels.binCount == frontEnd.rowCount else {
+        guard decibels.rowCount == frontEnd.rowCount else {
             throw AudioDSPError.shapeMismatch(
                 what: "spectrogram for \(url.path)", expected: "[\(frontEnd.rowCount), frames]",
-                actual: "[\(decibels.binCount), \(decibels.frameCount)]")
+                actual: "[\(decibels.rowCount), \(decibels.frameCount)]")
         }
         if let decibelRange {
             guard decibelRange.lowerBound.isFinite, decibelRange.upperBound.isFinite,
@@ -183,7 +183,7 @@ public enum SpectrogramImage {
         let scale = maxLevel / (range.upperBound - range.lowerBound)
         var levels = [Int](repeating: 0, count: decibels.values.count)
         let width = decibels.frameCount
-        let height = decibels.binCount
+        let height = decibels.rowCount
         for row in 0..<height {
             let bin = height - 1 - row
             for frame in 0..<width {

@@ -1,11 +1,11 @@
 /// Audio samples in memory: one or more channels of Float32 samples at one sample rate.
 ///
 /// Samples are nominally in [−1, 1] (full scale, as `librosa.load` returns them); values outside that range are kept.
-/// `channels[c][i]` is sample `i` of channel `c`; every channel has ``frameCount`` samples. Most of AudioDSP works on
+/// `channels[c][i]` is sample `i` of channel `c`; every channel has ``sampleCount`` samples. Most of AudioDSP works on
 /// mono audio: ``samples`` is the mono signal (the channel itself, or the mean of the channels, as librosa's
 /// `to_mono`).
 public struct Waveform: Sendable, Equatable {
-    /// The samples per channel, `[channelCount][frameCount]`.
+    /// The samples per channel, `[channelCount][sampleCount]`.
     public private(set) var channels: [[Float]]
     /// Samples per second, in Hz (librosa `sr`).
     public var sampleRate: Int
@@ -35,10 +35,10 @@ public struct Waveform: Sendable, Equatable {
     public var channelCount: Int { channels.count }
 
     /// Samples per channel.
-    public var frameCount: Int { channels[0].count }
+    public var sampleCount: Int { channels[0].count }
 
-    /// Length in seconds: `frameCount / sampleRate`.
-    public var duration: Double { sampleRate > 0 ? Double(frameCount) / Double(sampleRate) : 0 }
+    /// Length in seconds: `sampleCount / sampleRate`.
+    public var duration: Double { sampleRate > 0 ? Double(sampleCount) / Double(sampleRate) : 0 }
 
     /// True when every sample of every channel is exactly zero (also true for an empty waveform).
     public var isSilent: Bool { channels.allSatisfy { $0.allSatisfy { $0 == 0 } } }
@@ -46,7 +46,7 @@ public struct Waveform: Sendable, Equatable {
     /// The mono waveform whose samples are the mean of the channels (librosa `to_mono`).
     public func downmixed() -> Waveform {
         guard channels.count > 1 else { return self }
-        var mean = [Float](repeating: 0, count: frameCount)
+        var mean = [Float](repeating: 0, count: sampleCount)
         for channel in channels {
             for i in mean.indices { mean[i] += channel[i] }
         }

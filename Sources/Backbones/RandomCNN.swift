@@ -8,7 +8,7 @@ import NeuralCore
 /// the study's PyTorch code (`self.conv1 = nn.Conv2d(...)`), so its weights load with ``NeuralCore/Module/load(safetensors:)``.
 ///
 /// Capturable layers: `conv1` (the convolution) and `relu1` (after the activation: LeakyReLU(0.2) for
-/// ``Architecture/study(filterCount:)``, ReLU for ``Architecture/ulyanov(frequencyBins:filterCount:kernelWidth:)``).
+/// ``Architecture/study(filterCount:)``, ReLU for ``Architecture/ulyanov(rowCount:filterCount:kernelWidth:)``).
 public final class RandomCNN: Module, FeatureExtractor {
     /// Which of the two published random networks.
     public enum Architecture: Sendable, Equatable {
@@ -16,11 +16,11 @@ public final class RandomCNN: Module, FeatureExtractor {
         /// `Conv2d(1, filterCount, kernel (3, 1), stride 1, padding 0)` — three neighbouring frequency bins of one
         /// frame — weights standard normal (`torch.randn`), then `LeakyReLU(0.2)`. Default 32 filters.
         case study(filterCount: Int = 32)
-        /// Ulyanov & Lebedev's "Audio texture synthesis and style transfer" (2016): the frequency bins are input
-        /// channels (`[1, bins, 1, frames]`), a `1 × kernelWidth` convolution over time with `filterCount` filters
-        /// (4096 and 11 in the original), weights normal with standard deviation
-        /// `√2 · √(2 / ((bins + filterCount) · kernelWidth))` as in his code, then ReLU.
-        case ulyanov(frequencyBins: Int, filterCount: Int = 4096, kernelWidth: Int = 11)
+        /// Ulyanov & Lebedev's "Audio texture synthesis and style transfer" (2016): the spectrogram's `rowCount`
+        /// rows (frequency bins or mel bands) are input channels (`[1, rowCount, 1, frames]`), a `1 × kernelWidth`
+        /// convolution over time with `filterCount` filters (4096 and 11 in the original), weights normal with
+        /// standard deviation `√2 · √(2 / ((rowCount + filterCount) · kernelWidth))` as in his code, then ReLU.
+        case ulyanov(rowCount: Int, filterCount: Int = 4096, kernelWidth: Int = 11)
     }
 
     /// The network's architecture.

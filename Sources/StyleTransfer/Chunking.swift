@@ -79,6 +79,6 @@ struct ChunkBlend {
         for bin in 0..<binCount {
             for t in 0..<frameCount where weight[t] > 0 { values[bin * frameCount + t] /= weight[t] }
         }
-        return Spectrogram(values: values, binCount: binCount, frameCount: frameCount)
+        return Spectrogram(values: values, rowCount: binCount, frameCount: frameCount)
     }
 }

@@ -22,9 +22,9 @@ struct FrameActivity {
         let magnitude = frontEnd.unscaled(spectrogram)
         let exponent = 2 / frontEnd.magnitudePower
         var energies = [Double](repeating: 0, count: spectrogram.frameCount)
-        for bin in 0..<spectrogram.binCount {
+        for bin in 0..<spectrogram.rowCount {
             for frame in 0..<spectrogram.frameCount {
-                energies[frame] += Double(pow(magnitude[bin: bin, frame: frame], exponent))
+                energies[frame] += Double(pow(magnitude[row: bin, frame: frame], exponent))
             }
         }
         let loudest = energies.max() ?? 0
@@ -85,7 +85,7 @@ func meanRowLevels(_ values: Spectrogram, active: [Bool]?, decibelsPerDecade: Fl
     let frames = values.frameCount
     let kept = (0..<frames).filter { active?[$0] ?? true }
     let columns = kept.isEmpty ? Array(0..<frames) : kept
-    return (0..<values.binCount).map { row in
+    return (0..<values.rowCount).map { row in
         var sum: Float = 0
         for frame in columns {
             let value: Float = max(values.values[row * frames + frame], 1e-20)

@@ -52,10 +52,10 @@ struct SpectralEnvelopeMatch {
     /// `spectrogram` (values in `frontEnd`'s scale) with each row's magnitudes multiplied by `10^(offset/20)`, then
     /// scaled again (so a dB front end floors the result below its own new maximum).
     func applied(to spectrogram: Spectrogram, frontEnd: FrontEnd) -> Spectrogram {
-        precondition(offsets.count == spectrogram.binCount, "SpectralEnvelopeMatch: \(offsets.count) offsets, \(spectrogram.binCount) rows")
+        precondition(offsets.count == spectrogram.rowCount, "SpectralEnvelopeMatch: \(offsets.count) offsets, \(spectrogram.rowCount) rows")
         var magnitude = frontEnd.unscaled(spectrogram)
         let frames = spectrogram.frameCount
-        for row in 0..<spectrogram.binCount {
+        for row in 0..<spectrogram.rowCount {
             let factor = pow(10, offsets[row] * frontEnd.magnitudePower / 20)
             for frame in 0..<frames { magnitude.values[row * frames + frame] *= factor }
         }

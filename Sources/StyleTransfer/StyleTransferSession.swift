@@ -144,9 +144,9 @@ public final class StyleTransferSession {
     ) throws -> (output: Spectrogram, history: [StepReport], wasCancelled: Bool) {
         try requireSize(content, what: "content")
         try requireSize(style, what: "style")
-        guard content.binCount == style.binCount else {
+        guard content.rowCount == style.rowCount else {
             throw StyleTransferError.invalidInput(
-                what: "style", problem: .binCount(style.binCount, contentBinCount: content.binCount))
+                what: "style", problem: .binCount(style.rowCount, contentBinCount: content.rowCount))
         }
         let start = ContinuousClock.now
         let statistics = styleStatistics(content: content, style: style)
@@ -157,7 +157,7 @@ public final class StyleTransferSession {
         let targets = try gramTargets(statistics.style, active: statistics.styleActivity,
                                       layers: configuration.styleLayers.map(\.name), chunkFrames: plan.chunkFrames,
                                       valueRange: range)
-        var blend = ChunkBlend(binCount: content.binCount, frameCount: content.frameCount)
+        var blend = ChunkBlend(binCount: content.rowCount, frameCount: content.frameCount)
         var history: [StepReport] = []
         var cancelled = false
         for (index, chunk) in plan.chunks.enumerated() {
@@ -251,12 +251,12 @@ public final class StyleTransferSession {
     private func requireSize(_ spectrogram: Spectrogram, what: String) throws {
         let minimum = featureExtractor.minimumInputSize
         let (height, minimumBins): (Int, Int) = switch featureExtractor.spectrogramInput {
-        case .singleChannel, .image: (spectrogram.binCount, minimum.height)
+        case .singleChannel, .image: (spectrogram.rowCount, minimum.height)
         case .binsAsChannels: (1, 1)
         }
         guard height >= minimumBins && spectrogram.frameCount >= minimum.width else {
             throw StyleTransferError.tooShort(
-                what: what, bins: spectrogram.binCount, frames: spectrogram.frameCount, minimumBins: minimumBins,
+                what: what, bins: spectrogram.rowCount, frames: spectrogram.frameCount, minimumBins: minimumBins,
                 minimumFrames: minimum.width)
         }
     }
@@ -333,7 +333,7 @@ public final class StyleTransferSession {
             let (bins, frames) = (content.shape[0], content.shape[1])
             for bin in 0..<bins {
                 for frame in 0..<frames {
-                    values[bin * frames + frame] = style[bin: bin, frame: (chunk.lowerBound + frame) % style.frameCount]
+                    values[bin * frames + frame] = style[row: bin, frame: (chunk.lowerBound + frame) % style.frameCount]
                 }
             }
             return Tensor(shape: content.shape, scalars: values)
@@ -343,7 +343,7 @@ public final class StyleTransferSession {
 
 /// Frames `frames` of a spectrogram as a `[bins, count]` tensor.
 func tensor(_ spectrogram: Spectrogram, frames: Range<Int>) -> Tensor {
-    let (bins, total) = (spectrogram.binCount, spectrogram.frameCount)
+    let (bins, total) = (spectrogram.rowCount, spectrogram.frameCount)
     var values = [Float](repeating: 0, count: bins * frames.count)
     spectrogram.values.withUnsafeBufferPointer { source in
         values.withUnsafeMutableBufferPointer { target in

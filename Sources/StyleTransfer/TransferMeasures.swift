@@ -159,7 +159,7 @@ public struct TransferMeasures: Sendable, Equatable {
 
     /// The clip as mono at ``sampleRate``, after the checks that make every measure defined.
     private static func prepared(_ waveform: Waveform, name: String) throws -> Waveform {
-        guard waveform.frameCount > 0 else { throw StyleTransferError.unmeasurable(clip: name, problem: .empty) }
+        guard waveform.sampleCount > 0 else { throw StyleTransferError.unmeasurable(clip: name, problem: .empty) }
         guard waveform.channels.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
             throw StyleTransferError.unmeasurable(clip: name, problem: .nonFinite)
         }
@@ -249,12 +249,12 @@ private struct ClipAnalyzer {
         let gain = Float(0.1 / meanSquare.squareRoot())
         let mel = try melSpectrogram(samples.map { $0 * gain }, stft: transform, filterbank: gramFilterbank)
         let decibels = Decibels.powerToDecibels(mel, reference: .value(1), amin: 1e-12, topDB: nil)
-        let bands = mel.binCount, frames = min(mel.frameCount, active.count)
+        let bands = mel.rowCount, frames = min(mel.frameCount, active.count)
         let columns = (0..<frames).filter { active[$0] }
         var levels = [Double](repeating: 0, count: bands * columns.count)  // L, [bands, active frames]
         for band in 0..<bands {
             for (index, frame) in columns.enumerated() {
-                levels[band * columns.count + index] = (Double(max(decibels[bin: band, frame: frame], -80)) + 80) / 80
+                levels[band * columns.count + index] = (Double(max(decibels[row: band, frame: frame], -80)) + 80) / 80
             }
         }
         var gram = [Double](repeating: 0, count: bands * bands)
@@ -273,8 +273,8 @@ private struct ClipAnalyzer {
         // Mean MFCC c1 … c20 over the active frames.
         let coefficients = try cepstrum(samples)
         let mfccFrames = (0..<min(coefficients.frameCount, active.count)).filter { active[$0] }
-        let timbre = (1..<coefficients.binCount).map { row in
-            mfccFrames.reduce(0.0) { $0 + Double(coefficients[bin: row, frame: $1]) } / Double(mfccFrames.count)
+        let timbre = (1..<coefficients.rowCount).map { row in
+            mfccFrames.reduce(0.0) { $0 + Double(coefficients[row: row, frame: $1]) } / Double(mfccFrames.count)
         }
         let intelligibility = forIntelligibility
             ? try waveform.resampled(to: ShortTimeObjectiveIntelligibility.sampleRate, quality: .medium).samples : []

@@ -112,7 +112,7 @@ public struct QualityMeasure: Sendable {
             try MelFilterbank(sampleRate: sampleRate, fftSize: fftSize, melBandCount: melBandCount,
                               maximumFrequency: maximumFrequency)
         }
-        let length = min(estimate.frameCount, reference.frameCount)
+        let length = min(estimate.sampleCount, reference.sampleCount)
         let referenceAmplitude = try transform.magnitude(Array(reference.samples.prefix(length)))
         let estimateAmplitude = try transform.magnitude(Array(estimate.samples.prefix(length)))
         // Bins k with k·sr/fftSize ≤ fmax (numpy: rfftfreq(n_fft, 1/sr) <= fmax).
@@ -135,7 +135,7 @@ public struct QualityMeasure: Sendable {
 
     /// The first `bins` rows of a bin-major spectrogram.
     private func band(_ spectrogram: Spectrogram, bins: Int) -> Spectrogram {
-        Spectrogram(values: Array(spectrogram.values.prefix(bins * spectrogram.frameCount)), binCount: bins,
+        Spectrogram(values: Array(spectrogram.values.prefix(bins * spectrogram.frameCount)), rowCount: bins,
                     frameCount: spectrogram.frameCount)
     }
 
@@ -147,7 +147,7 @@ public struct QualityMeasure: Sendable {
             logAmplitude.values[index] = Float(0.5 * log(max(Double(mel.values[index]), floor)))
         }
         let all = cosineTransform.apply(logAmplitude)  // c0 ... cD (AudioDSP's DCT-II, ortho)
-        return Spectrogram(values: Array(all.values[all.frameCount...]), binCount: cepstralCoefficientCount,
+        return Spectrogram(values: Array(all.values[all.frameCount...]), rowCount: cepstralCoefficientCount,
                            frameCount: all.frameCount)
     }
 
@@ -160,7 +160,7 @@ public struct QualityMeasure: Sendable {
         var squares = [Double](repeating: 0, count: frames)
         for coefficient in 0..<cepstralCoefficientCount {
             for frame in 0..<frames {
-                let difference = Double(a[bin: coefficient, frame: frame]) - Double(b[bin: coefficient, frame: frame])
+                let difference = Double(a[row: coefficient, frame: frame]) - Double(b[row: coefficient, frame: frame])
                 squares[frame] += difference * difference
             }
         }
@@ -169,7 +169,7 @@ public struct QualityMeasure: Sendable {
     }
 
     private func logSpectralDistance(_ estimatePower: Spectrogram, _ referencePower: Spectrogram, floor: Double) -> Float {
-        let bins = referencePower.binCount, frames = referencePower.frameCount
+        let bins = referencePower.rowCount, frames = referencePower.frameCount
         var squares = [Double](repeating: 0, count: frames)
         for bin in 0..<bins {
             for frame in 0..<frames {

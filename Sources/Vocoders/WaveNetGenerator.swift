@@ -173,9 +173,9 @@ public struct WaveNetGenerator: Sendable {
                                                  reason: "there are \(mels.count) mels")
         }
         for (mel, count) in zip(mels, sampleCounts) {
-            guard mel.binCount == frontEnd.rowCount else {
+            guard mel.rowCount == frontEnd.rowCount else {
                 throw AudioDSPError.frontEndMismatch(field: .melBandCount, expected: "\(frontEnd.rowCount)",
-                                                     actual: "\(mel.binCount)")
+                                                     actual: "\(mel.rowCount)")
             }
             guard count >= 1, count <= mel.frameCount * frontEnd.hopLength else {
                 throw VocodersError.invalidParameter(
@@ -295,7 +295,7 @@ public struct WaveNetGenerator: Sendable {
 
         init(mel: Spectrogram, sampleCount: Int, seed: UInt64, generator owner: WaveNetGenerator) {
             let c = owner.configuration
-            self.mel = Tensor(shape: [1, mel.binCount, mel.frameCount], scalars: mel.values)
+            self.mel = Tensor(shape: [1, mel.rowCount, mel.frameCount], scalars: mel.values)
             self.sampleCount = sampleCount
             func zeros(_ count: Int) -> UnsafeMutablePointer<Float> {
                 let pointer = UnsafeMutablePointer<Float>.allocate(capacity: count)

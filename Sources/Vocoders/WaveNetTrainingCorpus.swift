@@ -84,7 +84,7 @@ struct WaveNetTrainingCorpus {
     /// them as inputs, and frames `j − margin ..< j + cropFrames + margin` as conditioning.
     func batch(count: Int, model: WaveNet, generator: inout RandomGenerator) -> Batch {
         let cropFrames = cropLength / hopLength, margin = Self.marginFrames
-        let melBands = clips[0].mel.binCount, frames = cropFrames + 2 * margin
+        let melBands = clips[0].mel.rowCount, frames = cropFrames + 2 * margin
         var mel = [Float](), previous = [Float](), targets = [Int]()
         mel.reserveCapacity(count * melBands * frames)
         previous.reserveCapacity(count * cropLength)

@@ -14,10 +14,10 @@ enum BackboneChoice: String, ExpressibleByArgument, CaseIterable {
     static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 
     /// The network, from `weights` (safetensors with PyTorch keys) or seeded; random deep networks get a warning on
-    /// standard error. `random-cnn` is the preset's network; `random-cnn-wide` Ulyanov's over `frequencyBins`, with
+    /// standard error. `random-cnn` is the preset's network; `random-cnn-wide` Ulyanov's over `rowCount`, with
     /// `wideFilters` filters when given (else the library's default).
     func makeFeatureExtractor(weights url: URL?, seed: UInt64, preset: StyleTransferPreset = .gender,
-                              frequencyBins: Int = StyleTransferConfiguration.decibelMagnitude.rowCount,
+                              rowCount: Int = StyleTransferConfiguration.decibelMagnitude.rowCount,
                               wideFilters: Int? = nil) throws -> any FeatureExtractor {
         if url == nil, [.vgg19, .resnet50, .vitB16].contains(self) {
             FileHandle.standardError.write(Data(
@@ -27,8 +27,8 @@ enum BackboneChoice: String, ExpressibleByArgument, CaseIterable {
         case .randomCNN:
             return try url.map { try RandomCNN(preset.architecture, weightsAt: $0) } ?? RandomCNN(preset.architecture, seed: seed)
         case .randomCNNWide:
-            let wide: RandomCNN.Architecture = wideFilters.map { .ulyanov(frequencyBins: frequencyBins, filterCount: $0) }
-                ?? .ulyanov(frequencyBins: frequencyBins)
+            let wide: RandomCNN.Architecture = wideFilters.map { .ulyanov(rowCount: rowCount, filterCount: $0) }
+                ?? .ulyanov(rowCount: rowCount)
             return try url.map { try RandomCNN(wide, weightsAt: $0) } ?? RandomCNN(wide, seed: seed)
         case .vgg19: return try url.map { try VGG19(weightsAt: $0) } ?? VGG19(seed: seed)
         case .resnet50: return try url.map { try ResNet50(weightsAt: $0) } ?? ResNet50(seed: seed)

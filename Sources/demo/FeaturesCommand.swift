@@ -74,7 +74,7 @@ struct FeaturesCommand: ParsableCommand {
         let frontEnd = StyleTransferConfiguration().frontEnd
         let clip = try AudioFile.read(audio, sampleRate: frontEnd.sampleRate)
         let spectrogram = try frontEnd.analyze(clip).spectrogram
-        let tensor = Tensor(shape: [spectrogram.binCount, spectrogram.frameCount], scalars: spectrogram.values)
+        let tensor = Tensor(shape: [spectrogram.rowCount, spectrogram.frameCount], scalars: spectrogram.values)
         return extractor.modelInput(from: tensor, valueRange: SpectrogramInput.valueRange(of: spectrogram.values))
     }
 

@@ -43,7 +43,7 @@ struct ModelOptions: ParsableArguments {
     func session(configuration: StyleTransferConfiguration, preset: StyleTransferPreset) throws -> StyleTransferSession {
         let seed = configuration.seed
         let extractor = try backbone.makeFeatureExtractor(
-            weights: weights, seed: seed, preset: preset, frequencyBins: configuration.frontEnd.rowCount,
+            weights: weights, seed: seed, preset: preset, rowCount: configuration.frontEnd.rowCount,
             wideFilters: wideFilters)
         return try StyleTransferSession(
             featureExtractor: extractor, vocoder: makeVocoder(frontEnd: configuration.frontEnd, seed: seed),

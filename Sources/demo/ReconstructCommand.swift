@@ -77,7 +77,7 @@ struct ReconstructCommand: ParsableCommand {
         let start = Date()
         let waveform = try wavenet.synthesize(wavenet.frontEnd.analyze(clip))
         try AudioFile.write(waveform, to: out, format: format ?? AudioFileFormat(pathExtensionOf: out))
-        print(String(format: "\(out.relativePath): \(waveform.sampleRate) Hz, \(waveform.frameCount) samples, WaveNet in %.1f s (real-time factor %.2f)",
+        print(String(format: "\(out.relativePath): \(waveform.sampleRate) Hz, \(waveform.sampleCount) samples, WaveNet in %.1f s (real-time factor %.2f)",
                      Date().timeIntervalSince(start), Date().timeIntervalSince(start) / waveform.duration))
     }
 
@@ -104,7 +104,7 @@ struct ReconstructCommand: ParsableCommand {
         let frontEnd = try analysis.frontEnd()
         let clip = try AudioFile.read(audio, sampleRate: frontEnd.sampleRate)
         guard !clip.isSilent else { throw AudioDSPError.silentInput(what: audio.path) }
-        return try Source(frontEnd: frontEnd, magnitude: frontEnd.magnitude(clip), length: clip.frameCount)
+        return try Source(frontEnd: frontEnd, magnitude: frontEnd.magnitude(clip), length: clip.sampleCount)
     }
 
     /// Reads a spectrogram image: dB → power or amplitude (re 1.0) → NNLS inverse for mel images.

@@ -45,7 +45,7 @@ struct SpectrogramCommand: ParsableCommand {
             let kind = linear ? "linear magnitude" : "mel power"
             print(
                 "\(audio.relativePath): \(clip.sampleRate) Hz, \(String(format: "%.2f", clip.duration)) s → \(kind) "
-                    + "[\(spectrogram.binCount), \(spectrogram.frameCount)]")
+                    + "[\(spectrogram.rowCount), \(spectrogram.frameCount)]")
         }
     }
 }

@@ -18,7 +18,7 @@ final class AudioFileFixtureTests: XCTestCase {
             XCTAssertEqual(stereo.sampleRate, 8000, ext)
             XCTAssertEqual(stereo.channelCount, 2, ext)
             let (shape, values) = try NPY.read(fixture("formats_stereo_\(ext).npy"))
-            XCTAssertEqual(shape, [2, stereo.frameCount], ext)
+            XCTAssertEqual(shape, [2, stereo.sampleCount], ext)
             assertClose(stereo.channels.flatMap { $0 }, values, relative: 0, absolute: tolerance, ext)
             let mono = try AudioFile.read(url)
             assertClose(
@@ -30,7 +30,7 @@ final class AudioFileFixtureTests: XCTestCase {
     func testResamplingAgreesWithLibrosasSoxrHQ() throws {
         let resampled = try AudioFile.read(fixture("sine_44100.wav"), sampleRate: 22_050)
         let soxr = try expected("sine_44100_to_22050_soxr_hq.npy")
-        XCTAssertEqual(resampled.frameCount, soxr.count)
+        XCTAssertEqual(resampled.sampleCount, soxr.count)
         // Different filters (libsamplerate sinc best vs libsoxr HQ): away from the first and last 64 samples (filter
         // transients) they agree to 1e-4 of full scale on this 1 kHz sine at amplitude 0.5.
         let middle = 64..<soxr.count - 64
@@ -52,7 +52,7 @@ final class AudioFileFixtureTests: XCTestCase {
             let resampled = try input.resampled(to: rate, quality: .fft)
             let librosa = try expected(name)
             XCTAssertEqual(resampled.sampleRate, rate, name)
-            XCTAssertEqual(resampled.frameCount, librosa.count, name)
+            XCTAssertEqual(resampled.sampleCount, librosa.count, name)
             // Both are single-precision FFTs of the whole signal: equal to float rounding, everywhere (edges too).
             assertClose(resampled.samples, librosa, relative: 1e-5, name)
         }
@@ -66,7 +66,7 @@ final class AudioFileFixtureTests: XCTestCase {
         let magnitude = try stft.magnitude(clip.samples)
         let (shape, expected) = try NPY.read(fixture("speech_female_us_linear.npy"))
         XCTAssertEqual(shape, [513, 16])
-        let firstFrames = (0..<513).flatMap { bin in (0..<16).map { magnitude[bin: bin, frame: $0] } }
+        let firstFrames = (0..<513).flatMap { bin in (0..<16).map { magnitude[row: bin, frame: $0] } }
         assertClose(firstFrames, expected, relative: 1e-4)
     }
 

@@ -60,7 +60,7 @@ final class AudioFileTests: XCTestCase {
         assertClose(mono.samples, mean, relative: 0, absolute: 1e-7)
         let info = try AudioFile.info(url)
         XCTAssertEqual(info.channelCount, 3)
-        XCTAssertEqual(info.frameCount, 500)
+        XCTAssertEqual(info.sampleCount, 500)
         XCTAssertEqual(info.sampleRate, 8000)
         XCTAssertEqual(info.container, "WAV (Microsoft)")
         XCTAssertEqual(info.encoding, "32 bit float")

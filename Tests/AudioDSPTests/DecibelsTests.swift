@@ -6,14 +6,14 @@ import XCTest
 final class DecibelsTests: XCTestCase {
     private func clipMel(power: Bool) throws -> Spectrogram {
         let mel = try fixture(power ? "clip_mel_power.npy" : "clip_mel_magnitude.npy")
-        return Spectrogram(values: mel.values, binCount: mel.shape[0], frameCount: mel.shape[1])
+        return Spectrogram(values: mel.values, rowCount: mel.shape[0], frameCount: mel.shape[1])
     }
 
     /// `power_to_db` / `amplitude_to_db` with fixed and maximum references, with and without `top_db`, match
     /// librosa within 1e-3 dB.
     func testMatchesLibrosa() throws {
         let power = try clipMel(power: true)
-        let amplitude = Spectrogram(values: power.values.map { $0.squareRoot() }, binCount: power.binCount,
+        let amplitude = Spectrogram(values: power.values.map { $0.squareRoot() }, rowCount: power.rowCount,
                                     frameCount: power.frameCount)
         let cases: [(String, Spectrogram)] = [
             ("clip_power_db_refmax.npy", Decibels.powerToDecibels(power, reference: .maximum)),
@@ -34,14 +34,14 @@ final class DecibelsTests: XCTestCase {
         for (value, restored) in zip(power.values, back.values) where value > 1e-9 {
             XCTAssertEqual(restored, value, accuracy: value * 1e-5)
         }
-        let amplitude = Spectrogram(values: [1e-3, 0.5, 2, 40], binCount: 2, frameCount: 2)
+        let amplitude = Spectrogram(values: [1e-3, 0.5, 2, 40], rowCount: 2, frameCount: 2)
         let amplitudeBack = Decibels.decibelsToAmplitude(
             Decibels.amplitudeToDecibels(amplitude, reference: .value(3), topDB: nil), reference: 3)
         assertClose(amplitudeBack.values, amplitude.values, relative: 1e-5)
     }
 
     func testFloors() {
-        let s = Spectrogram(values: [0, 1e-12, 1, 100], binCount: 1, frameCount: 4)
+        let s = Spectrogram(values: [0, 1e-12, 1, 100], rowCount: 1, frameCount: 4)
         XCTAssertEqual(Decibels.powerToDecibels(s, topDB: nil).values, [-100, -100, 0, 20])
         XCTAssertEqual(Decibels.powerToDecibels(s, topDB: 30).values, [-10, -10, 0, 20])
         XCTAssertEqual(Decibels.powerToDecibels(s, reference: .maximum, topDB: nil).values, [-120, -120, -20, 0])

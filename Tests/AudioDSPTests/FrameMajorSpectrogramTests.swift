@@ -109,7 +109,7 @@ extension FrameMajorSpectrogram {
                 return spectralMagnitude(real, imag, power: 1)
             }
         }
-        return Spectrogram(values: values, binCount: binCount, frameCount: frameCount)
+        return Spectrogram(values: values, rowCount: binCount, frameCount: frameCount)
     }
 }
 

@@ -8,7 +8,7 @@ final class GriffinLimTests: XCTestCase {
         let clip = try FixtureCases.load().clip
         let stft = try ShortTimeFourierTransform(fftSize: clip.n_fft, hopLength: clip.hop_length)
         let magnitude = try fixture("clip_stft_magnitude.npy")
-        return (stft, Spectrogram(values: magnitude.values, binCount: magnitude.shape[0], frameCount: magnitude.shape[1]),
+        return (stft, Spectrogram(values: magnitude.values, rowCount: magnitude.shape[0], frameCount: magnitude.shape[1]),
                 try fixture("clip.npy").values.count)
     }
 
@@ -60,7 +60,7 @@ final class GriffinLimTests: XCTestCase {
         assertInvalidParameter(try GriffinLim(stft: stft, iterations: -1), named: "iterations")
         assertInvalidParameter(try GriffinLim(stft: stft, momentum: -0.5), named: "momentum")
         let gl = try GriffinLim(stft: stft, iterations: 1)
-        XCTAssertThrowsError(try gl.reconstruct(magnitude: Spectrogram(values: [1], binCount: 1, frameCount: 1))) {
+        XCTAssertThrowsError(try gl.reconstruct(magnitude: Spectrogram(values: [1], rowCount: 1, frameCount: 1))) {
             guard case AudioDSPError.shapeMismatch = $0 else { return XCTFail("\($0)") }
         }
         var bad = magnitude
@@ -68,7 +68,7 @@ final class GriffinLimTests: XCTestCase {
         XCTAssertThrowsError(try gl.reconstruct(magnitude: bad)) {
             guard case AudioDSPError.nonFiniteInput = $0 else { return XCTFail("\($0)") }
         }
-        XCTAssertThrowsError(try gl.reconstruct(magnitude: Spectrogram(values: [], binCount: stft.binCount, frameCount: 0))) {
+        XCTAssertThrowsError(try gl.reconstruct(magnitude: Spectrogram(values: [], rowCount: stft.binCount, frameCount: 0))) {
             guard case AudioDSPError.emptyInput = $0 else { return XCTFail("\($0)") }
         }
         let wrongPhase = ComplexSpectrogram(real: [0], imag: [0], binCount: 1, frameCount: 1)

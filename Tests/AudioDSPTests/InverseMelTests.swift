@@ -9,7 +9,7 @@ final class InverseMelTests: XCTestCase {
         let bank = try MelFilterbank(sampleRate: clip.sample_rate, fftSize: clip.n_fft, melBandCount: clip.n_mels)
         let mel = try fixture("clip_mel_power.npy")
         let magnitude = try fixture("clip_stft_magnitude.npy").values
-        return (bank, Spectrogram(values: mel.values, binCount: mel.shape[0], frameCount: mel.shape[1]),
+        return (bank, Spectrogram(values: mel.values, rowCount: mel.shape[0], frameCount: mel.shape[1]),
                 magnitude.map { $0 * $0 })
     }
 
@@ -36,7 +36,7 @@ final class InverseMelTests: XCTestCase {
         let savedThreads = AudioDSPThreads.threadCount
         defer { AudioDSPThreads.threadCount = savedThreads }
         let librosa = try fixture("clip_mel_to_stft.npy").values.map { $0 * $0 }
-        let librosaSpectrogram = Spectrogram(values: librosa, binCount: bank.binCount, frameCount: mel.frameCount)
+        let librosaSpectrogram = Spectrogram(values: librosa, rowCount: bank.binCount, frameCount: mel.frameCount)
         for threads in [1, 2] {
             AudioDSPThreads.threadCount = threads
             let solution = try bank.inverse(mel)
@@ -59,10 +59,10 @@ final class InverseMelTests: XCTestCase {
 
     func testBadInputThrows() throws {
         let (bank, mel, _) = try setUpClip()
-        XCTAssertThrowsError(try bank.inverse(Spectrogram(values: [1, 2], binCount: 2, frameCount: 1))) {
+        XCTAssertThrowsError(try bank.inverse(Spectrogram(values: [1, 2], rowCount: 2, frameCount: 1))) {
             guard case AudioDSPError.shapeMismatch = $0 else { return XCTFail("\($0)") }
         }
-        XCTAssertThrowsError(try bank.inverse(Spectrogram(values: [], binCount: bank.melBandCount, frameCount: 0))) {
+        XCTAssertThrowsError(try bank.inverse(Spectrogram(values: [], rowCount: bank.melBandCount, frameCount: 0))) {
             guard case AudioDSPError.emptyInput = $0 else { return XCTFail("\($0)") }
         }
         var bad = mel

@@ -60,7 +60,7 @@ final class MelFrequencyCepstrumTests: XCTestCase {
             }
         }
         // A constant column has only a DC coefficient: √N · value.
-        let constant = Spectrogram(values: [Float](repeating: 2, count: n), binCount: n, frameCount: 1)
+        let constant = Spectrogram(values: [Float](repeating: 2, count: n), rowCount: n, frameCount: 1)
         let coefficients = try DiscreteCosineTransform(inputCount: n, outputCount: 3).apply(constant)
         assertClose(coefficients.values, [2 * Float(n).squareRoot(), 0, 0], relative: 0, absolute: 1e-5)
         assertInvalidParameter(try DiscreteCosineTransform(inputCount: 4, outputCount: 5), named: "outputCount")

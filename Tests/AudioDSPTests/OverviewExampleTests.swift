@@ -12,12 +12,12 @@ final class OverviewExampleTests: XCTestCase {
         let magnitude = try stft.magnitude(clip.samples)
         let mel = try MelFilterbank(sampleRate: 22_050, fftSize: 1024, melBandCount: 80)
         let decibels = Decibels.powerToDecibels(try melSpectrogram(clip.samples, stft: stft, filterbank: mel))
-        let audio = try GriffinLim(stft: stft).reconstruct(magnitude: magnitude, length: clip.frameCount)
+        let audio = try GriffinLim(stft: stft).reconstruct(magnitude: magnitude, length: clip.sampleCount)
         let pitch = try PitchTracker(minimumFrequency: 65, maximumFrequency: 2093)(clip.samples)
         let higher = try PitchShift(envelope: .preserve)(clip.samples, sampleRate: 22_050, semitones: 4)
 
-        XCTAssertEqual(magnitude.binCount, 513)
-        XCTAssertEqual(decibels.binCount, 80)
+        XCTAssertEqual(magnitude.rowCount, 513)
+        XCTAssertEqual(decibels.rowCount, 80)
         XCTAssertEqual(audio.count, clip.samples.count)
         XCTAssertEqual(higher.count, clip.samples.count)
         XCTAssertGreaterThan(pitch.voicedFlags.filter { $0 }.count, pitch.frameCount / 4)
@@ -34,7 +34,7 @@ final class OverviewExampleTests: XCTestCase {
         let features = try FrontEnd.default.analyze(clip)                  // [80, frames], log-clamped amplitude mel
         try SpectrogramImage.writeColorMapped([(features: features, url: URL(fileURLWithPath: "mel.png"))])
 
-        XCTAssertEqual(features.spectrogram.binCount, 80)
+        XCTAssertEqual(features.spectrogram.rowCount, 80)
         let picture = try SpectrogramImage.read(folder.appendingPathComponent("mel.png"))
         XCTAssertEqual(picture.frontEnd, try features.inDecibels().frontEnd)
         XCTAssertEqual(picture.decibels.shape, features.spectrogram.shape)

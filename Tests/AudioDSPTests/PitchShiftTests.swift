@@ -54,8 +54,8 @@ final class PitchShiftTests: XCTestCase {
         let envelope = try SpectralEnvelope(fftSize: fftSize)(try stft.magnitude(samples))
         let frames = 4 ..< envelope.frameCount - 4
         let binWidth = Double(sampleRate) / Double(fftSize)
-        let logMean = (0..<envelope.binCount).map { bin in
-            frames.reduce(0.0) { $0 + log(Double(envelope[bin: bin, frame: $1])) } / Double(frames.count)
+        let logMean = (0..<envelope.rowCount).map { bin in
+            frames.reduce(0.0) { $0 + log(Double(envelope[row: bin, frame: $1])) } / Double(frames.count)
         }
         let best = Int(300 / binWidth)...Int(4500 / binWidth)
         let peak = best.max { logMean[$0] < logMean[$1] }!
@@ -146,13 +146,13 @@ final class PitchShiftTests: XCTestCase {
         let smooth = (0..<bins).map { 0.8 * cos(2 * Float.pi * 5 * Float($0) / Float(fftSize)) - 0.001 * Float($0) }
         let smoothMagnitude = smooth.map { exp($0) }
         let envelope = try SpectralEnvelope(fftSize: fftSize, cepstralCoefficients: 40)
-        let spectrogram = Spectrogram(values: smoothMagnitude, binCount: bins, frameCount: 1)
+        let spectrogram = Spectrogram(values: smoothMagnitude, rowCount: bins, frameCount: 1)
         // The linear ramp is not band-limited in quefrency (its even extension has a corner), hence 2e-2 near the ends.
         assertClose(try envelope(spectrogram).values, smoothMagnitude, relative: 2e-2)
         // A comb every 14 bins (150 Hz) at up to 30 dB depth under the same envelope: the envelope comes back within
         // a few dB of the comb's mean level, flat where the smooth curve is flat.
         let combed = (0..<bins).map { smoothMagnitude[$0] * (0.03 + pow(cos(Float.pi * Float($0) / 14), 20)) }
-        let fromComb = try envelope(Spectrogram(values: combed, binCount: bins, frameCount: 1)).values
+        let fromComb = try envelope(Spectrogram(values: combed, rowCount: bins, frameCount: 1)).values
         let ratios = (100..<900).map { log(fromComb[$0] / smoothMagnitude[$0]) }
         XCTAssertLessThan(ratios.max()! - ratios.min()!, 0.35, "ripple of the comb's envelope (natural log)")
     }

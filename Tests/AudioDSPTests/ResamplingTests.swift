@@ -47,7 +47,7 @@ final class ResamplingTests: XCTestCase {
         for quality in ResampleQuality.allCases where quality != .zeroOrderHold && quality != .fft {
             let output = try input.resampled(to: 22_050, quality: quality)
             XCTAssertEqual(output.sampleRate, 22_050)
-            XCTAssertEqual(output.frameCount, 5513)  // ceil(11025 / 2), as librosa
+            XCTAssertEqual(output.sampleCount, 5513)  // ceil(11025 / 2), as librosa
             // Away from the edges, where the filters see zero padding.
             let (amplitude, residual) = fit(output.samples[200..<5300], frequency: 1000, sampleRate: 22_050)
             let tolerance = quality == .linear ? 5e-3 : 1e-4
@@ -62,11 +62,11 @@ final class ResamplingTests: XCTestCase {
             samples: sine(frequency: 1000, amplitude: 0.5, sampleRate: 44_100, count: 8820), sampleRate: 44_100)
         for rate in [22_050, 16_000, 48_000] {
             let output = try input.resampled(to: rate, quality: .fft)
-            XCTAssertEqual(output.frameCount, 8820 * rate / 44_100)
-            let expected = sine(frequency: 1000, amplitude: 0.5, sampleRate: rate, count: output.frameCount)
+            XCTAssertEqual(output.sampleCount, 8820 * rate / 44_100)
+            let expected = sine(frequency: 1000, amplitude: 0.5, sampleRate: rate, count: output.sampleCount)
             assertClose(output.samples, expected, relative: 2e-5, "\(rate) Hz")  // edges included: nothing leaks
         }
-        XCTAssertEqual(try input.resampled(to: 44_100 * 300, quality: .fft).frameCount, 8820 * 300)  // any ratio
+        XCTAssertEqual(try input.resampled(to: 44_100 * 300, quality: .fft).sampleCount, 8820 * 300)  // any ratio
     }
 
     func testUpsamplingAndEqualRates() throws {
@@ -75,7 +75,7 @@ final class ResamplingTests: XCTestCase {
             sampleRate: 8000)
         XCTAssertEqual(try input.resampled(to: 8000), input)
         let output = try input.resampled(to: 48_000)
-        XCTAssertEqual(output.frameCount, 24_000)
+        XCTAssertEqual(output.sampleCount, 24_000)
         let (amplitude, residual) = fit(output.samples[1000..<23_000], frequency: 440, sampleRate: 48_000)
         XCTAssertEqual(amplitude, 0.25, accuracy: 1e-4)
         XCTAssertLessThan(residual, 1e-3)

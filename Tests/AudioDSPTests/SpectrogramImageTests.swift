@@ -20,7 +20,7 @@ final class SpectrogramImageTests: XCTestCase {
         }
         values[0] = 0
         values[values.count - 1] = -120
-        return Spectrogram(values: values, binCount: bins, frameCount: frames)
+        return Spectrogram(values: values, rowCount: bins, frameCount: frames)
     }
 
     func testSixteenBitRoundTripIsWithinQuantisationOver120dB() throws {

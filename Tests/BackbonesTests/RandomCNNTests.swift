@@ -40,7 +40,7 @@ final class RandomCNNTests: XCTestCase {
     }
 
     func testUlyanovVariantTakesBinsAsChannels() throws {
-        let cnn = RandomCNN(.ulyanov(frequencyBins: 9, filterCount: 16, kernelWidth: 3), seed: 1)
+        let cnn = RandomCNN(.ulyanov(rowCount: 9, filterCount: 16, kernelWidth: 3), seed: 1)
         let x = cnn.modelInput(from: spectrogram(9, 7, seed: 3), valueRange: 0...1)
         XCTAssertEqual(x.shape, [1, 9, 1, 7])
         let f = try cnn.features(of: x, layers: ["relu1"])

@@ -119,7 +119,7 @@ final class DemoCommandLineTests: XCTestCase {
         XCTAssertEqual(rebuilt.status, 0, rebuilt.standardError)
         let audio = try AudioFile.read(wav)
         XCTAssertEqual(audio.sampleRate, 22_050)
-        XCTAssertEqual(audio.frameCount, 86 * 256)
+        XCTAssertEqual(audio.sampleCount, 86 * 256)
 
         let linear = try run(["spectrogram", files["tone.wav"]!.path, "--linear", "--npy", npy.path])
         XCTAssertEqual(linear.status, 0, linear.standardError)
@@ -133,7 +133,7 @@ final class DemoCommandLineTests: XCTestCase {
         XCTAssertEqual(outcome.status, 0, outcome.standardError)
         XCTAssertEqual(try AudioFile.info(flac).container, "FLAC (Free Lossless Audio Codec)")
         let audio = try AudioFile.read(flac)
-        XCTAssertEqual(audio.frameCount, 22_050)
+        XCTAssertEqual(audio.sampleCount, 22_050)
         // The rebuilt tone's level is that of the original (0.5 peak, 0.354 RMS) within 20 %.
         let middle = audio.samples[2048..<20_000]
         let rms = (middle.reduce(Float(0)) { $0 + $1 * $1 } / Float(middle.count)).squareRoot()

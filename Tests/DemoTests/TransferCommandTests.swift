@@ -21,7 +21,7 @@ final class TransferCommandTests: XCTestCase {
         }
         let audio = try AudioFile.read(out)
         let content = try AudioFile.read(Samples.url("speech_male_us.wav"), sampleRate: 22_050)
-        XCTAssertEqual(audio.frameCount, content.frameCount)
+        XCTAssertEqual(audio.sampleCount, content.sampleCount)
         XCTAssertFalse(audio.isSilent)
         let page = try String(contentsOf: report, encoding: .utf8)
         XCTAssertEqual(page.components(separatedBy: "<audio controls").count - 1, 3)

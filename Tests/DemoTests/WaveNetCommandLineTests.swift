@@ -21,7 +21,7 @@ final class WaveNetCommandLineTests: XCTestCase {
         let result = try runDemo(["reconstruct", clip.path, "--out", out.path, "--vocoder", "wavenet", "--seed", "3"])
         XCTAssertEqual(result.status, 0, result.standardError)
         XCTAssertTrue(result.standardOutput.hasPrefix("\(out.path): 22050 Hz, 400 samples, WaveNet in"), result.standardOutput)
-        XCTAssertEqual(try AudioFile.read(out).frameCount, 400)
+        XCTAssertEqual(try AudioFile.read(out).sampleCount, 400)
 
         let missing = try runDemo(["reconstruct", clip.path, "--out", out.path, "--vocoder", "wavenet",
                                 "--checkpoint", folder.appendingPathComponent("none.safetensors").path])

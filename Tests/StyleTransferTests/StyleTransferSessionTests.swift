@@ -31,7 +31,7 @@ final class StyleTransferSessionTests: XCTestCase {
         let session = try session(configuration)
         let result = try await session.run(content: content, style: style)
         XCTAssertEqual(result.history.count, 30)
-        XCTAssertEqual(result.waveform.frameCount, content.frameCount)
+        XCTAssertEqual(result.waveform.sampleCount, content.sampleCount)
         XCTAssertEqual(result.waveform.sampleRate, 22_050)
         let first = result.history.first!, last = result.history.last!
         XCTAssertLessThan(last.totalLoss, 0.5 * first.totalLoss)
@@ -110,8 +110,8 @@ final class StyleTransferSessionTests: XCTestCase {
         // through the clip's two edge frames (zero-padded by the centred STFT), which the whole run's Gram includes.
         func meanDifference(_ a: Spectrogram, _ b: Spectrogram, frames: [Int]) -> Float {
             var total: Float = 0
-            for bin in 0..<a.binCount { for frame in frames { total += abs(a[bin: bin, frame: frame] - b[bin: bin, frame: frame]) } }
-            return total / Float(a.binCount * frames.count)
+            for bin in 0..<a.rowCount { for frame in frames { total += abs(a[row: bin, frame: frame] - b[row: bin, frame: frame]) } }
+            return total / Float(a.rowCount * frames.count)
         }
         let interior = Array(5..<45) + Array(75..<98) + Array(127..<165)
         let change = meanDifference(reference, c, frames: interior)
@@ -120,8 +120,8 @@ final class StyleTransferSessionTests: XCTestCase {
         // No step at the seams: a frame-to-frame jump at a seam equals the jump one period (34 frames) away,
         // where the same content lies inside a single chunk.
         func jump(_ spectrogram: Spectrogram, at frame: Int) -> Float {
-            (0..<spectrogram.binCount).map { abs(spectrogram[bin: $0, frame: frame] - spectrogram[bin: $0, frame: frame - 1]) }
-                .reduce(0, +) / Float(spectrogram.binCount)
+            (0..<spectrogram.rowCount).map { abs(spectrogram[row: $0, frame: frame] - spectrogram[row: $0, frame: frame - 1]) }
+                .reduce(0, +) / Float(spectrogram.rowCount)
         }
         for (seam, inside) in [(52, 86), (68, 34), (103, 137), (120, 86)] {
             XCTAssertLessThan(abs(jump(output, at: seam) - jump(output, at: inside)), 0.25 * change, "seam at \(seam)")
@@ -142,7 +142,7 @@ final class StyleTransferSessionTests: XCTestCase {
             let c = try session.analyze(content, what: "content").spectrogram
             let output = try session.transfer(content: c, style: try session.analyze(style, what: "style").spectrogram).output
             var change: Float = 0
-            for bin in 0..<c.binCount { for frame in pauseFrames { change = max(change, abs(output[bin: bin, frame: frame] - c[bin: bin, frame: frame])) } }
+            for bin in 0..<c.rowCount { for frame in pauseFrames { change = max(change, abs(output[row: bin, frame: frame] - c[row: bin, frame: frame])) } }
             return change
         }
         XCTAssertEqual(try pauseChange(configuration), 0)
@@ -175,8 +175,8 @@ final class StyleTransferSessionTests: XCTestCase {
     func testAnEnvelopeMatchGivesTheContentTheStylesMeanLevels() throws {
         let content = try clip("speech_male_us.wav", seconds: 1.0), style = try clip("violin.wav", seconds: 1.2)
         func meanLevels(_ spectrogram: Spectrogram) -> [Float] {
-            (0..<spectrogram.binCount).map { bin in
-                (0..<spectrogram.frameCount).map { spectrogram[bin: bin, frame: $0] }.reduce(0, +)
+            (0..<spectrogram.rowCount).map { bin in
+                (0..<spectrogram.frameCount).map { spectrogram[row: bin, frame: $0] }.reduce(0, +)
                     / Float(spectrogram.frameCount)
             }
         }
@@ -193,7 +193,7 @@ final class StyleTransferSessionTests: XCTestCase {
         // to the content's loudness first, so its levels are compared up to one constant.
         let floor = full.output.values.min()!
         let unfloored = output.indices.filter { bin in
-            (0..<full.output.frameCount).allSatisfy { full.output[bin: bin, frame: $0] > floor }
+            (0..<full.output.frameCount).allSatisfy { full.output[row: bin, frame: $0] > floor }
         }
         XCTAssertGreaterThan(unfloored.count, 50)
         let shift = unfloored.map { output[$0] - styleLevels[$0] }.reduce(0, +) / Float(unfloored.count)
@@ -281,7 +281,7 @@ final class StyleTransferSessionTests: XCTestCase {
             } catch { XCTAssertEqual(error as? StyleTransferError, expected) }
         }
         let wide = try self.session(StyleTransferConfiguration(steps: 1),
-                                    cnn: RandomCNN(.ulyanov(frequencyBins: 513, filterCount: 8), seed: 0))
+                                    cnn: RandomCNN(.ulyanov(rowCount: 513, filterCount: 8), seed: 0))
         do {
             _ = try await wide.run(content: Waveform(samples: Array(speech.samples.prefix(1000)), sampleRate: 22_050),
                                    style: speech)

@@ -30,7 +30,7 @@ final class FrontEndAdapterTests: XCTestCase {
             _ = try adapter.synthesize(log1pLinear.analyze(clip))
             let expected = try target.analyze(clip)
             XCTAssertEqual(recorder.received?.frontEnd, target)
-            XCTAssertEqual(recorder.received?.sampleCount, clip.frameCount)
+            XCTAssertEqual(recorder.received?.sampleCount, clip.sampleCount)
             let values = recorder.received!.spectrogram.values, reference = expected.spectrogram.values
             let worst = zip(values, reference).map { abs($0 - $1) }.max()!
             XCTAssertLessThan(worst, 2e-3, "largest difference \(worst) from \(target.valueScale)")

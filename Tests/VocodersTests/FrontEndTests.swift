@@ -25,7 +25,7 @@ final class FrontEndTests: XCTestCase {
             let features = try frontEnd.analyze(clip)
             XCTAssertEqual(features.spectrogram.shape, expected.shape, name)
             XCTAssertEqual(features.frontEnd, frontEnd)
-            XCTAssertEqual(features.sampleCount, clip.frameCount)
+            XCTAssertEqual(features.sampleCount, clip.sampleCount)
             // Log values: the tolerance is relative to the largest |value| (1e-4 · 80 dB = 8e-3 dB). Without a top-dB
             // floor, bins 70 dB below a frame's peak carry Float32 FFT rounding of ~1e-3 relative (0.011 dB): 2e-4.
             assertClose(features.spectrogram.values, expected.values, relative: tolerance, absolute: 1e-4, name)
@@ -53,7 +53,7 @@ final class FrontEndTests: XCTestCase {
         // A top-dB floor is not undone: floored values come back as the floor, the rest exactly.
         let floored = try FrontEnd(sampleRate: 22_050, fftSize: 512, hopLength: 128, magnitudePower: 2,
                                    frequencyAxis: .linear, valueScale: .decibels(amin: 1e-10, topDB: 20))
-        let power = Spectrogram(values: [1, 0.1, 1e-3, 1e-6], binCount: 1, frameCount: 4)
+        let power = Spectrogram(values: [1, 0.1, 1e-3, 1e-6], rowCount: 1, frameCount: 4)
         assertClose(floored.scaled(power).values, [0, -10, -20, -20], relative: 0, absolute: 1e-5)
         assertClose(floored.unscaled(floored.scaled(power)).values, [1, 0.1, 1e-2, 1e-2], relative: 1e-6)
     }
@@ -138,7 +138,7 @@ final class FrontEndTests: XCTestCase {
     /// FFT size (linear) is named.
     func testWrongRowCountIsRejected() throws {
         let vocoder = try GriffinLimVocoder()
-        let sixtyFour = Spectrogram(values: [Float](repeating: 0, count: 64 * 10), binCount: 64, frameCount: 10)
+        let sixtyFour = Spectrogram(values: [Float](repeating: 0, count: 64 * 10), rowCount: 64, frameCount: 10)
         XCTAssertThrowsError(try vocoder.synthesize(sixtyFour, frontEnd: .default)) { error in
             XCTAssertEqual(error as? AudioDSPError, .frontEndMismatch(field: .melBandCount, expected: "80", actual: "64"))
         }
@@ -152,7 +152,7 @@ final class FrontEndTests: XCTestCase {
             XCTAssertEqual(expected, "1024 (513 bins)")
         }
         // A sample count that does not give the spectrogram's frame count.
-        let eighty = Spectrogram(values: [Float](repeating: 0, count: 80 * 10), binCount: 80, frameCount: 10)
+        let eighty = Spectrogram(values: [Float](repeating: 0, count: 80 * 10), rowCount: 80, frameCount: 10)
         XCTAssertNoThrow(try AcousticFeatures(spectrogram: eighty, frontEnd: .default, sampleCount: 9 * 256))
         XCTAssertThrowsError(try AcousticFeatures(spectrogram: eighty, frontEnd: .default, sampleCount: 5000)) { error in
             guard case .invalidParameter(name: "sampleCount", _, _)? = error as? AudioDSPError else {

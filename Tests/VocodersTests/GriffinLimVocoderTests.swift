@@ -27,7 +27,7 @@ final class GriffinLimVocoderTests: XCTestCase {
         for seed in [UInt64(0), 1, 2] {
             let audio = try GriffinLimVocoder(seed: seed).synthesize(features)
             XCTAssertEqual(audio.sampleRate, voice.sampleRate)
-            XCTAssertEqual(audio.frameCount, voice.frameCount)
+            XCTAssertEqual(audio.sampleCount, voice.sampleCount)
             ours.append(try convergence(audio, original: voice))
         }
         XCTAssertLessThan(mean(ours), 0.26, "ours \(ours)")
@@ -70,10 +70,10 @@ final class GriffinLimVocoderTests: XCTestCase {
         let c = try GriffinLimVocoder(iterations: 4, seed: 6).synthesize(features)
         XCTAssertEqual(a, b)
         XCTAssertNotEqual(a, c)
-        XCTAssertEqual(a.frameCount, clip.frameCount)
+        XCTAssertEqual(a.sampleCount, clip.sampleCount)
         // Without a sample count, the inverse STFT's implied length hop · (frames − 1).
         let bare = try GriffinLimVocoder(iterations: 1).synthesize(features.spectrogram, frontEnd: .default)
-        XCTAssertEqual(bare.frameCount, 256 * (features.spectrogram.frameCount - 1))
+        XCTAssertEqual(bare.sampleCount, 256 * (features.spectrogram.frameCount - 1))
     }
 
     func testBadParametersAndInputThrow() throws {
@@ -86,7 +86,7 @@ final class GriffinLimVocoderTests: XCTestCase {
         }
         var values = [Float](repeating: -3, count: 80 * 12)
         values[7] = .nan
-        let spectrogram = Spectrogram(values: values, binCount: 80, frameCount: 12)
+        let spectrogram = Spectrogram(values: values, rowCount: 80, frameCount: 12)
         XCTAssertThrowsError(try GriffinLimVocoder().synthesize(spectrogram, frontEnd: .default)) { error in
             guard case .nonFiniteInput? = error as? AudioDSPError else { return XCTFail("\(error)") }
         }

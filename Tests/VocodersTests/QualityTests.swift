@@ -79,7 +79,7 @@ final class QualityTests: XCTestCase {
                 return XCTFail("\(error)")
             }
         }
-        let silence = Waveform(samples: [Float](repeating: 0, count: clip.frameCount), sampleRate: 22_050)
+        let silence = Waveform(samples: [Float](repeating: 0, count: clip.sampleCount), sampleRate: 22_050)
         XCTAssertThrowsError(try measure.measure(clip, reference: silence)) { error in
             guard case .invalidInput(what: "reference", _)? = error as? VocodersError else { return XCTFail("\(error)") }
         }

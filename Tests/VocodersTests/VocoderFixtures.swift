@@ -41,7 +41,7 @@ enum VocoderFixtures {
     /// A 2-D `.npy` array from `vocoders/` as a spectrogram.
     static func spectrogram(_ name: String) throws -> Spectrogram {
         let (shape, values) = try array(name)
-        return Spectrogram(values: values, binCount: shape[0], frameCount: shape[1])
+        return Spectrogram(values: values, rowCount: shape[0], frameCount: shape[1])
     }
 
     /// The 0.5 s clip of the female voice at 22 050 Hz that the front-end and metric fixtures were computed from.

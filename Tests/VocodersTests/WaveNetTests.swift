@@ -23,11 +23,11 @@ enum TinyWaveNet {
     static func mel(frames: Int, seed: UInt64) -> Spectrogram {
         var generator = RandomGenerator(seed: seed)
         let values = (0..<(8 * frames)).map { _ in Float(generator.next() >> 40) * 0x1p-24 * 6 - 8 }
-        return Spectrogram(values: values, binCount: 8, frameCount: frames)
+        return Spectrogram(values: values, rowCount: 8, frameCount: frames)
     }
 
     static func tensor(_ mel: Spectrogram) -> Tensor {
-        Tensor(shape: [1, mel.binCount, mel.frameCount], scalars: mel.values)
+        Tensor(shape: [1, mel.rowCount, mel.frameCount], scalars: mel.values)
     }
 }
 
@@ -103,7 +103,7 @@ final class WaveNetModelTests: XCTestCase {
         var mel = TinyWaveNet.mel(frames: 24, seed: 4)
         let before = model.conditioning(TinyWaveNet.tensor(mel))
         XCTAssertEqual(before.shape, [1, 4, 24 * 16])
-        for band in 0..<8 { mel[bin: band, frame: 10] += 1 }
+        for band in 0..<8 { mel[row: band, frame: 10] += 1 }
         let after = model.conditioning(TinyWaveNet.tensor(mel))
         let length = 24 * 16
         for channel in 0..<4 {
@@ -187,7 +187,7 @@ final class WaveNetGenerationTests: XCTestCase {
 
     func testWrongMelBandCountIsRejected() throws {
         let generator = WaveNetGenerator(model: try TinyWaveNet.model())
-        let sevenBands = Spectrogram(values: [Float](repeating: -5, count: 7 * 10), binCount: 7, frameCount: 10)
+        let sevenBands = Spectrogram(values: [Float](repeating: -5, count: 7 * 10), rowCount: 7, frameCount: 10)
         XCTAssertThrowsError(try generator.generateClasses([sevenBands], sampleCounts: [100])) { error in
             XCTAssertEqual(error as? AudioDSPError, .frontEndMismatch(field: .melBandCount, expected: "8", actual: "7"))
         }
@@ -197,7 +197,7 @@ final class WaveNetGenerationTests: XCTestCase {
         // The vocoder checks the whole front end: features of the default front end are refused by name.
         let vocoder = try WaveNetVocoder(model: try TinyWaveNet.model())
         let other = try AcousticFeatures(
-            spectrogram: Spectrogram(values: [Float](repeating: -5, count: 80 * 4), binCount: 80, frameCount: 4),
+            spectrogram: Spectrogram(values: [Float](repeating: -5, count: 80 * 4), rowCount: 80, frameCount: 4),
             frontEnd: .default)
         XCTAssertThrowsError(try vocoder.synthesize(other)) { error in
             XCTAssertEqual(error as? AudioDSPError, .frontEndMismatch(field: .sampleRate, expected: "8000", actual: "22050"))
@@ -205,7 +205,7 @@ final class WaveNetGenerationTests: XCTestCase {
         let features = try AcousticFeatures(spectrogram: TinyWaveNet.mel(frames: 10, seed: 1),
                                             frontEnd: TinyWaveNet.frontEnd, sampleCount: 150)
         let audio = try vocoder.synthesize(features)
-        XCTAssertEqual(audio.frameCount, 150)
+        XCTAssertEqual(audio.sampleCount, 150)
         XCTAssertEqual(audio.sampleRate, 8000)
         XCTAssertTrue(audio.samples.allSatisfy { $0 >= -1 && $0 <= 1 })
     }
@@ -279,7 +279,7 @@ final class WaveNetCheckpointTests: XCTestCase {
         let clip = try VocoderFixtures.clip()
         let short = Waveform(samples: Array(clip.samples[0..<300]), sampleRate: 22_050)
         let audio = try vocoder.resynthesize(short)
-        XCTAssertEqual(audio.frameCount, 300)
+        XCTAssertEqual(audio.sampleCount, 300)
         XCTAssertTrue(audio.samples.allSatisfy { $0 >= -1 && $0 <= 1 })
     }
 }

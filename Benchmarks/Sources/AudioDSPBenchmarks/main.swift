@@ -130,7 +130,7 @@ struct Operation {
     var note: () throws -> String = { "" }
 }
 
-var lastInverse = Spectrogram(values: [], binCount: 0, frameCount: 0)
+var lastInverse = Spectrogram(values: [], rowCount: 0, frameCount: 0)
 var lastGriffinLim: [Float] = []
 var reused = ComplexSpectrogram(real: [], imag: [], binCount: 0, frameCount: 0)
 let griffinLimNote: () throws -> String = {

@@ -77,7 +77,7 @@ let operations: [Operation] = [
     },
 ]
 
-print("clip: \(clip.lastPathComponent), \(waveform.frameCount) samples at \(waveform.sampleRate) Hz; \(rounds) rounds")
+print("clip: \(clip.lastPathComponent), \(waveform.sampleCount) samples at \(waveform.sampleRate) Hz; \(rounds) rounds")
 print("| operation | ours (ms, median) | librosa/soundfile (ms, median) | ratio peer/ours |")
 print("|---|---:|---:|---:|")
 for operation in operations {

@@ -13,7 +13,7 @@ struct TransferSettings {
     enum Backbone: String, CaseIterable {
         /// The study's `RandomCNN(.study(filterCount:))`.
         case randomCNN = "random-cnn"
-        /// Ulyanov's wide `RandomCNN(.ulyanov(frequencyBins:filterCount:kernelWidth:))` over the front end's rows.
+        /// Ulyanov's wide `RandomCNN(.ulyanov(rowCount:filterCount:kernelWidth:))` over the front end's rows.
         case randomCNNWide = "random-cnn-wide"
         /// VGG19 with seeded random weights.
         case vgg19
@@ -216,10 +216,10 @@ struct TransferSettings {
             guard let filterCount else { return StyleTransferPreset.gender.architecture }
             return .study(filterCount: filterCount)
         case .randomCNNWide:
-            guard case let .ulyanov(_, filters, width) = RandomCNN.Architecture.ulyanov(frequencyBins: rowCount) else {
+            guard case let .ulyanov(_, filters, width) = RandomCNN.Architecture.ulyanov(rowCount: rowCount) else {
                 preconditionFailure("the wide network is Ulyanov's")
             }
-            return .ulyanov(frequencyBins: rowCount, filterCount: filterCount ?? filters, kernelWidth: kernelWidth ?? width)
+            return .ulyanov(rowCount: rowCount, filterCount: filterCount ?? filters, kernelWidth: kernelWidth ?? width)
         case .vgg19, .resnet50, .vitB16: return nil
         }
     }

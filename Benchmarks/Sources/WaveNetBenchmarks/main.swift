@@ -75,7 +75,7 @@ let macs = c.layerCount * (c.kernelSize * c.residualChannels * c.gateChannels + 
     + c.gateChannels / 2 * (c.residualChannels + c.skipChannels)) + c.skipChannels * (c.skipChannels + c.classCount)
 let clip = try AudioFile.read(root.appendingPathComponent("Resources/Samples/speech_female_us.wav"),
                               sampleRate: frontEnd.sampleRate)
-let sampleCount = min(clip.frameCount, Int(seconds * Double(frontEnd.sampleRate)))
+let sampleCount = min(clip.sampleCount, Int(seconds * Double(frontEnd.sampleRate)))
 let features = try frontEnd.analyze(Waveform(samples: Array(clip.samples[0..<sampleCount]), sampleRate: frontEnd.sampleRate))
 let audioSeconds = Double(sampleCount) / Double(frontEnd.sampleRate)
 let peerSamples = Int(peerSeconds * Double(frontEnd.sampleRate))
