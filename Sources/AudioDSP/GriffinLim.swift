@@ -52,19 +52,19 @@ public struct GriffinLim: Sendable {
     ///
     /// - Parameters:
     ///   - magnitude: an amplitude spectrogram `[1 + fftSize/2, frames]` (not power, not dB).
-    ///   - length: the exact output length in samples; `nil` gives the inverse STFT's implied length.
+    ///   - sampleCount: the exact output length in samples (librosa `length`); `nil` gives the inverse STFT's implied length.
     /// - Returns: the samples.
     /// - Throws: ``AudioDSPError/shapeMismatch(what:expected:actual:)`` for a wrong bin count or a given phase of
     ///   another shape, ``AudioDSPError/emptyInput(what:)``, ``AudioDSPError/nonFiniteInput(what:)``,
-    ///   `invalidParameter` for `length < 1`.
-    public func reconstruct(magnitude: Spectrogram, length: Int? = nil) throws -> [Float] {
+    ///   `invalidParameter` for `sampleCount < 1`.
+    public func reconstruct(magnitude: Spectrogram, sampleCount: Int? = nil) throws -> [Float] {
         guard magnitude.rowCount == stft.binCount else {
             throw AudioDSPError.shapeMismatch(what: "magnitude", expected: "[\(stft.binCount), frames]",
                                               actual: "[\(magnitude.rowCount), \(magnitude.frameCount)]")
         }
         try validateFinite(magnitude.values, what: "magnitude")
-        if let length, length < 1 {
-            throw AudioDSPError.invalidParameter(name: "length", value: "\(length)", reason: "must be at least 1")
+        if let sampleCount, sampleCount < 1 {
+            throw AudioDSPError.invalidParameter(name: "sampleCount", value: "\(sampleCount)", reason: "must be at least 1")
         }
         let bins = magnitude.rowCount, frames = magnitude.frameCount, count = bins * frames
         var spectrum = ComplexSpectrogram(real: magnitude.values, imag: [Float](repeating: 0, count: count),
@@ -91,9 +91,9 @@ public struct GriffinLim: Sendable {
                 spectrum.imag[index] = magnitude.values[index] * im / modulus
             }
         }
-        let (usedFrames, outputLength) = stft.inverseSize(frameCount: frames, length: length)
+        let (usedFrames, outputLength) = stft.inverseSize(frameCount: frames, sampleCount: sampleCount)
         guard try stft.frameCount(sampleCount: outputLength) == frames, usedFrames == frames else {
-            throw AudioDSPError.invalidParameter(name: "length", value: "\(outputLength)",
+            throw AudioDSPError.invalidParameter(name: "sampleCount", value: "\(outputLength)",
                                                  reason: "its STFT would not have the magnitude's \(frames) frames")
         }
         let weights = stft.overlapWeights(frameCount: frames, outputCount: outputLength)

@@ -163,6 +163,6 @@ public struct PitchShift: Sendable {
                 }
             }
         }
-        return try stft.inverse(spectrum, length: shifted.count)
+        return try stft.inverse(spectrum, sampleCount: shifted.count)
     }
 }

@@ -26,24 +26,24 @@ extension ShortTimeFourierTransform {
         transform(samples, count: samples.count, frameCount: frames, into: .frameMajor(spectrogram.storage.pointer))
     }
 
-    /// The inverse STFT of a frame-major spectrogram (librosa `istft`, as ``inverse(_:length:)``); `spectrogram`
+    /// The inverse STFT of a frame-major spectrogram (librosa `istft`, as ``inverse(_:sampleCount:)``); `spectrogram`
     /// is left unchanged.
     ///
     /// - Throws: ``AudioDSPError/shapeMismatch(what:expected:actual:)`` when it has another bin count or frame
     ///   stride than this transform's, ``AudioDSPError/emptyInput(what:)`` for zero frames,
     ///   ``AudioDSPError/nonFiniteInput(what:)``, ``AudioDSPError/invalidParameter(name:value:reason:)`` for
-    ///   `length < 1`.
-    func inverse(_ spectrogram: FrameMajorSpectrogram, length: Int? = nil) throws -> [Float] {
+    ///   `sampleCount < 1`.
+    func inverse(_ spectrogram: FrameMajorSpectrogram, sampleCount: Int? = nil) throws -> [Float] {
         guard spectrogram.binCount == binCount, spectrogram.frameStride == frameMajorStride else {
             throw AudioDSPError.shapeMismatch(
                 what: "spectrogram", expected: "[\(binCount), frames] with frame stride \(frameMajorStride)",
                 actual: "[\(spectrogram.binCount), \(spectrogram.frameCount)] with frame stride \(spectrogram.frameStride)")
         }
-        if let length, length < 1 {
-            throw AudioDSPError.invalidParameter(name: "length", value: "\(length)", reason: "must be at least 1")
+        if let sampleCount, sampleCount < 1 {
+            throw AudioDSPError.invalidParameter(name: "sampleCount", value: "\(sampleCount)", reason: "must be at least 1")
         }
         try spectrogram.withUnsafeBufferPointer { try validateFinite($0, what: "spectrogram") }
-        let (frames, outputCount) = inverseSize(frameCount: spectrogram.frameCount, length: length)
+        let (frames, outputCount) = inverseSize(frameCount: spectrogram.frameCount, sampleCount: sampleCount)
         let weights = overlapWeights(frameCount: frames, outputCount: outputCount)
         // FFTW's c2r overwrites its input, so it runs on a copy (whole batches, as the plan reads them).
         let input = spectrogram.storage.copy()

@@ -5,7 +5,7 @@ import Foundation
 /// `librosa.istft`).
 ///
 /// A transform object fixes the parameters, precomputes the window and fetches its FFTW plans once (plans are cached
-/// per size for the whole process, see `FFTPlan`), so calling ``forward(_:)`` or ``inverse(_:length:)`` many times
+/// per size for the whole process, see `FFTPlan`), so calling ``forward(_:)`` or ``inverse(_:sampleCount:)`` many times
 /// (as ``GriffinLim`` does) costs only the transforms. Frames are processed in batches of
 /// ``framesPerBatch`` with `fftwf_plan_many_dft_r2c`, spread over ``AudioDSPThreads/threadCount`` threads.
 ///
@@ -165,22 +165,22 @@ public final class ShortTimeFourierTransform: Sendable {
     ///
     /// - Parameters:
     ///   - spectrogram: `[1 + fftSize/2, frames]`.
-    ///   - length: the exact output length in samples (zero-padded or truncated, librosa `length`); `nil` gives
+    ///   - sampleCount: the exact output length in samples (zero-padded or truncated, librosa `length`); `nil` gives
     ///     `hopLength · (frames − 1)` when centring, `fftSize + hopLength · (frames − 1)` otherwise.
     /// - Throws: ``AudioDSPError/shapeMismatch(what:expected:actual:)`` for the wrong bin count,
     ///   ``AudioDSPError/emptyInput(what:)`` for zero frames, ``AudioDSPError/nonFiniteInput(what:)``,
-    ///   ``AudioDSPError/invalidParameter(name:value:reason:)`` for `length < 1`.
-    public func inverse(_ spectrogram: ComplexSpectrogram, length: Int? = nil) throws -> [Float] {
+    ///   ``AudioDSPError/invalidParameter(name:value:reason:)`` for `sampleCount < 1`.
+    public func inverse(_ spectrogram: ComplexSpectrogram, sampleCount: Int? = nil) throws -> [Float] {
         guard spectrogram.binCount == binCount else {
             throw AudioDSPError.shapeMismatch(what: "spectrogram", expected: "[\(binCount), frames]",
                                               actual: "[\(spectrogram.binCount), \(spectrogram.frameCount)]")
         }
-        if let length, length < 1 {
-            throw AudioDSPError.invalidParameter(name: "length", value: "\(length)", reason: "must be at least 1")
+        if let sampleCount, sampleCount < 1 {
+            throw AudioDSPError.invalidParameter(name: "sampleCount", value: "\(sampleCount)", reason: "must be at least 1")
         }
         try validateFinite(spectrogram.real, what: "spectrogram (real part)")
         try validateFinite(spectrogram.imag, what: "spectrogram (imaginary part)")
-        let (frames, outputCount) = inverseSize(frameCount: spectrogram.frameCount, length: length)
+        let (frames, outputCount) = inverseSize(frameCount: spectrogram.frameCount, sampleCount: sampleCount)
         let weights = overlapWeights(frameCount: frames, outputCount: outputCount)
         let segments = UnsafeMutablePointer<Float>.allocate(capacity: frames * fftSize)  // fully written before use
         defer { segments.deallocate() }
@@ -339,11 +339,11 @@ public final class ShortTimeFourierTransform: Sendable {
     }
 
     /// The frames used and the output length of an inverse STFT of `frameCount` frames (librosa `istft`'s rules:
-    /// with `length`, only the frames that reach into it; without, `fftSize + hop · (frames − 1)` minus the pads).
-    func inverseSize(frameCount: Int, length: Int?) -> (frames: Int, outputCount: Int) {
+    /// with `sampleCount`, only the frames that reach into it; without, `fftSize + hop · (frames − 1)` minus the pads).
+    func inverseSize(frameCount: Int, sampleCount: Int?) -> (frames: Int, outputCount: Int) {
         let n = fftSize, hop = hopLength, pad = center ? n / 2 : 0
-        guard let length else { return (frameCount, n + hop * (frameCount - 1) - 2 * pad) }
-        return (min(frameCount, (length + 2 * pad + hop - 1) / hop), length)
+        guard let sampleCount else { return (frameCount, n + hop * (frameCount - 1) - 2 * pad) }
+        return (min(frameCount, (sampleCount + 2 * pad + hop - 1) / hop), sampleCount)
     }
 
     /// The reciprocal of librosa's window sum-square `Σ_t w²[i + offset − t·hop]` for each of `outputCount` output

@@ -57,7 +57,7 @@ public struct TimeStretch: Sendable {
                 name: "rate", value: "\(rate)", reason: "stretches the \(sampleCount)-sample signal to no sample")
         }
         let vocoded = try spectrogram.phaseVocoded(rate: rate, hopLength: stft.hopLength, fftSize: stft.fftSize)
-        return try stft.inverse(vocoded, length: length)
+        return try stft.inverse(vocoded, sampleCount: length)
     }
 
     /// Throws ``AudioDSPError/invalidParameter(name:value:reason:)`` unless `rate` is finite and in ``rateRange``.

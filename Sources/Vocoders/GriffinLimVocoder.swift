@@ -10,7 +10,7 @@ import Foundation
 /// 2. for a mel front end, the amplitude `|S| = MelFilterbank.inverseMagnitude(M, power: p)` (non-negative least
 ///    squares, librosa `feature.inverse.mel_to_stft`, with ``inverseMelIterations`` refinement steps); for a linear
 ///    one `|S| = M^(1/p)`;
-/// 3. `GriffinLim(stft:, iterations:, momentum:, initialPhase: .random(seed:)).reconstruct(magnitude: |S|, length:)`
+/// 3. `GriffinLim(stft:, iterations:, momentum:, initialPhase: .random(seed:)).reconstruct(magnitude: |S|, sampleCount:)`
 ///    with the front end's STFT.
 ///
 /// Deterministic: the same features, configuration and ``seed`` give the same samples.
@@ -82,7 +82,7 @@ public struct GriffinLimVocoder: Vocoder {
     /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` for features of another front
     ///   end, and AudioDSP's errors for empty or non-finite values.
     public func synthesize(_ features: AcousticFeatures) throws -> Waveform {
-        let samples = try reconstruction.reconstruct(magnitude: amplitude(of: features), length: features.sampleCount)
+        let samples = try reconstruction.reconstruct(magnitude: amplitude(of: features), sampleCount: features.sampleCount)
         return Waveform(samples: samples, sampleRate: frontEnd.sampleRate)
     }
 }

@@ -57,7 +57,7 @@ struct ReconstructCommand: ParsableCommand {
                 try iterations.map {
                     try GriffinLim(stft: source.stft, iterations: $0, initialPhase: .random(seed: seed))
                 } ?? GriffinLim(stft: source.stft, initialPhase: .random(seed: seed))
-            let samples = try griffinLim.reconstruct(magnitude: source.magnitude, length: source.length)
+            let samples = try griffinLim.reconstruct(magnitude: source.magnitude, sampleCount: source.sampleCount)
             try AudioFile.write(
                 Waveform(samples: samples, sampleRate: source.sampleRate), to: out,
                 format: format ?? AudioFileFormat(pathExtensionOf: out))
@@ -81,21 +81,21 @@ struct ReconstructCommand: ParsableCommand {
                      Date().timeIntervalSince(start), Date().timeIntervalSince(start) / waveform.duration))
     }
 
-    /// A linear magnitude spectrogram to rebuild, with its transform, rate and (for audio input) original length.
+    /// A linear magnitude spectrogram to rebuild, with its transform, rate and (for audio input) original length in samples.
     private struct Source {
         let magnitude: Spectrogram
         let stft: ShortTimeFourierTransform
         let sampleRate: Int
-        let length: Int?
+        let sampleCount: Int?
 
         /// The STFT amplitude of `magnitude`, the (mel) magnitude `|S|^p` of `frontEnd` (the NNLS inverse of its
         /// mel filterbank, librosa `feature.inverse.mel_to_stft`, for a mel front end).
-        init(frontEnd: FrontEnd, magnitude: Spectrogram, length: Int?) throws {
+        init(frontEnd: FrontEnd, magnitude: Spectrogram, sampleCount: Int?) throws {
             let filterbank = try frontEnd.makeFilterbank()
             self.magnitude = try filterbank?.inverseMagnitude(magnitude, power: frontEnd.magnitudePower) ?? magnitude
             stft = try frontEnd.makeTransform()
             sampleRate = frontEnd.sampleRate
-            self.length = length
+            self.sampleCount = sampleCount
         }
     }
 
@@ -104,13 +104,13 @@ struct ReconstructCommand: ParsableCommand {
         let frontEnd = try analysis.frontEnd()
         let clip = try AudioFile.read(audio, sampleRate: frontEnd.sampleRate)
         guard !clip.isSilent else { throw AudioDSPError.silentInput(what: audio.path) }
-        return try Source(frontEnd: frontEnd, magnitude: frontEnd.magnitude(clip), length: clip.sampleCount)
+        return try Source(frontEnd: frontEnd, magnitude: frontEnd.magnitude(clip), sampleCount: clip.sampleCount)
     }
 
     /// Reads a spectrogram image: dB → power or amplitude (re 1.0) → NNLS inverse for mel images.
     private static func magnitude(fromImage url: URL) throws -> Source {
         let image = try SpectrogramImage.read(url)
-        return try Source(frontEnd: image.frontEnd, magnitude: image.frontEnd.unscaled(image.decibels), length: nil)
+        return try Source(frontEnd: image.frontEnd, magnitude: image.frontEnd.unscaled(image.decibels), sampleCount: nil)
     }
 }
 

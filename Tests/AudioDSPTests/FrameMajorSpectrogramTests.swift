@@ -33,7 +33,7 @@ final class FrameMajorSpectrogramTests: XCTestCase {
                     }
                     XCTAssertTrue(padding.allSatisfy { $0 == 0 }, "padding is zero, \(c.name)")
                 }
-                assertClose(try stft.inverse(frames, length: signal.count), try stft.inverse(binMajor, length: signal.count),
+                assertClose(try stft.inverse(frames, sampleCount: signal.count), try stft.inverse(binMajor, sampleCount: signal.count),
                             relative: 0, absolute: 1e-6, c.name)
             }
         }
@@ -45,7 +45,7 @@ final class FrameMajorSpectrogramTests: XCTestCase {
         let signal = (0..<5000).map { Float(sin(Double($0) * 0.031) + 0.3 * sin(Double($0) * 0.7)) }
         let frames = try stft.forwardFrameMajor(signal)
         let before = frames.withUnsafeBufferPointer { Array($0) }
-        let rebuilt = try stft.inverse(frames, length: signal.count)
+        let rebuilt = try stft.inverse(frames, sampleCount: signal.count)
         XCTAssertEqual(frames.withUnsafeBufferPointer { Array($0) }, before)
         assertClose(rebuilt, signal, relative: 0, absolute: 1e-5)
     }
@@ -88,7 +88,7 @@ final class FrameMajorSpectrogramTests: XCTestCase {
         assertAudioDSPError(try other.inverse(original)) {
             if case .shapeMismatch(what: "spectrogram", _, _) = $0 { true } else { false }
         }
-        assertInvalidParameter(try stft.inverse(original, length: 0), named: "length")
+        assertInvalidParameter(try stft.inverse(original, sampleCount: 0), named: "sampleCount")
     }
 }
 

@@ -20,7 +20,7 @@ final class GriffinLimTests: XCTestCase {
         let librosaMean = librosa.reduce(0, +) / Float(librosa.count)
         var ours: [Float] = []
         for seed in [UInt64(0), 1, 2] {
-            let audio = try GriffinLim(stft: stft, initialPhase: .random(seed: seed)).reconstruct(magnitude: magnitude, length: count)
+            let audio = try GriffinLim(stft: stft, initialPhase: .random(seed: seed)).reconstruct(magnitude: magnitude, sampleCount: count)
             XCTAssertEqual(audio.count, count)
             ours.append(GriffinLim.spectralConvergence(try stft.magnitude(audio), reference: magnitude))
         }
@@ -36,7 +36,7 @@ final class GriffinLimTests: XCTestCase {
         XCTAssertEqual(a, b)
         XCTAssertEqual(a.count, stft.hopLength * (magnitude.frameCount - 1))
         func convergence(momentum: Float) throws -> Float {
-            let audio = try GriffinLim(stft: stft, iterations: 32, momentum: momentum).reconstruct(magnitude: magnitude, length: count)
+            let audio = try GriffinLim(stft: stft, iterations: 32, momentum: momentum).reconstruct(magnitude: magnitude, sampleCount: count)
             return GriffinLim.spectralConvergence(try stft.magnitude(audio), reference: magnitude)
         }
         XCTAssertLessThan(try convergence(momentum: 0.99), try convergence(momentum: 0))
@@ -48,10 +48,10 @@ final class GriffinLimTests: XCTestCase {
         let samples = try fixture("clip.npy").values
         let spectrum = try stft.forward(samples)
         let audio = try GriffinLim(stft: stft, iterations: 0, initialPhase: .given(spectrum))
-            .reconstruct(magnitude: magnitude, length: count)
+            .reconstruct(magnitude: magnitude, sampleCount: count)
         assertClose(audio, samples, relative: 0, absolute: 1e-4)
         let refined = try GriffinLim(stft: stft, iterations: 4, initialPhase: .given(spectrum))
-            .reconstruct(magnitude: magnitude, length: count)
+            .reconstruct(magnitude: magnitude, sampleCount: count)
         XCTAssertLessThan(GriffinLim.spectralConvergence(try stft.magnitude(refined), reference: magnitude), 1e-3)
     }
 

@@ -12,7 +12,7 @@ final class OverviewExampleTests: XCTestCase {
         let magnitude = try stft.magnitude(clip.samples)
         let mel = try MelFilterbank(sampleRate: 22_050, fftSize: 1024, melBandCount: 80)
         let decibels = Decibels.powerToDecibels(try melSpectrogram(clip.samples, stft: stft, filterbank: mel))
-        let audio = try GriffinLim(stft: stft).reconstruct(magnitude: magnitude, length: clip.sampleCount)
+        let audio = try GriffinLim(stft: stft).reconstruct(magnitude: magnitude, sampleCount: clip.sampleCount)
         let pitch = try PitchTracker(minimumFrequency: 65, maximumFrequency: 2093)(clip.samples)
         let higher = try PitchShift(envelope: .preserve)(clip.samples, sampleRate: 22_050, semitones: 4)
 

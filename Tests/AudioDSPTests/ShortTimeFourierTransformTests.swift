@@ -38,7 +38,7 @@ final class ShortTimeFourierTransformTests: XCTestCase {
         for c in try FixtureCases.load().stft {
             let stft = try c.transform()
             let spectrum = try stft.forward(signal)
-            let rebuilt = try stft.inverse(spectrum, length: signal.count)
+            let rebuilt = try stft.inverse(spectrum, sampleCount: signal.count)
             XCTAssertEqual(rebuilt.count, signal.count, c.name)
             // Without centring, the first and last samples are covered by no full window overlap: compare the middle.
             let margin = c.center ? 0 : c.n_fft
@@ -55,10 +55,10 @@ final class ShortTimeFourierTransformTests: XCTestCase {
         let spectrum = try stft.forward(signal)
         XCTAssertEqual(spectrum.frameCount, 1 + 1000 / 64)
         XCTAssertEqual(try stft.inverse(spectrum).count, 64 * (spectrum.frameCount - 1))
-        let short = try stft.inverse(spectrum, length: 500)
+        let short = try stft.inverse(spectrum, sampleCount: 500)
         XCTAssertEqual(short.count, 500)
         assertClose(short, Array(signal[..<500]), relative: 0, absolute: 1e-5)
-        let long = try stft.inverse(spectrum, length: 1100)
+        let long = try stft.inverse(spectrum, sampleCount: 1100)
         XCTAssertEqual(long.count, 1100)
         XCTAssertEqual(long[1090], 0)
     }
@@ -155,7 +155,7 @@ final class ShortTimeFourierTransformTests: XCTestCase {
             guard case AudioDSPError.shapeMismatch = $0 else { return XCTFail("\($0)") }
         }
         var spectrum = try stft.forward([Float](repeating: 0.5, count: 100))
-        assertInvalidParameter(try stft.inverse(spectrum, length: 0), named: "length")
+        assertInvalidParameter(try stft.inverse(spectrum, sampleCount: 0), named: "sampleCount")
         spectrum.imag[3] = .nan
         XCTAssertThrowsError(try stft.inverse(spectrum)) {
             guard case AudioDSPError.nonFiniteInput = $0 else { return XCTFail("\($0)") }

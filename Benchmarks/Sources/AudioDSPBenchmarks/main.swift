@@ -152,10 +152,10 @@ let operations = [
         return String(format: "ours: mel residual %.4f, error vs true power %.3f", residual, error)
     },
     Operation(name: "Griffin-Lim 32 iterations", peerCommand: "griffinlim", ours: {
-        lastGriffinLim = try GriffinLim(stft: stft, iterations: iterations).reconstruct(magnitude: magnitude, length: samples.count)
+        lastGriffinLim = try GriffinLim(stft: stft, iterations: iterations).reconstruct(magnitude: magnitude, sampleCount: samples.count)
     }, note: griffinLimNote),
     Operation(name: "Griffin-Lim 32 iterations vs torchaudio", peerCommand: "torch_griffinlim", ours: {
-        lastGriffinLim = try GriffinLim(stft: stft, iterations: iterations).reconstruct(magnitude: magnitude, length: samples.count)
+        lastGriffinLim = try GriffinLim(stft: stft, iterations: iterations).reconstruct(magnitude: magnitude, sampleCount: samples.count)
     }, note: griffinLimNote),
 ]
 
@@ -208,7 +208,7 @@ for threads in sections.contains("table") ? threadCounts : [] {
         let reply = try peer.run("convergence_seeds")
         let ours = try (0..<convergenceSeeds).map { seed -> Double in
             let audio = try GriffinLim(stft: stft, iterations: iterations, initialPhase: .random(seed: UInt64(seed)))
-                .reconstruct(magnitude: magnitude, length: samples.count)
+                .reconstruct(magnitude: magnitude, sampleCount: samples.count)
             return Double(GriffinLim.spectralConvergence(try stft.magnitude(audio), reference: magnitude))
         }
         func summary(_ values: [Double]) -> String {
