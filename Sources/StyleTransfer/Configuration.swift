@@ -153,52 +153,53 @@ public struct StyleTransferConfiguration: Sendable, Equatable {
 
     /// Checks the settings that do not depend on the backbone.
     ///
-    /// - Throws: ``StyleTransferError/invalidConfiguration(name:value:reason:)`` naming the first bad setting.
+    /// - Throws: ``StyleTransferError/invalidConfiguration(name:value:requirement:)`` naming the first bad setting.
     public func validate() throws {
-        func fail(_ name: String, _ value: Any, _ reason: String) -> StyleTransferError {
-            .invalidConfiguration(name: name, value: "\(value)", reason: reason)
+        func check(_ name: String, _ number: Double, shown: String, _ requirement: StyleTransferError.Requirement) throws {
+            let holds = switch requirement {
+            case let .atLeast(minimum): number >= minimum
+            case let .above(bound): number > bound
+            case let .within(range): range.contains(number)
+            case let .atLeastAndBelow(lower, upper): number >= lower && number < upper
+            case .nonEmpty, .supportedBy: true
+            }
+            guard number.isFinite && holds else {
+                throw StyleTransferError.invalidConfiguration(name: name, value: shown, requirement: requirement)
+            }
         }
-        guard steps >= 1 else { throw fail("steps", steps, "must be at least 1") }
+        func require(_ name: String, _ value: some BinaryFloatingPoint, _ requirement: StyleTransferError.Requirement) throws {
+            try check(name, Double(value), shown: "\(value)", requirement)
+        }
+        func requireCount(_ name: String, _ value: Int, _ requirement: StyleTransferError.Requirement) throws {
+            try check(name, Double(value), shown: "\(value)", requirement)
+        }
+        try requireCount("steps", steps, .atLeast(1))
         guard !contentLayers.isEmpty || !styleLayers.isEmpty else {
-            throw fail("layers", "none", "give at least one content or style layer")
+            throw StyleTransferError.invalidConfiguration(name: "layers", value: "none", requirement: .nonEmpty)
         }
         for (name, value) in [("contentWeight", contentWeight), ("styleWeight", styleWeight),
                               ("totalVariationWeight", totalVariationWeight)] {
-            guard value.isFinite && value >= 0 else { throw fail(name, value, "must be finite and ≥ 0") }
+            try require(name, value, .atLeast(0))
         }
-        for layer in contentLayers + styleLayers where !(layer.weight.isFinite && layer.weight >= 0) {
-            throw fail("weight of \(layer.name)", layer.weight, "must be finite and ≥ 0")
-        }
+        for layer in contentLayers + styleLayers { try require("weight of \(layer.name)", layer.weight, .atLeast(0)) }
         switch optimizer {
         case let .adam(learningRate):
-            guard learningRate.isFinite && learningRate > 0 else { throw fail("learningRate", learningRate, "must be > 0") }
+            try require("learningRate", learningRate, .above(0))
         case let .lbfgs(historySize, evaluations, _):
-            guard historySize >= 1 else { throw fail("historySize", historySize, "must be at least 1") }
-            guard evaluations >= 1 else { throw fail("evaluationsPerStep", evaluations, "must be at least 1") }
+            try requireCount("historySize", historySize, .atLeast(1))
+            try requireCount("evaluationsPerStep", evaluations, .atLeast(1))
         }
         if let match = envelopeMatch {
-            guard match.fraction.isFinite && (0...2).contains(match.fraction) else {
-                throw fail("envelopeMatch.fraction", match.fraction, "must be between 0 and 2")
-            }
-            guard match.smoothingRows >= 1 else {
-                throw fail("envelopeMatch.smoothingRows", match.smoothingRows, "must be at least 1")
-            }
+            try require("envelopeMatch.fraction", match.fraction, .within(0...2))
+            try requireCount("envelopeMatch.smoothingRows", match.smoothingRows, .atLeast(1))
         }
-        if case let .semitones(value) = pitchChange.pitch, !(value.isFinite && abs(value) <= 24) {
-            throw fail("pitchChange semitones", value, "must be finite and within ±24")
+        if case let .semitones(value) = pitchChange.pitch { try require("pitchChange semitones", value, .within(-24...24)) }
+        if case let .scale(factor) = pitchChange.formants {
+            try require("pitchChange formant factor", factor, .within(0.5...2))
         }
-        if case let .scale(factor) = pitchChange.formants, !(factor.isFinite && (0.5...2).contains(factor)) {
-            throw fail("pitchChange formant factor", factor, "must be between 0.5 and 2")
-        }
-        if let range = activeFrameRange, !(range.isFinite && range > 0) {
-            throw fail("activeFrameRange", range, "must be finite and > 0 dB (nil takes every frame)")
-        }
-        if case let .noise(deviation) = initialization, !(deviation.isFinite && deviation >= 0) {
-            throw fail("noise standard deviation", deviation, "must be finite and ≥ 0")
-        }
-        guard chunkDuration.isFinite && chunkDuration > 0 else { throw fail("chunkDuration", chunkDuration, "must be > 0") }
-        guard chunkOverlap >= 0 && chunkOverlap < chunkDuration else {
-            throw fail("chunkOverlap", chunkOverlap, "must be ≥ 0 and below chunkDuration (\(chunkDuration) s)")
-        }
+        if let range = activeFrameRange { try require("activeFrameRange", range, .above(0)) }
+        if case let .noise(deviation) = initialization { try require("noise standard deviation", deviation, .atLeast(0)) }
+        try require("chunkDuration", chunkDuration, .above(0))
+        try require("chunkOverlap", chunkOverlap, .atLeastAndBelow(0, chunkDuration))
     }
 }

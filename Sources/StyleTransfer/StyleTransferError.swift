@@ -3,8 +3,8 @@ import Foundation
 /// Errors of a style transfer; each names the problem. Errors of the layers below (AudioDSP files, Backbones layers
 /// and weights, Vocoders front ends) pass through unchanged.
 public enum StyleTransferError: Error, Equatable, CustomStringConvertible {
-    /// A setting is out of range.
-    case invalidConfiguration(name: String, value: String, reason: String)
+    /// A setting (`name`, with the `value` given) breaks `requirement`.
+    case invalidConfiguration(name: String, value: String, requirement: Requirement)
     /// The content or style audio cannot be used (`what` is "content" or "style", or a file path).
     case invalidInput(what: String, problem: InputProblem)
     /// The clip's spectrogram is smaller than the backbone needs (`frames` × `bins` against the minimum).
@@ -13,6 +13,34 @@ public enum StyleTransferError: Error, Equatable, CustomStringConvertible {
     case diverged(step: Int, chunk: Int)
     /// ``TransferMeasures`` cannot measure a clip: `clip` is "content", "style" or "output".
     case unmeasurable(clip: String, problem: MeasurementProblem)
+
+    /// What a setting of ``StyleTransferConfiguration`` must be; every number must also be finite.
+    public enum Requirement: Sendable, Equatable, CustomStringConvertible {
+        /// At least `minimum`.
+        case atLeast(Double)
+        /// Greater than `bound`.
+        case above(Double)
+        /// Within the closed range.
+        case within(ClosedRange<Double>)
+        /// At least `lower` and below `upper`.
+        case atLeastAndBelow(Double, Double)
+        /// Not empty (at least one content or style layer).
+        case nonEmpty
+        /// One of the values `backbone` supports.
+        case supportedBy(backbone: String, values: [String])
+
+        public var description: String {
+            func number(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
+            return switch self {
+            case let .atLeast(minimum): "must be finite and ≥ \(number(minimum))"
+            case let .above(bound): "must be finite and > \(number(bound))"
+            case let .within(range): "must be between \(number(range.lowerBound)) and \(number(range.upperBound))"
+            case let .atLeastAndBelow(lower, upper): "must be ≥ \(number(lower)) and below \(number(upper))"
+            case .nonEmpty: "give at least one content or style layer"
+            case let .supportedBy(backbone, values): "\(backbone) supports \(values)"
+            }
+        }
+    }
 
     /// Why a session cannot use a content or style clip.
     public enum InputProblem: Sendable, Equatable, CustomStringConvertible {
@@ -67,8 +95,8 @@ public enum StyleTransferError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .invalidConfiguration(name, value, reason):
-            "invalid \(name) \(value): \(reason)"
+        case let .invalidConfiguration(name, value, requirement):
+            "invalid \(name) \(value): \(requirement)"
         case let .invalidInput(what, problem):
             "\(what) \(problem)"
         case let .tooShort(what, bins, frames, minimumBins, minimumFrames):

@@ -46,7 +46,7 @@ public final class StyleTransferSession {
     ///   - vocoder: the vocoder; `nil` (the default) is Griffin-Lim with
     ///     ``StyleTransferConfiguration/griffinLimIterations`` iterations on the configuration's front end, seeded
     ///     with the configuration's seed.
-    /// - Throws: ``StyleTransferError/invalidConfiguration(name:value:reason:)``,
+    /// - Throws: ``StyleTransferError/invalidConfiguration(name:value:requirement:)``,
     ///   `AudioDSPError.frontEndMismatch` when the vocoder's front end is not the configuration's, and
     ///   `BackbonesError.unknownLayer` for a layer the backbone does not have.
     public init(featureExtractor: any FeatureExtractor, vocoder: (any Vocoder)? = nil,
@@ -63,7 +63,8 @@ public final class StyleTransferSession {
         guard featureExtractor.supportedGramAxes.contains(configuration.gramAxis) else {
             throw StyleTransferError.invalidConfiguration(
                 name: "gramAxis", value: configuration.gramAxis.rawValue,
-                reason: "\(type(of: featureExtractor)) supports \(featureExtractor.supportedGramAxes.map(\.rawValue))")
+                requirement: .supportedBy(backbone: "\(type(of: featureExtractor))",
+                                          values: featureExtractor.supportedGramAxes.map(\.rawValue)))
         }
         self.featureExtractor = featureExtractor
         self.vocoder = vocoder

@@ -207,7 +207,7 @@ final class StyleTransferSessionTests: XCTestCase {
         XCTAssertLessThan(roughness(smooth), 0.5 * roughness(output))
         XCTAssertThrowsError(try session(StyleTransferConfiguration(envelopeMatch: EnvelopeMatch(fraction: 3)))) {
             XCTAssertEqual($0 as? StyleTransferError, .invalidConfiguration(
-                name: "envelopeMatch.fraction", value: "3.0", reason: "must be between 0 and 2"))
+                name: "envelopeMatch.fraction", value: "3.0", requirement: .within(0...2)))
         }
     }
 
@@ -249,7 +249,7 @@ final class StyleTransferSessionTests: XCTestCase {
 
         XCTAssertThrowsError(try session(StyleTransferConfiguration(pitchChange: PitchChange(pitch: .semitones(30))))) {
             XCTAssertEqual($0 as? StyleTransferError, .invalidConfiguration(
-                name: "pitchChange semitones", value: "30.0", reason: "must be finite and within ±24"))
+                name: "pitchChange semitones", value: "30.0", requirement: .within(-24...24)))
         }
     }
 
@@ -299,7 +299,7 @@ final class StyleTransferSessionTests: XCTestCase {
         }
         XCTAssertThrowsError(try self.session(StyleTransferConfiguration(steps: 0))) {
             XCTAssertEqual($0 as? StyleTransferError,
-                           .invalidConfiguration(name: "steps", value: "0", reason: "must be at least 1"))
+                           .invalidConfiguration(name: "steps", value: "0", requirement: .atLeast(1)))
         }
         let tinyViT = VisionTransformer(configuration: .init(
             imageSize: 32, patchSize: 16, layerCount: 1, headCount: 1, hiddenDimension: 8, mlpDimension: 8, classCount: 2))
@@ -308,7 +308,7 @@ final class StyleTransferSessionTests: XCTestCase {
             featureExtractor: tinyViT, vocoder: GriffinLimVocoder(frontEnd: overTime.frontEnd, iterations: 1),
             configuration: overTime)) {
             XCTAssertEqual($0 as? StyleTransferError, .invalidConfiguration(
-                name: "gramAxis", value: "time", reason: "VisionTransformer supports [\"channels\"]"))
+                name: "gramAxis", value: "time", requirement: .supportedBy(backbone: "VisionTransformer", values: ["channels"])))
         }
         XCTAssertEqual(overTime.withRecommendedLayers(for: tinyViT).gramAxis, .channels)
         XCTAssertEqual(overTime.withRecommendedLayers(for: RandomCNN(seed: 0)).gramAxis, .time)
