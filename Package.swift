@@ -91,6 +91,11 @@ let package = Package(
             name: "StyleTransferTests",
             dependencies: ["StyleTransfer", "Backbones", "Vocoders", "AudioDSP", "NeuralCore", "TestSupport"]
         ),
+        // Every Swift snippet of the README, Docs/ and the DocC catalogs, type-checked against the built modules.
+        .testTarget(
+            name: "DocumentationTests",
+            dependencies: ["AudioDSP", "NeuralCore", "Backbones", "Vocoders", "StyleTransfer"]
+        ),
         // The CLI, run as a built executable (and its argument types tested directly).
         .testTarget(
             name: "DemoTests",
