@@ -41,10 +41,15 @@ extension Module {
     /// ``save(safetensors:metadata:)``, with the verification of ``load(stateDict:)``. The file is memory-mapped
     /// and each tensor converted to `Float` once.
     ///
+    /// - Parameters:
+    ///   - url: the file.
+    ///   - ignoredPrefix: tensors whose names start with this prefix are not model state (for example an optimiser's
+    ///     moments stored in the same checkpoint) and are neither verified nor read; `nil` (the default) ignores none.
     /// - Throws: the errors of ``SafeTensors/init(contentsOf:)`` and of ``load(stateDict:)``.
-    public func load(safetensors url: URL) throws {
+    public func load(safetensors url: URL, ignoringKeysWithPrefix ignoredPrefix: String? = nil) throws {
         let file = try SafeTensors(contentsOf: url)
-        try load(keys: Set(file.tensorNames), shape: { file.shape(of: $0) }) { key in
+        let keys = file.tensorNames.filter { name in ignoredPrefix.map { !name.hasPrefix($0) } ?? true }
+        try load(keys: Set(keys), shape: { file.shape(of: $0) }) { key in
             Tensor(shape: file.shape(of: key)!, scalars: try file.scalars(named: key))
         }
     }

@@ -111,6 +111,53 @@ final class OptimizerTests: XCTestCase {
         }
     }
 
+    /// Three steps, then the state handed to a fresh optimiser that takes three more, give bit-identical parameters to
+    /// six steps of one optimiser (plain and AMSGrad); an inconsistent state is refused by name.
+    func testAdamStateContinuesExactly() throws {
+        for amsgrad in [false, true] {
+            func makeAdam() throws -> Adam { try Adam(learningRate: 0.01, weightDecay: 0.1, amsgrad: amsgrad) }
+            func run(_ optimizer: Adam, _ parameters: inout [Tensor], steps: Range<Int>) {
+                for _ in steps {
+                    let (_, gradient) = rosenbrock(parameters[0].scalars, a: 100)
+                    optimizer.step(parameters: &parameters, gradients: [Tensor(shape: [2, 3], scalars: gradient)])
+                }
+            }
+            let start = [Tensor(shape: [2, 3], scalars: Self.fixture.start)]
+            var straight = start, split = start
+            run(try makeAdam(), &straight, steps: 0..<6)
+            let first = try makeAdam()
+            XCTAssertEqual(first.state.stepCount, 0)
+            XCTAssertTrue(first.state.firstMoments.isEmpty)
+            run(first, &split, steps: 0..<3)
+            let second = try makeAdam()
+            try second.load(state: first.state)
+            XCTAssertEqual(second.stepCount, 3)
+            run(second, &split, steps: 3..<6)
+            XCTAssertEqual(split[0].scalars, straight[0].scalars, "amsgrad \(amsgrad)")
+            XCTAssertEqual(second.state.maximumSecondMoments.count, amsgrad ? 1 : 0)
+        }
+        func rejected(_ state: Adam.State, amsgrad: Bool = false) -> String? {
+            do {
+                try Adam(amsgrad: amsgrad).load(state: state)
+                return nil
+            } catch let NeuralCoreError.invalidParameter(name, _, _) {
+                return name
+            } catch {
+                return "\(error)"
+            }
+        }
+        let moment = Tensor(zeros: [2, 3])
+        XCTAssertEqual(rejected(Adam.State(stepCount: -1, firstMoments: [], secondMoments: [])), "state.stepCount")
+        XCTAssertEqual(rejected(Adam.State(stepCount: 2, firstMoments: [], secondMoments: [])), "state.firstMoments")
+        XCTAssertEqual(rejected(Adam.State(stepCount: 2, firstMoments: [moment], secondMoments: [Tensor(zeros: [6])])),
+                       "state.secondMoments")
+        XCTAssertEqual(rejected(Adam.State(stepCount: 2, firstMoments: [moment], secondMoments: [moment]), amsgrad: true),
+                       "state.maximumSecondMoments")
+        XCTAssertEqual(rejected(Adam.State(stepCount: 2, firstMoments: [moment], secondMoments: [moment],
+                                           maximumSecondMoments: [moment])), "state.maximumSecondMoments")
+        XCTAssertNil(rejected(Adam.State(stepCount: 2, firstMoments: [moment], secondMoments: [moment])))
+    }
+
     func testInvalidSettingsThrow() {
         XCTAssertThrowsError(try SGD(learningRate: -1)) {
             XCTAssertEqual($0 as? NeuralCoreError, .invalidParameter(name: "learningRate", value: "-1.0", reason: "must be ≥ 0"))

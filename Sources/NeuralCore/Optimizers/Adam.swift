@@ -7,6 +7,10 @@ import Foundation
 /// decay); `m ← m + (1 − β₁)(g − m)`; `v ← β₂·v + (1 − β₂)·g²`; with AMSGrad `v̂ ← max(v̂, v)` and `v̂` replaces `v`
 /// below; `p ← p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)` — ε is added after the bias-corrected square
 /// root, as PyTorch does.
+///
+/// The moments and the step count are the optimiser's ``State``: read ``state`` and give it to ``load(state:)`` of a
+/// new optimiser (with the same settings) to continue a run exactly, step for step (`state_dict()` /
+/// `load_state_dict()` in PyTorch).
 public final class Adam: Optimizer {
     /// The step size (`lr`), 1e-3 by default.
     public var learningRate: Float
@@ -20,9 +24,67 @@ public final class Adam: Optimizer {
     public let amsgrad: Bool
     /// Steps taken so far (PyTorch's `state['step']`).
     public private(set) var stepCount = 0
-    private var firstMoments: [[Float]] = []
-    private var secondMoments: [[Float]] = []
-    private var maximumSecondMoments: [[Float]] = []
+    private var firstMoments: [Tensor] = []
+    private var secondMoments: [Tensor] = []
+    private var maximumSecondMoments: [Tensor] = []
+
+    /// What Adam carries from one step to the next, by parameter position (the order of the `parameters` passed to
+    /// ``step(parameters:gradients:)``). Before the first step every list is empty and ``stepCount`` is 0.
+    public struct State: Sendable {
+        /// Steps taken (PyTorch `step`).
+        public var stepCount: Int
+        /// The first-moment estimate `m` of each parameter, its shape (PyTorch `exp_avg`).
+        public var firstMoments: [Tensor]
+        /// The second-moment estimate `v` of each parameter (PyTorch `exp_avg_sq`).
+        public var secondMoments: [Tensor]
+        /// AMSGrad's running maximum of `v` (PyTorch `max_exp_avg_sq`); empty without ``Adam/amsgrad``.
+        public var maximumSecondMoments: [Tensor]
+
+        /// Makes a state; ``Adam/load(state:)`` checks it.
+        public init(stepCount: Int, firstMoments: [Tensor], secondMoments: [Tensor],
+                    maximumSecondMoments: [Tensor] = []) {
+            self.stepCount = stepCount
+            self.firstMoments = firstMoments
+            self.secondMoments = secondMoments
+            self.maximumSecondMoments = maximumSecondMoments
+        }
+    }
+
+    /// The current state (O(1): the moments are shared copy-on-write with the optimiser).
+    public var state: State {
+        State(stepCount: stepCount, firstMoments: firstMoments, secondMoments: secondMoments,
+              maximumSecondMoments: maximumSecondMoments)
+    }
+
+    /// Replaces the state with one read from ``state`` (of this or another optimiser), so the next step continues
+    /// that run exactly. The next step's parameters must have the moments' count and shapes.
+    ///
+    /// - Throws: ``NeuralCoreError/invalidParameter(name:value:reason:)`` for a negative step count, moments present
+    ///   with a step count of 0 or missing with a positive one, first and second moments of different counts or
+    ///   shapes, or AMSGrad maxima that do not match ``amsgrad`` (present without it, missing or misshapen with it).
+    public func load(state: State) throws {
+        func invalid(_ name: String, _ value: Any, _ reason: String) -> NeuralCoreError {
+            .invalidParameter(name: name, value: "\(value)", reason: reason)
+        }
+        let count = state.firstMoments.count
+        guard state.stepCount >= 0 else { throw invalid("state.stepCount", state.stepCount, "must be ≥ 0") }
+        guard (state.stepCount == 0) == (count == 0) else {
+            throw invalid("state.firstMoments", "\(count) tensors",
+                          "moments must be present exactly when stepCount (\(state.stepCount)) is positive")
+        }
+        let shapes = state.firstMoments.map(\.shape)
+        guard state.secondMoments.map(\.shape) == shapes else {
+            throw invalid("state.secondMoments", state.secondMoments.map(\.shape), "must have the shapes \(shapes)")
+        }
+        guard state.maximumSecondMoments.map(\.shape) == (amsgrad ? shapes : []) else {
+            throw invalid("state.maximumSecondMoments", state.maximumSecondMoments.map(\.shape),
+                          amsgrad ? "must have the shapes \(shapes) (amsgrad)" : "must be empty without amsgrad")
+        }
+        stepCount = state.stepCount
+        firstMoments = state.firstMoments
+        secondMoments = state.secondMoments
+        maximumSecondMoments = state.maximumSecondMoments
+    }
 
     /// Creates the optimiser.
     ///
@@ -45,8 +107,10 @@ public final class Adam: Optimizer {
 
     public func step(parameters: inout [Tensor], gradients: [Tensor]) {
         checkStepArguments(parameters, gradients, stateCount: firstMoments.count)
+        precondition(firstMoments.isEmpty || firstMoments.map(\.shape) == parameters.map(\.shape),
+                     "Adam: the loaded moments' shapes differ from the parameters'")
         if firstMoments.isEmpty {
-            firstMoments = parameters.map { [Float](repeating: 0, count: $0.scalarCount) }
+            firstMoments = parameters.map { Tensor(zeros: $0.shape) }
             secondMoments = firstMoments
             if amsgrad { maximumSecondMoments = firstMoments }
         }
