@@ -112,7 +112,9 @@ def load(path):
         description = json.loads(f.metadata()["wavenet"])
     mel_bands = description["frontEnd"]["frequencyAxis"]["mel"]["_0"]["count"]
     model = WaveNet(description["configuration"], mel_bands)
-    model.load_state_dict(load_file(path))
+    # A training checkpoint also holds Adam's moments under "optimizer." (WaveNet.optimizerKeyPrefix): not weights.
+    weights = {key: value for key, value in load_file(path).items() if not key.startswith("optimizer.")}
+    model.load_state_dict(weights)
     return model.eval(), description
 
 

@@ -12,8 +12,9 @@ public enum VocodersError: Error, Equatable, CustomStringConvertible {
     /// An input value cannot be processed: a µ-law sample outside `[−1, 1]`, a class index out of range,
     /// multi-channel audio where mono is required, waveforms at different sample rates.
     case invalidInput(what: String, reason: String)
-    /// A WaveNet checkpoint cannot be used: unreadable or truncated, no configuration in its metadata, or tensors
-    /// that do not match its configuration (`reason` names the key or field).
+    /// A WaveNet checkpoint cannot be used: unreadable or truncated, no configuration in its metadata, tensors
+    /// that do not match its configuration (`reason` names the key or field), or — to resume training — no or
+    /// mismatched optimiser state.
     case invalidCheckpoint(path: String, reason: String)
     /// A training folder holds no audio file the trainer can use (`.wav`, `.flac`, `.ogg`, `.aiff`), or none
     /// long enough for one training crop.

@@ -6,7 +6,9 @@ extension WaveNet {
     /// What a checkpoint says about its tensors: the architecture, the front end, and where training stood.
     ///
     /// Stored as JSON in the safetensors metadata (key ``metadataKey``), so one file is a complete model, and
-    /// written beside it as `<name>.json` (same content, for people and scripts).
+    /// written beside it as `<name>.json` (same content, for people and scripts). A checkpoint written by training
+    /// also holds Adam's moments (tensors under ``optimizerKeyPrefix``, see ``TrainingState/optimizerStepCount``),
+    /// which inference ignores.
     public struct CheckpointDescription: Sendable, Equatable, Codable {
         /// The architecture of the tensors.
         public var configuration: Configuration
@@ -33,13 +35,19 @@ extension WaveNet {
         public var seconds: Double
         /// The run's settings.
         public var configuration: TrainingConfiguration
+        /// Adam's step count when the file holds Adam's moments, so that training resumes exactly; `nil` when it
+        /// holds none (checkpoints written before the moments were stored): such a file loads for inference, but
+        /// ``WaveNet/train(on:configuration:checkpoint:resume:timeLimit:progress:)`` refuses to resume from it.
+        public var optimizerStepCount: Int?
 
         /// Makes a state.
-        public init(step: Int, loss: Float, seconds: Double, configuration: TrainingConfiguration) {
+        public init(step: Int, loss: Float, seconds: Double, configuration: TrainingConfiguration,
+                    optimizerStepCount: Int? = nil) {
             self.step = step
             self.loss = loss
             self.seconds = seconds
             self.configuration = configuration
+            self.optimizerStepCount = optimizerStepCount
         }
     }
 
@@ -47,7 +55,7 @@ extension WaveNet {
     public static let metadataKey = "wavenet"
 
     /// Loads a checkpoint written by ``save(to:training:)`` (or by `demo train-wavenet`): builds the network its
-    /// description specifies and loads every tensor with full verification.
+    /// description specifies and loads every tensor with full verification (optimiser state, if any, is skipped).
     ///
     /// - Throws: ``VocodersError/invalidCheckpoint(path:reason:)`` for a missing, unreadable or truncated file, a
     ///   missing or undecodable description, an invalid configuration, or tensors that do not match it (a missing,
@@ -61,7 +69,7 @@ extension WaveNet {
             throw VocodersError.invalidCheckpoint(path: url.path, reason: "invalid configuration: \(error)")
         }
         do {
-            try load(safetensors: url)
+            try load(safetensors: url, ignoringKeysWithPrefix: Self.optimizerKeyPrefix)
         } catch let error as NeuralCoreError {
             throw VocodersError.invalidCheckpoint(
                 path: url.path, reason: "the tensors do not match the configuration: \(error)")
@@ -83,15 +91,23 @@ extension WaveNet {
     ///   - training: the training state to record, or `nil`.
     /// - Throws: `NeuralCoreError.writeFailed` or `AudioDSPError.writeFailed` when a file cannot be written.
     public func save(to url: URL, training: TrainingState? = nil) throws {
+        try save(to: url, training: training, optimizer: nil)
+    }
+
+    /// ``save(to:training:)`` with Adam's state beside the weights (``optimizerTensors(_:)``), in the same file, so
+    /// weights and moments are replaced together.
+    func save(to url: URL, training: TrainingState?, optimizer: Adam.State?) throws {
         let description = CheckpointDescription(configuration: configuration, frontEnd: frontEnd, training: training)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         let json = try encoder.encode(description)
-        try save(safetensors: url, metadata: [Self.metadataKey: String(decoding: json, as: UTF8.self)])
+        let tensors = stateDict().mapValues { ($0.shape, $0.scalars) }
+            .merging(optimizer.map(optimizerTensors) ?? [:]) { weight, _ in weight }
+        try SafeTensors.write(tensors, metadata: [Self.metadataKey: String(decoding: json, as: UTF8.self)], to: url)
         try writeAtomically(json, to: url.deletingPathExtension().appendingPathExtension("json"))
     }
 
-    private static func checkpointFile(_ url: URL) throws -> SafeTensors {
+    static func checkpointFile(_ url: URL) throws -> SafeTensors {
         do {
             return try SafeTensors(contentsOf: url)
         } catch let error as NeuralCoreError {

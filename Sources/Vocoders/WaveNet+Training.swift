@@ -3,144 +3,52 @@ import Foundation
 import NeuralCore
 
 extension WaveNet {
-    /// Everything a training run needs besides the data: the model, its front end, and the optimisation settings.
-    ///
-    /// The learning rate warms up linearly from 0 over ``warmupSteps``, then follows a cosine from
-    /// ``learningRate`` down to ``finalLearningRate`` at step ``steps``.
-    public struct TrainingConfiguration: Sendable, Equatable, Codable {
-        /// The architecture to train. Default: the shipped model's.
-        public var model: Configuration
-        /// The analysis of the conditioning mel. Default ``AudioDSP/FrontEnd/default``.
-        public var frontEnd: FrontEnd
-        /// Total optimiser steps, ≥ 1 (a resumed run continues up to this count). Default 3000.
-        public var steps: Int
-        /// Crops per step, ≥ 1. Default 4.
-        public var batchSize: Int
-        /// Samples per crop, a positive multiple of the hop length. Default 2048 (93 ms at 22 050 Hz).
-        public var cropLength: Int
-        /// Adam's peak learning rate, > 0. Default 1e-3.
-        public var learningRate: Float
-        /// The learning rate at the last step, `0 ... learningRate`. Default 1e-4.
-        public var finalLearningRate: Float
-        /// Linear warm-up steps, ≥ 0. Default 100.
-        public var warmupSteps: Int
-        /// Steps between checkpoints, ≥ 1 (a final checkpoint is always written). Default 100.
-        public var checkpointInterval: Int
-        /// Seed of the initial weights and of the crops (the crops of step `s` come from `seed` and `s` only, so a
-        /// resumed run draws the same crops as an uninterrupted one). Default 0.
-        public var seed: UInt64
-
-        /// Makes a configuration; the defaults are the shipped model's run.
-        public init(model: Configuration = Configuration(), frontEnd: FrontEnd = .default, steps: Int = 3000,
-                    batchSize: Int = 4, cropLength: Int = 2048, learningRate: Float = 1e-3,
-                    finalLearningRate: Float = 1e-4, warmupSteps: Int = 100, checkpointInterval: Int = 100,
-                    seed: UInt64 = 0) {
-            self.model = model
-            self.frontEnd = frontEnd
-            self.steps = steps
-            self.batchSize = batchSize
-            self.cropLength = cropLength
-            self.learningRate = learningRate
-            self.finalLearningRate = finalLearningRate
-            self.warmupSteps = warmupSteps
-            self.checkpointInterval = checkpointInterval
-            self.seed = seed
-        }
-
-        /// The learning rate of step `step` (from 1).
-        public func learningRate(atStep step: Int) -> Float {
-            if step <= warmupSteps { return learningRate * Float(step) / Float(warmupSteps) }
-            let progress = Double(step - warmupSteps) / Double(max(1, steps - warmupSteps))
-            let cosine = Float(0.5 * (1 + Foundation.cos(Double.pi * min(1, progress))))
-            return finalLearningRate + (learningRate - finalLearningRate) * cosine
-        }
-
-        /// Checks every value (and the model against the front end).
-        ///
-        /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` naming the first bad value.
-        public func validate() throws {
-            try model.validate(frontEnd: frontEnd)
-            func invalid(_ name: String, _ value: Any, _ reason: String) -> VocodersError {
-                .invalidParameter(name: name, value: "\(value)", reason: reason)
-            }
-            for (name, value) in [("steps", steps), ("batchSize", batchSize), ("checkpointInterval", checkpointInterval)]
-            where value < 1 {
-                throw invalid(name, value, "must be ≥ 1")
-            }
-            guard warmupSteps >= 0 else { throw invalid("warmupSteps", warmupSteps, "must be ≥ 0") }
-            guard cropLength > 0, cropLength % frontEnd.hopLength == 0 else {
-                throw invalid("cropLength", cropLength, "must be a positive multiple of the hop length \(frontEnd.hopLength)")
-            }
-            guard learningRate > 0, learningRate.isFinite else {
-                throw invalid("learningRate", learningRate, "must be positive and finite")
-            }
-            guard finalLearningRate >= 0, finalLearningRate <= learningRate else {
-                throw invalid("finalLearningRate", finalLearningRate, "must be in 0...learningRate")
-            }
-        }
-    }
-
-    /// One training step's report.
-    public struct TrainingProgress: Sendable {
-        /// The step just completed (from 1).
-        public let step: Int
-        /// The run's total steps.
-        public let steps: Int
-        /// This step's loss: mean cross-entropy in nats per sample (ln 256 ≈ 5.55 is a uniform guess).
-        public let loss: Float
-        /// The learning rate used.
-        public let learningRate: Float
-        /// Wall-clock seconds of training so far (including earlier runs of a resumed training).
-        public let seconds: Double
-        /// Training samples (crop samples) processed per second in this run.
-        public let samplesPerSecond: Double
-        /// The checkpoint written after this step, or `nil`.
-        public let checkpoint: URL?
-    }
-
     /// Trains a WaveNet on every audio file of `folder` with teacher forcing: random crops with their mel frames,
     /// cross-entropy of the next sample's µ-law class, Adam with a warm-up + cosine learning-rate schedule.
     ///
-    /// With a `checkpoint` URL the model is saved there (``save(to:training:)``) every
-    /// ``TrainingConfiguration/checkpointInterval`` steps and after the last one. With `resume`, training restarts
-    /// from that checkpoint's weights and step (so an interruption loses at most one checkpoint interval); Adam's
-    /// moment estimates are not stored and restart from zero (with bias correction, as at step 1).
+    /// With a `checkpoint` URL the model is saved there (atomically, weights and Adam's moments in one file) every
+    /// ``TrainingConfiguration/checkpointInterval`` steps, after the last one, and after a step that reaches
+    /// `timeLimit`. With `resume`, training continues from that checkpoint exactly: its weights, Adam's moments and
+    /// step count, and the step (which sets the learning rate and the crops), so a run interrupted after step `k` and
+    /// resumed ends with the weights of an uninterrupted run, bit for bit (same configuration and thread count). A
+    /// checkpoint without optimiser state (``TrainingState/optimizerStepCount`` `nil`: written before the moments were
+    /// stored, or saved outside training) still loads for inference, but resuming from it throws rather than
+    /// continuing inexactly with fresh moments.
     ///
     /// - Parameters:
     ///   - folder: a folder of audio files (`.wav`, `.flac`, `.ogg`, `.aiff`), resampled to the front end's rate.
     ///   - configuration: the model and the run.
     ///   - checkpoint: where to write checkpoints, or `nil`.
     ///   - resume: continue from `checkpoint` when it exists. Default `false`.
-    ///   - progress: called after every step.
-    /// - Returns: the trained model.
-    /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` for a bad configuration, or a resumed
-    ///   checkpoint whose model or front end differs from `configuration`;
-    ///   ``VocodersError/noTrainingAudio(folder:reason:)``; ``VocodersError/invalidCheckpoint(path:reason:)``;
-    ///   errors reading audio or writing checkpoints.
+    ///   - timeLimit: wall-clock seconds for this call, ≥ 0, or `nil` (the default) for none: the run stops after the
+    ///     first step that ends at or past it (so at least one step runs) and writes a checkpoint there.
+    ///   - progress: called after every step (and after the checkpoint, if any, of that step is written).
+    /// - Returns: the trained model (as after the last step run).
+    /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` for a bad configuration or time limit, or a
+    ///   resumed checkpoint whose model or front end differs from `configuration`;
+    ///   ``VocodersError/noTrainingAudio(folder:reason:)``; ``VocodersError/invalidCheckpoint(path:reason:)`` for an
+    ///   unusable checkpoint to resume, or one without optimiser state; errors reading audio or writing checkpoints.
     public static func train(
         on folder: URL, configuration: TrainingConfiguration, checkpoint: URL? = nil, resume: Bool = false,
-        progress: (TrainingProgress) -> Void = { _ in }
+        timeLimit: Double? = nil, progress: (TrainingProgress) -> Void = { _ in }
     ) throws -> WaveNet {
         try configuration.validate()
-        var model = try WaveNet(configuration: configuration.model, frontEnd: configuration.frontEnd,
-                                seed: configuration.seed)
-        var firstStep = 1, previousSeconds = 0.0
-        if resume, let checkpoint, FileManager.default.fileExists(atPath: checkpoint.path) {
-            let description = try checkpointDescription(at: checkpoint)
-            guard description.configuration == configuration.model else {
-                throw VocodersError.invalidParameter(
-                    name: "configuration.model", value: "\(configuration.model)",
-                    reason: "the checkpoint to resume has \(description.configuration)")
-            }
-            try configuration.frontEnd.requireMatch(description.frontEnd)
-            model = try WaveNet(contentsOf: checkpoint)
-            firstStep = (description.training?.step ?? 0) + 1
-            previousSeconds = description.training?.seconds ?? 0
+        if let timeLimit, !(timeLimit >= 0 && timeLimit.isFinite) {
+            throw VocodersError.invalidParameter(name: "timeLimit", value: "\(timeLimit)", reason: "must be ≥ 0 and finite")
         }
+        let optimizer = try Adam(learningRate: configuration.learningRate)
+        var model: WaveNet, done: TrainingState?
+        if resume, let checkpoint, FileManager.default.fileExists(atPath: checkpoint.path) {
+            (model, done) = try resumed(from: checkpoint, configuration: configuration, optimizer: optimizer)
+        } else {
+            model = try WaveNet(configuration: configuration.model, frontEnd: configuration.frontEnd,
+                                seed: configuration.seed)
+        }
+        let firstStep = (done?.step ?? 0) + 1, previousSeconds = done?.seconds ?? 0
         let corpus = try WaveNetTrainingCorpus(
             folder: folder, frontEnd: configuration.frontEnd, mu: MuLaw(mu: configuration.model.mu),
             cropLength: configuration.cropLength)
-        let optimizer = try Adam(learningRate: configuration.learningRate)
+        let samplesPerStep = Double(configuration.batchSize * configuration.cropLength)
         let start = DispatchTime.now().uptimeNanoseconds
         var lossSum: Float = 0, lossCount = 0
         for step in stride(from: firstStep, through: configuration.steps, by: 1) {
@@ -159,20 +67,52 @@ extension WaveNet {
             lossSum += loss.item
             lossCount += 1
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let stopping = step < configuration.steps && timeLimit.map { elapsed >= $0 } ?? false
             var written: URL?
-            if let checkpoint, step % configuration.checkpointInterval == 0 || step == configuration.steps {
-                try model.save(to: checkpoint, training: TrainingState(
-                    step: step, loss: lossSum / Float(lossCount), seconds: previousSeconds + elapsed,
-                    configuration: configuration))
+            if let checkpoint, step % configuration.checkpointInterval == 0 || step == configuration.steps || stopping {
+                try model.save(
+                    to: checkpoint,
+                    training: TrainingState(step: step, loss: lossSum / Float(lossCount), seconds: previousSeconds + elapsed,
+                                            configuration: configuration, optimizerStepCount: optimizer.stepCount),
+                    optimizer: optimizer.state)
                 (lossSum, lossCount, written) = (0, 0, checkpoint)
             }
+            let stepsRun = Double(step - firstStep + 1)
             progress(TrainingProgress(
                 step: step, steps: configuration.steps, loss: loss.item, learningRate: optimizer.learningRate,
-                seconds: previousSeconds + elapsed,
-                samplesPerSecond: Double((step - firstStep + 1) * configuration.batchSize * configuration.cropLength)
-                    / max(elapsed, 1e-9),
-                checkpoint: written))
+                seconds: previousSeconds + elapsed, samplesPerSecond: stepsRun * samplesPerStep / max(elapsed, 1e-9),
+                secondsRemaining: elapsed / stepsRun * Double(configuration.steps - step),
+                stoppedAtTimeLimit: stopping, checkpoint: written))
+            if stopping { break }
         }
         return model
+    }
+
+    /// The model, Adam's state (loaded into `optimizer`) and the training state of the checkpoint to resume.
+    ///
+    /// - Throws: as ``train(on:configuration:checkpoint:resume:timeLimit:progress:)`` for the checkpoint to resume.
+    private static func resumed(
+        from checkpoint: URL, configuration: TrainingConfiguration, optimizer: Adam
+    ) throws -> (WaveNet, TrainingState) {
+        let description = try checkpointDescription(at: checkpoint)
+        guard description.configuration == configuration.model else {
+            throw VocodersError.invalidParameter(
+                name: "configuration.model", value: "\(configuration.model)",
+                reason: "the checkpoint to resume has \(description.configuration)")
+        }
+        try configuration.frontEnd.requireMatch(description.frontEnd)
+        guard let training = description.training, let stepCount = training.optimizerStepCount else {
+            throw VocodersError.invalidCheckpoint(
+                path: checkpoint.path,
+                reason: "it holds no optimiser state (saved outside training, or before checkpoints stored Adam's "
+                    + "moments), so training cannot resume from it exactly; it still loads for inference")
+        }
+        let model = try WaveNet(contentsOf: checkpoint)
+        do {
+            try optimizer.load(state: model.optimizerState(at: checkpoint, stepCount: stepCount))
+        } catch let error as NeuralCoreError {
+            throw VocodersError.invalidCheckpoint(path: checkpoint.path, reason: "unusable optimiser state: \(error)")
+        }
+        return (model, training)
     }
 }

@@ -7,7 +7,7 @@ import NeuralCore
 /// transposed convolutions, and an 8-bit µ-law softmax output. The architecture is in ``Configuration``.
 ///
 /// This module is the training-time network: ``logits(conditioning:previousClasses:)`` runs the whole sequence at
-/// once with teacher forcing (the true previous samples as input), which is what ``train(on:configuration:checkpoint:resume:progress:)``
+/// once with teacher forcing (the true previous samples as input), which is what ``train(on:configuration:checkpoint:resume:timeLimit:progress:)``
 /// optimises and what the naive generation reference runs. Fast sample-by-sample generation is
 /// ``WaveNetGenerator`` (made from a trained model); ``WaveNetVocoder`` wraps it as a ``Vocoder``.
 ///

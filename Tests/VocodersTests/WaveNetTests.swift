@@ -276,6 +276,7 @@ final class WaveNetCheckpointTests: XCTestCase {
         XCTAssertEqual(vocoder.generator.configuration, WaveNet.Configuration())
         let description = try WaveNet.checkpointDescription(at: WaveNetVocoder.bundledCheckpointURL)
         XCTAssertNotNil(description.training)
+        XCTAssertNil(description.training?.optimizerStepCount, "written before checkpoints held Adam's moments")
         let clip = try VocoderFixtures.clip()
         let short = Waveform(samples: Array(clip.samples[0..<300]), sampleRate: 22_050)
         let audio = try vocoder.resynthesize(short)
@@ -333,6 +334,60 @@ final class WaveNetTrainingTests: XCTestCase {
             guard case .invalidParameter(name: "configuration.model", _, _)? = $0 as? VocodersError else {
                 return XCTFail("\($0)")
             }
+        }
+    }
+
+    /// Two steps with a one-step time limit each (a limit of 0 stops after the first step) and a resume to the end
+    /// give the weights of an uninterrupted run bit for bit: Adam's moments, its step count and the schedule position
+    /// (warm-up, then cosine) all continue.
+    func testInterruptedAndResumedTrainingEqualsUninterrupted() throws {
+        let data = try makeCorpus()
+        var settings = configuration(steps: 6)
+        (settings.warmupSteps, settings.finalLearningRate, settings.checkpointInterval) = (2, 3e-4, 100)
+        let uninterrupted = try WaveNet.train(on: data, configuration: settings)
+
+        let checkpoint = try makeTemporaryDirectory(self).appendingPathComponent("tiny.safetensors")
+        for expected in 1...2 {
+            var reports: [WaveNet.TrainingProgress] = []
+            _ = try WaveNet.train(on: data, configuration: settings, checkpoint: checkpoint, resume: true,
+                                  timeLimit: 0) { reports.append($0) }
+            XCTAssertEqual(reports.map(\.step), [expected])
+            XCTAssertEqual(reports.map(\.stoppedAtTimeLimit), [true])
+            XCTAssertEqual(reports.first?.checkpoint, checkpoint)
+            XCTAssertEqual(try WaveNet.checkpointDescription(at: checkpoint).training?.optimizerStepCount, expected)
+        }
+        var last: WaveNet.TrainingProgress?
+        let resumed = try WaveNet.train(on: data, configuration: settings, checkpoint: checkpoint, resume: true) {
+            last = $0
+        }
+        XCTAssertEqual(last?.step, 6)
+        XCTAssertEqual(last?.stoppedAtTimeLimit, false)
+        XCTAssertEqual(last?.secondsRemaining, 0)
+        XCTAssertGreaterThan(last?.samplesPerSecond ?? 0, 0)
+        XCTAssertEqual(resumed.stateDict().mapValues(\.scalars), uninterrupted.stateDict().mapValues(\.scalars))
+        // The training checkpoint, moments and all, loads for inference with the same weights.
+        XCTAssertEqual(try WaveNet(contentsOf: checkpoint).stateDict().mapValues(\.scalars),
+                       uninterrupted.stateDict().mapValues(\.scalars))
+    }
+
+    /// A checkpoint without optimiser state (as written before checkpoints held it, like the shipped one) loads for
+    /// inference, but resuming from it throws; so does a negative time limit.
+    func testResumingWithoutOptimizerStateIsRefused() throws {
+        let data = try makeCorpus()
+        let checkpoint = try makeTemporaryDirectory(self).appendingPathComponent("old.safetensors")
+        let model = try TinyWaveNet.model(seed: 1)
+        try model.save(to: checkpoint, training: WaveNet.TrainingState(
+            step: 5, loss: 4, seconds: 1, configuration: configuration(steps: 10)))
+        XCTAssertEqual(try WaveNet(contentsOf: checkpoint).stateDict().mapValues(\.scalars),
+                       model.stateDict().mapValues(\.scalars))
+        XCTAssertThrowsError(try WaveNet.train(on: data, configuration: configuration(steps: 10), checkpoint: checkpoint,
+                                               resume: true)) { error in
+            guard case let .invalidCheckpoint(path, reason)? = error as? VocodersError else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, checkpoint.path)
+            XCTAssertTrue(reason.contains("no optimiser state"), reason)
+        }
+        XCTAssertThrowsError(try WaveNet.train(on: data, configuration: configuration(steps: 1), timeLimit: -1)) {
+            guard case .invalidParameter(name: "timeLimit", _, _)? = $0 as? VocodersError else { return XCTFail("\($0)") }
         }
     }
 
