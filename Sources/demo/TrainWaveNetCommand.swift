@@ -41,12 +41,18 @@ struct TrainWaveNetCommand: ParsableCommand {
     @Option(help: "Print a progress line every N steps.")
     var logInterval: Int = 10
 
-    @Flag(help: "Continue from --out if it exists (same model and front end).")
+    @Flag(help: "Continue exactly from --out if it exists (same model and front end; weights, Adam's moments, step).")
     var resume = false
+
+    @Option(help: "Stop after the first step ending this many seconds after the start, writing --out (then --resume).")
+    var untilSeconds: Double?
 
     func validate() throws {
         guard logInterval >= 1 else { throw ValidationError("--log-interval must be ≥ 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1") }
+        if let untilSeconds, !(untilSeconds >= 0 && untilSeconds.isFinite) {
+            throw ValidationError("--until-seconds must be ≥ 0")
+        }
     }
 
     func run() throws {
@@ -68,15 +74,25 @@ struct TrainWaveNetCommand: ParsableCommand {
                 + "gate \(model.gateChannels), skip \(model.skipChannels), receptive field \(model.receptiveField) samples")
             let logInterval = logInterval
             _ = try WaveNet.train(
-                on: data, configuration: configuration, checkpoint: out,
-                resume: resume
+                on: data, configuration: configuration, checkpoint: out, resume: resume, timeLimit: untilSeconds
             ) { progress in
                 guard progress.step % logInterval == 0 || progress.checkpoint != nil else { return }
-                let line = String(format: "step %d/%d  loss %.4f  lr %.2e  %.0f s  %.0f samples/s",
+                let line = String(format: "step %d/%d  loss %.4f  lr %.2e  %.0f s  %.0f samples/s  ETA %@",
                                   progress.step, progress.steps, progress.loss, progress.learningRate,
-                                  progress.seconds, progress.samplesPerSecond)
+                                  progress.seconds, progress.samplesPerSecond, duration(progress.secondsRemaining))
                 say(line + (progress.checkpoint.map { "  → \($0.path)" } ?? ""))
+                if progress.stoppedAtTimeLimit {
+                    say("stopped at the time limit after step \(progress.step); continue with --resume")
+                }
             }
         }
     }
+}
+
+/// `seconds` as `1h02m`, `3m05s` or `42s` (rounded to whole seconds).
+private func duration(_ seconds: Double) -> String {
+    let total = Int(seconds.rounded())
+    let (hours, minutes, rest) = (total / 3600, total / 60 % 60, total % 60)
+    if hours > 0 { return String(format: "%dh%02dm", hours, minutes) }
+    return minutes > 0 ? String(format: "%dm%02ds", minutes, rest) : "\(rest)s"
 }

@@ -13,6 +13,38 @@ final class WaveNetCommandLineTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("m.safetensors").path))
     }
 
+    /// `--until-seconds 0` stops after one step with a checkpoint and a note; `--resume` continues at the next step.
+    func testTrainingStopsAtTheTimeLimitAndResumes() throws {
+        let folder = try makeTemporaryDirectory(self)
+        let tone = (0..<11_025).map { Float(0.3 * sin(2 * Double.pi * 220 * Double($0) / 22_050)) }
+        try AudioFile.write(Waveform(samples: tone, sampleRate: 22_050), to: folder.appendingPathComponent("tone.wav"))
+        let out = folder.appendingPathComponent("m.safetensors")
+        let arguments = ["train-wavenet", "--data", folder.path, "--out", out.path, "--steps", "3", "--batch-size", "1",
+                         "--crop-length", "256", "--log-interval", "1", "--until-seconds", "0"]
+        for step in 1...2 {
+            let result = try runDemo(arguments + (step > 1 ? ["--resume"] : []))
+            XCTAssertEqual(result.status, 0, result.standardError)
+            let lines = result.standardOutput.split(separator: "\n")
+            XCTAssertEqual(lines.count, 3, result.standardOutput)
+            XCTAssertTrue(lines[1].hasPrefix("step \(step)/3  loss "), String(lines[1]))
+            XCTAssertTrue(lines[1].contains(" samples/s  ETA ") && lines[1].hasSuffix("→ \(out.path)"), String(lines[1]))
+            XCTAssertEqual(lines[2], "stopped at the time limit after step \(step); continue with --resume")
+            let description = try JSONDecoder().decode(
+                TrainingDescription.self, from: Data(contentsOf: folder.appendingPathComponent("m.json")))
+            XCTAssertEqual(description.training.step, step)
+            XCTAssertEqual(description.training.optimizerStepCount, step)
+        }
+        let negative = try runDemo(Array(arguments.dropLast(2)) + ["--until-seconds=-1"])
+        XCTAssertNotEqual(negative.status, 0)
+        XCTAssertTrue(negative.standardError.contains("--until-seconds must be ≥ 0"), negative.standardError)
+    }
+
+    /// The fields of the checkpoint's `.json` description this test reads.
+    private struct TrainingDescription: Decodable {
+        struct Training: Decodable { let step: Int; let optimizerStepCount: Int? }
+        let training: Training
+    }
+
     func testReconstructWithTheBundledWaveNet() throws {
         let folder = try makeTemporaryDirectory(self)
         let clip = folder.appendingPathComponent("clip.wav"), out = folder.appendingPathComponent("out.wav")
