@@ -32,10 +32,7 @@ public final class WaveNetLayer: Module {
     /// - Returns: the next residual stream `[N, residualChannels, T]` and this layer's skip output
     ///   `[N, skipChannels, T]`.
     public func callAsFunction(_ x: Tensor, conditioning: Tensor) -> (residual: Tensor, skip: Tensor) {
-        let z = dilated(x) + condition(conditioning)
-        let half = z.shape[1] / 2
-        let gated = tanh(z.sliced(alongAxis: 1, range: 0..<half))
-            * sigmoid(z.sliced(alongAxis: 1, range: half..<(2 * half)))
+        let gated = gatedActivation(dilated(x) + condition(conditioning), alongAxis: 1)
         return ((x + residual(gated)) * Float(0.5).squareRoot(), skip(gated))
     }
 }

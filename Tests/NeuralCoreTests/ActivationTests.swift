@@ -25,6 +25,23 @@ final class ActivationTests: XCTestCase {
         XCTAssertEqual(crossEntropy(Tensor(shape: [1, 3], scalars: [1, 2, 3]), targets: [2]).item, 0.40760596, accuracy: 1e-6)
     }
 
+    /// The fused gated unit against finite differences (odd inner extents, so the eight-lane blocks have tails) and
+    /// against the composition it replaces, `tanh(first half) · σ(second half)`: values and gradients within 1e-6.
+    func testGatedActivation() {
+        checkGradients([randomTensor([2, 6, 5], seed: 3) * 3]) { xs in gatedActivation(xs[0]) }
+        checkGradients([randomTensor([3, 2, 4], seed: 4) * 3]) { xs in gatedActivation(xs[0], alongAxis: -1) }
+        let x = randomTensor([3, 16, 37], seed: 5) * 6, weights = randomTensor([3, 8, 37], seed: 6)
+        let composed: (Tensor) -> Tensor = { x in
+            tanh(x.sliced(alongAxis: 1, range: 0..<8)) * sigmoid(x.sliced(alongAxis: 1, range: 8..<16))
+        }
+        let (fused, fusedGradient) = valueWithGradient(at: x) { (gatedActivation($0) * weights).sum() }
+        let (reference, referenceGradient) = valueWithGradient(at: x) { (composed($0) * weights).sum() }
+        XCTAssertEqual(gatedActivation(x).shape, [3, 8, 37])
+        for (a, b) in zip(gatedActivation(x).scalars, composed(x).scalars) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+        for (a, b) in zip(fusedGradient.scalars, referenceGradient.scalars) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+        XCTAssertEqual(fused.item, reference.item, accuracy: 1e-4)
+    }
+
     private func assertCloseScalars(_ a: [Float], _ b: [Float], file: StaticString = #filePath, line: UInt = #line) {
         for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: 1e-6 * max(1, abs(y)), file: file, line: line) }
     }
