@@ -42,6 +42,23 @@ final class ActivationTests: XCTestCase {
         XCTAssertEqual(fused.item, reference.item, accuracy: 1e-4)
     }
 
+    /// The fused cross-entropy against the composition `−mean(logSoftmax · onehot)`: value and gradient within 1e-6
+    /// on rows with an eight-lane tail (21 classes), for one and two threads.
+    func testCrossEntropyEqualsTheLogSoftmaxComposition() {
+        let logits = randomTensor([13, 21], seed: 8) * 5
+        let targets = (0..<13).map { ($0 * 7) % 21 }
+        let oneHot = Tensor(shape: [13, 21], scalars: (0..<(13 * 21)).map { $0 % 21 == targets[$0 / 21] ? 1 : 0 })
+        let (reference, referenceGradient) = valueWithGradient(at: logits) { -(logSoftmax($0, axis: 1) * oneHot).sum() / 13 }
+        for threads in [1, 2] {
+            let saved = NeuralCoreThreads.threadCount
+            NeuralCoreThreads.threadCount = threads
+            defer { NeuralCoreThreads.threadCount = saved }
+            let (loss, gradient) = valueWithGradient(at: logits) { crossEntropy($0, targets: targets) }
+            XCTAssertEqual(loss.item, reference.item, accuracy: 1e-6)
+            for (a, b) in zip(gradient.scalars, referenceGradient.scalars) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+        }
+    }
+
     private func assertCloseScalars(_ a: [Float], _ b: [Float], file: StaticString = #filePath, line: UInt = #line) {
         for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: 1e-6 * max(1, abs(y)), file: file, line: line) }
     }
