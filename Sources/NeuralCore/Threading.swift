@@ -41,6 +41,22 @@ public enum NeuralCoreThreads {
 }
 
 extension NeuralCoreThreads {
+    /// Runs `body(i)` for every `i` in `0..<count` concurrently, up to ``threadCount`` indices at once, each on its own
+    /// thread, with ``threadCount`` (so OpenBLAS and NeuralCore's own loops) set to 1 while they run and restored
+    /// afterwards: data parallelism, for work made of many small kernels (a whole forward and backward pass of a
+    /// model replica per index) where splitting every kernel over threads costs more in hand-overs than it gains.
+    ///
+    /// `body` must not share mutable state between indices (give each index its own module and its own tape, e.g.
+    /// its own ``valueWithGradient(of:_:)``). The thread count is process-wide: other NeuralCore and AudioDSP work
+    /// running meanwhile also runs on one thread. With one thread or one index, `body` runs on the calling thread.
+    public static func forEachIndexWithSerialKernels(_ count: Int, _ body: (Int) -> Void) {
+        let threads = threadCount
+        guard threads > 1 && count > 1 else { return (0..<count).forEach(body) }
+        threadCount = 1
+        defer { threadCount = threads }
+        forEachParallelRange(count, threads: threads) { range in range.forEach(body) }
+    }
+
     /// How long OpenBLAS's worker threads keep spinning for new work after a product they ran (2²⁸ cycles,
     /// OpenBLAS's default `THREAD_TIMEOUT`, about 0.1 s on these machines).
     static let blasSpinNanoseconds: UInt64 = 100_000_000

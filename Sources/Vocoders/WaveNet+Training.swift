@@ -48,23 +48,20 @@ extension WaveNet {
         let corpus = try WaveNetTrainingCorpus(
             folder: folder, frontEnd: configuration.frontEnd, mu: MuLaw(mu: configuration.model.mu),
             cropLength: configuration.cropLength)
+        // One replica per further thread, for data-parallel steps (see lossAndGradients).
+        let replicas = try (1..<max(1, min(NeuralCoreThreads.threadCount, configuration.batchSize))).map { _ in
+            try WaveNet(configuration: configuration.model, frontEnd: configuration.frontEnd)
+        }
         let samplesPerStep = Double(configuration.batchSize * configuration.cropLength)
         let start = DispatchTime.now().uptimeNanoseconds
         var lossSum: Float = 0, lossCount = 0
         for step in stride(from: firstStep, through: configuration.steps, by: 1) {
             var generator = RandomGenerator(seed: configuration.seed ^ (UInt64(step) &* 0x9E37_79B9_7F4A_7C15))
             let batch = corpus.batch(count: configuration.batchSize, model: model, generator: &generator)
-            let (loss, gradients) = valueWithGradient(of: model) { model in
-                let conditioning = model.conditioning(batch.mel).sliced(
-                    alongAxis: 2, range: (WaveNetTrainingCorpus.marginFrames * corpus.hopLength)
-                        ..< (WaveNetTrainingCorpus.marginFrames * corpus.hopLength + configuration.cropLength))
-                let logits = model.logits(conditioning: conditioning, previousClasses: batch.previous)
-                let flat = logits.permuted([0, 2, 1]).reshaped([batch.targets.count, configuration.model.classCount])
-                return crossEntropy(flat, targets: batch.targets)
-            }
+            let (loss, gradients) = try lossAndGradients(of: model, replicas: replicas, batch: batch)
             optimizer.learningRate = configuration.learningRate(atStep: step)
             optimizer.update(model, gradients: gradients)
-            lossSum += loss.item
+            lossSum += loss
             lossCount += 1
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             let stopping = step < configuration.steps && timeLimit.map { elapsed >= $0 } ?? false
@@ -79,13 +76,62 @@ extension WaveNet {
             }
             let stepsRun = Double(step - firstStep + 1)
             progress(TrainingProgress(
-                step: step, steps: configuration.steps, loss: loss.item, learningRate: optimizer.learningRate,
+                step: step, steps: configuration.steps, loss: loss, learningRate: optimizer.learningRate,
                 seconds: previousSeconds + elapsed, samplesPerSecond: stepsRun * samplesPerStep / max(elapsed, 1e-9),
                 secondsRemaining: elapsed / stepsRun * Double(configuration.steps - step),
                 stoppedAtTimeLimit: stopping, checkpoint: written))
             if stopping { break }
         }
         return model
+    }
+
+    /// The mean cross-entropy of `batch` (nats per sample) and its gradient for every parameter of `model`.
+    ///
+    /// Without replicas, one pass over the batch. With `r` replicas the crops are split into `r + 1` contiguous shards
+    /// that run concurrently, one per thread with serial kernels
+    /// (``NeuralCoreThreads/forEachIndexWithSerialKernels(_:_:)``): shard 0 on `model`, shard `i` on `replicas[i − 1]`
+    /// after loading the model's weights into it. The shards' losses and gradients are averaged, weighted by their
+    /// crop counts, in shard order, so a step's result depends on the seed and the thread count only. (On two cores
+    /// this runs a step about twice as fast as splitting every kernel over both threads.)
+    static func lossAndGradients(
+        of model: WaveNet, replicas: [WaveNet], batch: WaveNetTrainingCorpus.Batch
+    ) throws -> (loss: Float, gradients: [String: Tensor]) {
+        let crops = batch.mel.shape[0], cropLength = batch.previous.shape[2]
+        let margin = WaveNetTrainingCorpus.marginFrames * model.frontEnd.hopLength
+        /// The loss and gradients of crops `range` on `network`.
+        func shard(_ range: Range<Int>, on network: WaveNet) -> (loss: Tensor, gradients: [String: Tensor]) {
+            let targets = Array(batch.targets[(range.lowerBound * cropLength)..<(range.upperBound * cropLength)])
+            let (mel, previous) = range == 0..<crops ? (batch.mel, batch.previous)
+                : (batch.mel.sliced(alongAxis: 0, range: range), batch.previous.sliced(alongAxis: 0, range: range))
+            let (loss, gradients) = valueWithGradient(of: network) { network in
+                let conditioning = network.conditioning(mel).sliced(alongAxis: 2, range: margin..<(margin + cropLength))
+                let logits = network.logits(conditioning: conditioning, previousClasses: previous)
+                let flat = logits.permuted([0, 2, 1]).reshaped([targets.count, network.configuration.classCount])
+                return crossEntropy(flat, targets: targets)
+            }
+            return (loss, gradients)
+        }
+        guard !replicas.isEmpty else {
+            let (loss, gradients) = shard(0..<crops, on: model)
+            return (loss.item, gradients)
+        }
+        let networks = [model] + replicas, weights = model.stateDict()
+        for replica in replicas { try replica.load(stateDict: weights) }
+        let ranges = networks.indices.map { (crops * $0 / networks.count)..<(crops * ($0 + 1) / networks.count) }
+        var results = [(loss: Tensor, gradients: [String: Tensor])?](repeating: nil, count: networks.count)
+        results.withUnsafeMutableBufferPointer { results in
+            let results = results  // each index writes only its own element
+            NeuralCoreThreads.forEachIndexWithSerialKernels(networks.count) { index in
+                results[index] = shard(ranges[index], on: networks[index])
+            }
+        }
+        var loss: Float = 0, gradients: [String: Tensor] = [:]
+        for (range, result) in zip(ranges, results.map { $0! }) {
+            let share = Float(range.count) / Float(crops)
+            loss += share * result.loss.item
+            gradients.merge(result.gradients.mapValues { $0 * share }) { $0 + $1 }
+        }
+        return (loss, gradients)
     }
 
     /// The model, Adam's state (loaded into `optimizer`) and the training state of the checkpoint to resume.

@@ -370,6 +370,26 @@ final class WaveNetTrainingTests: XCTestCase {
                        uninterrupted.stateDict().mapValues(\.scalars))
     }
 
+    /// A data-parallel step (two threads: the batch's two crops on two replicas, gradients averaged) gives the loss
+    /// and, after Adam's first step, the weights of the one-pass step at one thread, to rounding.
+    func testDataParallelStepMatchesOnePass() throws {
+        let data = try makeCorpus()
+        let saved = NeuralCoreThreads.threadCount
+        defer { NeuralCoreThreads.threadCount = saved }
+        var results: [(loss: Float, weights: [String: [Float]])] = []
+        for threads in [1, 2] {
+            NeuralCoreThreads.threadCount = threads
+            var loss: Float = 0
+            let model = try WaveNet.train(on: data, configuration: configuration(steps: 1)) { loss = $0.loss }
+            results.append((loss, model.stateDict().mapValues(\.scalars)))
+        }
+        XCTAssertEqual(NeuralCoreThreads.threadCount, 2, "the thread count is restored")
+        XCTAssertEqual(results[0].loss, results[1].loss, accuracy: 1e-5)
+        for (key, one) in results[0].weights {
+            for (a, b) in zip(one, results[1].weights[key]!) { XCTAssertEqual(a, b, accuracy: 1e-5, key) }
+        }
+    }
+
     /// A checkpoint without optimiser state (as written before checkpoints held it, like the shipped one) loads for
     /// inference, but resuming from it throws; so does a negative time limit.
     func testResumingWithoutOptimizerStateIsRefused() throws {
