@@ -34,8 +34,7 @@ while let argument = arguments.next() {
 }
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
-let python = peerPython()
-let peer = root.appendingPathComponent("Benchmarks/Peers/wavenet_torch.py").path
+let peer = root.appendingPathComponent("Benchmarks/Peers/wavenet_torch.py")
 let checkpointURL = try checkpoint ?? WaveNetVocoder.bundledCheckpointURL
 
 func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
@@ -56,15 +55,7 @@ func time(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
 
 /// The peer's median wall and CPU seconds for `samples` samples.
 func torchSeconds(samples: Int, threads: Int) -> (wall: Double, cpu: Double) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = [peer, checkpointURL.path, "\(samples)", "\(threads)", "1"]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try! process.run()
-    process.waitUntilExit()
-    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    let numbers = text.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    let numbers = (try? peerNumbers(peer, [checkpointURL.path, "\(samples)", "\(threads)", "1"])) ?? []
     return numbers.count == 2 ? (numbers[0], numbers[1]) : (.nan, .nan)
 }
 
