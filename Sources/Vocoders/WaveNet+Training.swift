@@ -10,7 +10,9 @@ extension WaveNet {
     /// ``TrainingConfiguration/checkpointInterval`` steps, after the last one, and after a step that reaches
     /// `timeLimit`. With `resume`, training continues from that checkpoint exactly: its weights, Adam's moments and
     /// step count, and the step (which sets the learning rate and the crops), so a run interrupted after step `k` and
-    /// resumed ends with the weights of an uninterrupted run, bit for bit (same configuration and thread count). A
+    /// resumed ends with the weights of an uninterrupted run, bit for bit (same configuration — `steps` shapes the
+    /// cosine schedule — and thread count). With more than one ``NeuralCoreThreads/threadCount``, each step runs data
+    /// parallel: the batch's crops are split over that many model replicas, one thread each. A
     /// checkpoint without optimiser state (``TrainingState/optimizerStepCount`` `nil`: written before the moments were
     /// stored, or saved outside training) still loads for inference, but resuming from it throws rather than
     /// continuing inexactly with fresh moments.

@@ -35,7 +35,7 @@ struct TrainWaveNetCommand: ParsableCommand {
     @Option(help: "Seed of the initial weights and the crops (default \(defaults.seed)).")
     var seed: UInt64 = defaults.seed
 
-    @Option(help: "Threads (default: all processors).")
+    @Option(help: "Threads, each training on a share of every batch's crops (default: all processors).")
     var threads: Int?
 
     @Option(help: "Print a progress line every N steps.")
