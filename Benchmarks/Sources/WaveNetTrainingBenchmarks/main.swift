@@ -3,7 +3,7 @@
 // The step is the shipped checkpoint's architecture on one random batch of `--batch` crops of `--crop` samples (with
 // 3 mel frames of context each side, as `WaveNet.train` draws them). Each part is timed alone in process CPU time,
 // forward then forward plus backward (the gradient of the part's output sum with respect to its input and its
-// weights), on the tensors it sees in the step: the upsampler, every residual layer's dilated convolution,
+// weights, less the cost of that harness), on the tensors it sees in the step: the upsampler, every residual layer's dilated convolution,
 // conditioning projection, gate and residual/skip convolutions, the output head, the cross-entropy, and Adam's
 // update. The whole step is timed as `WaveNet.train` runs it on `Resources/Samples` speech, alternating rounds with
 // PyTorch's step of the same architecture (`Peers/wavenet_train_torch.py`, same thread count); medians of `--rounds`
@@ -75,14 +75,16 @@ final class Probe<Part: Module>: Module {
 }
 
 /// Forward and forward + backward seconds of `run` applied to `module` and `input`, times `count` (parts that run
-/// once per layer are timed on one layer). The backward pass starts from the gradient of the output's sum.
+/// once per layer are timed on one layer). The backward pass starts from the gradient of the output's sum; the cost
+/// of that harness (a tape, the sum and its gradient, timed on a tensor of the output's shape) is subtracted.
 @MainActor func measure<Part: Module>(
     _ input: Tensor, _ module: Part, count: Int = 1, _ run: @escaping (Part, Tensor) -> Tensor
 ) -> (Double, Double) {
-    let probe = Probe(input, part: module)
+    let probe = Probe(input, part: module), harness = Probe(run(module, input), part: Module())
     let forward = seconds { _ = run(module, input) }
     let both = seconds { _ = valueWithGradient(of: probe) { run($0.part, $0.input).sum() } }
-    return (forward * Double(count), both * Double(count))
+    let overhead = seconds { _ = valueWithGradient(of: harness) { $0.input.sum() } }
+    return (forward * Double(count), max(forward, both - overhead) * Double(count))
 }
 
 var generator = RandomGenerator(seed: 1)
