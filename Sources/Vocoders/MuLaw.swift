@@ -43,14 +43,14 @@ public struct MuLaw: Sendable, Equatable {
     /// The class index `0 ... µ` of every sample (librosa `mu_compress(x, mu, quantize=True) + (mu + 1) // 2`).
     ///
     /// - Parameter samples: audio in `[−1, 1]`.
-    /// - Throws: ``VocodersError/invalidInput(what:reason:)`` naming the first sample outside `[−1, 1]` (or NaN).
+    /// - Throws: ``VocodersError/sampleOutOfRange(index:value:)`` for the first sample outside `[−1, 1]` (or NaN).
     public func encode(_ samples: [Float]) throws -> [Int] {
         let muValue = Double(mu), step = 2 / muValue
         func edge(_ index: Int) -> Double { index == mu ? 1 : Double(index) * step - 1 }  // NumPy's linspace
         var classes = [Int](repeating: 0, count: samples.count)
         for (position, sample) in samples.enumerated() {
             guard sample >= -1 && sample <= 1 else {
-                throw VocodersError.invalidInput(what: "sample \(position)", reason: "\(sample) is outside [-1, 1]")
+                throw VocodersError.sampleOutOfRange(index: position, value: sample)
             }
             let y = compressedDouble(Double(sample))
             // Start from the analytic bin and step to the exact `right=True` bin of the rounded edges.
@@ -64,12 +64,12 @@ public struct MuLaw: Sendable, Equatable {
 
     /// The samples of class indices (librosa `mu_expand(i − (mu + 1) // 2, mu, quantize=True)`), in `[−1, 1)`.
     ///
-    /// - Throws: ``VocodersError/invalidInput(what:reason:)`` naming the first index outside `0 ... µ`.
+    /// - Throws: ``VocodersError/classOutOfRange(index:value:maximum:)`` for the first index outside `0 ... µ`.
     public func decode(_ classes: [Int]) throws -> [Float] {
         let muValue = Double(mu), offset = (mu + 1) / 2, base = 1 + muValue
         return try classes.enumerated().map { position, index in
             guard (0...mu).contains(index) else {
-                throw VocodersError.invalidInput(what: "class \(position)", reason: "\(index) is outside 0...\(mu)")
+                throw VocodersError.classOutOfRange(index: position, value: index, maximum: mu)
             }
             let q = Double(index - offset) * 2 / base
             let magnitude = (pow(base, abs(q)) - 1) / muValue

@@ -9,9 +9,13 @@ import Foundation
 public enum VocodersError: Error, Equatable, CustomStringConvertible {
     /// A parameter is outside its valid range (`name` is the Swift label, e.g. `iterations`).
     case invalidParameter(name: String, value: String, reason: String)
-    /// An input value cannot be processed: a µ-law sample outside `[−1, 1]`, a class index out of range,
-    /// multi-channel audio where mono is required, waveforms at different sample rates.
+    /// An input cannot be processed: multi-channel audio where mono is required, waveforms at different sample
+    /// rates, a front end of the wrong kind.
     case invalidInput(what: String, reason: String)
+    /// Sample `index` of a µ-law encoder's input, `value`, is outside `[−1, 1]` or NaN.
+    case sampleOutOfRange(index: Int, value: Float)
+    /// Class `index` of a µ-law decoder's input, `value`, is outside `0 ... maximum` (µ).
+    case classOutOfRange(index: Int, value: Int, maximum: Int)
     /// A WaveNet checkpoint cannot be used: unreadable or truncated, no configuration in its metadata, tensors
     /// that do not match its configuration (`reason` names the key or field), or — to resume training — no or
     /// mismatched optimiser state.
@@ -27,6 +31,10 @@ public enum VocodersError: Error, Equatable, CustomStringConvertible {
             "invalid \(name) = \(value): \(reason)"
         case let .invalidInput(what, reason):
             "invalid \(what): \(reason)"
+        case let .sampleOutOfRange(index, value):
+            "invalid sample \(index): \(value) is outside [-1, 1]"
+        case let .classOutOfRange(index, value, maximum):
+            "invalid class \(index): \(value) is outside 0...\(maximum)"
         case let .invalidCheckpoint(path, reason):
             "unusable WaveNet checkpoint \(path): \(reason)"
         case let .noTrainingAudio(folder, reason):

@@ -172,8 +172,9 @@ final class PitchShiftTests: XCTestCase {
             if case .nonFiniteInput = $0 { true } else { false }
         }
         XCTAssertThrowsError(try PitchShift(envelope: .scale(0))) {
-            XCTAssertEqual($0 as? AudioDSPError, .invalidParameter(
-                name: "envelope", value: "scale(0.0)", reason: "the scale factor must be finite and positive"))
+            guard case .invalidParameter(name: "envelope", value: "scale(0.0)", _)? = $0 as? AudioDSPError else {
+                return XCTFail("\($0)")
+            }
         }
         assertInvalidParameter(try PitchShift(envelope: .scale(-1.2)), named: "envelope")
         assertInvalidParameter(try PitchShift(envelope: .scale(.nan)), named: "envelope")

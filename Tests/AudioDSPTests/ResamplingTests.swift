@@ -84,8 +84,9 @@ final class ResamplingTests: XCTestCase {
     func testInvalidRatesThrow() {
         let input = Waveform(samples: [0, 1, 0], sampleRate: 8000)
         XCTAssertThrowsError(try input.resampled(to: 0)) {
-            XCTAssertEqual(
-                $0 as? AudioDSPError, .invalidParameter(name: "sampleRate", value: "0", reason: "must be positive"))
+            guard case .invalidParameter(name: "sampleRate", value: "0", _)? = $0 as? AudioDSPError else {
+                return XCTFail("\($0)")
+            }
         }
         assertInvalidParameter(try input.resampled(to: 8000 * 300), named: "sampleRate")
         // 3 samples at 1 Hz to 2³² Hz: 1.3·10¹⁰ output samples, beyond one FFTW transform; refused before allocating.

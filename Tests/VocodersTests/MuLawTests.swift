@@ -48,16 +48,16 @@ final class MuLawTests: XCTestCase {
     func testOutOfRangeInputThrows() throws {
         let codec = try MuLaw()
         XCTAssertThrowsError(try codec.encode([0, 1.0001])) { error in
-            XCTAssertEqual(error as? VocodersError, .invalidInput(what: "sample 1", reason: "1.0001 is outside [-1, 1]"))
+            XCTAssertEqual(error as? VocodersError, .sampleOutOfRange(index: 1, value: 1.0001))
         }
         XCTAssertThrowsError(try codec.encode([.nan])) { error in
-            guard case .invalidInput(what: "sample 0", _)? = error as? VocodersError else { return XCTFail("\(error)") }
+            guard case .sampleOutOfRange(index: 0, value: let value)? = error as? VocodersError, value.isNaN else { return XCTFail("\(error)") }
         }
         XCTAssertThrowsError(try codec.decode([0, 256])) { error in
-            XCTAssertEqual(error as? VocodersError, .invalidInput(what: "class 1", reason: "256 is outside 0...255"))
+            XCTAssertEqual(error as? VocodersError, .classOutOfRange(index: 1, value: 256, maximum: 255))
         }
         XCTAssertThrowsError(try codec.decode([-1])) { error in
-            XCTAssertEqual(error as? VocodersError, .invalidInput(what: "class 0", reason: "-1 is outside 0...255"))
+            XCTAssertEqual(error as? VocodersError, .classOutOfRange(index: 0, value: -1, maximum: 255))
         }
         XCTAssertThrowsError(try MuLaw(mu: 0)) { error in
             guard case .invalidParameter(name: "mu", _, _)? = error as? VocodersError else { return XCTFail("\(error)") }
