@@ -10,6 +10,8 @@ public enum AudioDSPError: Error, Equatable, CustomStringConvertible {
     case fileNotFound(path: String)
     /// The file exists but is not audio, an image or an array this library can read.
     case unreadableFile(path: String, reason: String)
+    /// The file is not a spectrogram image ``SpectrogramImage`` can read back.
+    case notASpectrogramImage(path: String, problem: SpectrogramImageProblem)
     /// The input holds no samples (a zero-length file, a 0-frame WAV, an empty array).
     case emptyInput(what: String)
     /// The input is entirely zero, so nothing can be normalised or reconstructed from it.
@@ -33,6 +35,7 @@ public enum AudioDSPError: Error, Equatable, CustomStringConvertible {
         case let .invalidParameter(name, value, reason): "invalid \(name) = \(value): \(reason)"
         case let .fileNotFound(path): "file not found: \(path)"
         case let .unreadableFile(path, reason): "cannot read \(path): \(reason)"
+        case let .notASpectrogramImage(path, problem): "cannot read \(path): \(problem)"
         case let .emptyInput(what): "\(what) is empty"
         case let .silentInput(what): "\(what) is silent (all samples are zero)"
         case let .nonFiniteInput(what): "\(what) contains NaN or infinite values"
@@ -42,6 +45,27 @@ public enum AudioDSPError: Error, Equatable, CustomStringConvertible {
         case let .frontEndMismatch(field, expected, actual):
             "the spectrogram was made with another front end: \(field.rawValue) is \(actual), expected \(expected)"
         case let .writeFailed(path, reason): "cannot write \(path): \(reason)"
+        }
+    }
+}
+
+/// Why a file is not a spectrogram image (``AudioDSPError/notASpectrogramImage(path:problem:)``).
+public enum SpectrogramImageProblem: Sendable, Equatable, CustomStringConvertible {
+    /// The file does not start with the PNG signature.
+    case notPNG
+    /// A PNG without this library's `spectrogram:*` text chunks (an image from elsewhere).
+    case noMetadata
+    /// The `spectrogram:` metadata entry `key` is missing, unreadable or of another format version.
+    case damagedMetadata(key: String)
+    /// The pixels are neither 16-bit gray nor colour-mapped RGB as the metadata says.
+    case pixelFormatMismatch
+
+    public var description: String {
+        switch self {
+        case .notPNG: "not a PNG file"
+        case .noMetadata: "PNG has no spectrogram metadata (spectrogram:* tEXt)"
+        case let .damagedMetadata(key): "spectrogram metadata spectrogram:\(key) is missing or invalid"
+        case .pixelFormatMismatch: "pixel format does not match its metadata (16-bit gray or colour-mapped RGB)"
         }
     }
 }

@@ -43,7 +43,7 @@ struct PNGFile: Equatable {
     static func decode(_ data: Data, path: String) throws -> PNGFile {
         let bytes = [UInt8](data)
         guard bytes.count > 8, Array(bytes.prefix(8)) == signature else {
-            throw AudioDSPError.unreadableFile(path: path, reason: "not a PNG file")
+            throw AudioDSPError.notASpectrogramImage(path: path, problem: .notPNG)
         }
         let chunks = try Self.chunks(bytes, path: path)
         var text: [String: String] = [:]

@@ -99,8 +99,9 @@ public enum SpectrogramImage {
     /// Reads a spectrogram image written by this type: the dB spectrogram, its front end and dB range.
     ///
     /// - Throws: ``AudioDSPError/fileNotFound(path:)``, ``AudioDSPError/emptyInput(what:)`` for an empty file,
-    ///   ``AudioDSPError/unreadableFile(path:reason:)`` for a file that is not a PNG or a PNG without (or with
-    ///   damaged or another version's) spectrogram metadata, ``AudioDSPError/shapeMismatch(what:expected:actual:)``
+    ///   ``AudioDSPError/notASpectrogramImage(path:problem:)`` for a file that is not a PNG or a PNG without (or
+    ///   with damaged or another version's) spectrogram metadata, ``AudioDSPError/unreadableFile(path:reason:)``
+    ///   for a corrupted PNG, ``AudioDSPError/shapeMismatch(what:expected:actual:)``
     ///   when the image height disagrees with its front end.
     public static func read(_ url: URL) throws -> DecodedSpectrogramImage {
         guard FileManager.default.fileExists(atPath: url.path) else { throw AudioDSPError.fileNotFound(path: url.path) }
@@ -127,8 +128,7 @@ public enum SpectrogramImage {
             }
             maxLevel = 255
         default:
-            throw AudioDSPError.unreadableFile(
-                path: url.path, reason: "pixel format does not match its metadata (16-bit gray or colour-mapped RGB)")
+            throw AudioDSPError.notASpectrogramImage(path: url.path, problem: .pixelFormatMismatch)
         }
         let width = png.width
         let height = png.height
@@ -226,11 +226,10 @@ public enum SpectrogramImage {
         -> (FrontEnd, ClosedRange<Float>, ColorMap?)
     {
         guard let version = text[prefix + "version"] else {
-            throw AudioDSPError.unreadableFile(
-                path: path, reason: "PNG has no spectrogram metadata (spectrogram:* tEXt)")
+            throw AudioDSPError.notASpectrogramImage(path: path, problem: .noMetadata)
         }
         func damaged(_ key: String) -> AudioDSPError {
-            .unreadableFile(path: path, reason: "spectrogram metadata \(prefix)\(key) is missing or invalid")
+            .notASpectrogramImage(path: path, problem: .damagedMetadata(key: key))
         }
         guard version == formatVersion else { throw damaged("version") }
         func value<T: LosslessStringConvertible>(_ key: String, as _: T.Type = T.self) throws -> T {

@@ -95,8 +95,7 @@ final class SpectrogramImageTests: XCTestCase {
         XCTAssertThrowsError(try SpectrogramImage.read(url)) {
             XCTAssertEqual(
                 $0 as? AudioDSPError,
-                .unreadableFile(
-                    path: url.path, reason: "PNG has no spectrogram metadata (spectrogram:* tEXt)"))
+                .notASpectrogramImage(path: url.path, problem: .noMetadata))
         }
     }
 
@@ -137,7 +136,7 @@ final class SpectrogramImageTests: XCTestCase {
             XCTAssertEqual($0 as? AudioDSPError, .emptyInput(what: empty.path))
         }
         XCTAssertThrowsError(try SpectrogramImage.read(text)) {
-            XCTAssertEqual($0 as? AudioDSPError, .unreadableFile(path: text.path, reason: "not a PNG file"))
+            XCTAssertEqual($0 as? AudioDSPError, .notASpectrogramImage(path: text.path, problem: .notPNG))
         }
         let out = folder.appendingPathComponent("out.png")
         var bad = decibels()
