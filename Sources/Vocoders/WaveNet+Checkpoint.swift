@@ -57,28 +57,27 @@ extension WaveNet {
     /// Loads a checkpoint written by ``save(to:training:)`` (or by `demo train-wavenet`): builds the network its
     /// description specifies and loads every tensor with full verification (optimiser state, if any, is skipped).
     ///
-    /// - Throws: ``VocodersError/invalidCheckpoint(path:reason:)`` for a missing, unreadable or truncated file, a
+    /// - Throws: ``VocodersError/invalidCheckpoint(path:problem:)`` for a missing, unreadable or truncated file, a
     ///   missing or undecodable description, an invalid configuration, or tensors that do not match it (a missing,
-    ///   unexpected or wrongly shaped key, named in `reason`).
+    ///   unexpected or wrongly shaped key, named in the problem's NeuralCore error).
     public convenience init(contentsOf url: URL) throws {
         let file = try Self.checkpointFile(url)
         let description = try Self.checkpointDescription(of: file, path: url.path)
         do {
             try self.init(configuration: description.configuration, frontEnd: description.frontEnd)
         } catch let error as VocodersError {
-            throw VocodersError.invalidCheckpoint(path: url.path, reason: "invalid configuration: \(error)")
+            throw VocodersError.invalidCheckpoint(path: url.path, problem: .invalidConfiguration(error))
         }
         do {
             try load(safetensors: url, ignoringKeysWithPrefix: Self.optimizerKeyPrefix)
         } catch let error as NeuralCoreError {
-            throw VocodersError.invalidCheckpoint(
-                path: url.path, reason: "the tensors do not match the configuration: \(error)")
+            throw VocodersError.invalidCheckpoint(path: url.path, problem: .tensorsDoNotMatch(error))
         }
     }
 
     /// Reads only the description of a checkpoint (to resume training or inspect a file).
     ///
-    /// - Throws: ``VocodersError/invalidCheckpoint(path:reason:)`` as ``init(contentsOf:)``.
+    /// - Throws: ``VocodersError/invalidCheckpoint(path:problem:)`` as ``init(contentsOf:)``.
     public static func checkpointDescription(at url: URL) throws -> CheckpointDescription {
         try checkpointDescription(of: checkpointFile(url), path: url.path)
     }
@@ -111,19 +110,18 @@ extension WaveNet {
         do {
             return try SafeTensors(contentsOf: url)
         } catch let error as NeuralCoreError {
-            throw VocodersError.invalidCheckpoint(path: url.path, reason: "\(error)")
+            throw VocodersError.invalidCheckpoint(path: url.path, problem: .unreadable(error))
         }
     }
 
     private static func checkpointDescription(of file: SafeTensors, path: String) throws -> CheckpointDescription {
         guard let json = file.metadata[metadataKey] else {
-            throw VocodersError.invalidCheckpoint(
-                path: path, reason: "no '\(metadataKey)' entry in the safetensors metadata (not a WaveNet checkpoint)")
+            throw VocodersError.invalidCheckpoint(path: path, problem: .notAWaveNetCheckpoint)
         }
         do {
             return try JSONDecoder().decode(CheckpointDescription.self, from: Data(json.utf8))
         } catch {
-            throw VocodersError.invalidCheckpoint(path: path, reason: "undecodable description: \(error)")
+            throw VocodersError.invalidCheckpoint(path: path, problem: .undecodableDescription("\(error)"))
         }
     }
 }

@@ -33,18 +33,18 @@ extension WaveNet {
     /// - Parameters:
     ///   - url: the checkpoint.
     ///   - stepCount: ``TrainingState/optimizerStepCount`` from its description.
-    /// - Throws: ``VocodersError/invalidCheckpoint(path:reason:)`` when the file cannot be read, a moment is missing,
+    /// - Throws: ``VocodersError/invalidCheckpoint(path:problem:)`` when the file cannot be read, a moment is missing,
     ///   or its shape differs from its parameter's.
     func optimizerState(at url: URL, stepCount: Int) throws -> Adam.State {
         let file = try Self.checkpointFile(url)
         let parameters = trainableParameters
         func moment(_ key: String, of parameter: Tensor) throws -> Tensor {
             guard let shape = file.shape(of: key) else {
-                throw VocodersError.invalidCheckpoint(path: url.path, reason: "no optimiser tensor \(key)")
+                throw VocodersError.invalidCheckpoint(path: url.path, problem: .optimizerStateMismatch(.missingKey(key)))
             }
             guard shape == parameter.shape else {
-                throw VocodersError.invalidCheckpoint(
-                    path: url.path, reason: "optimiser tensor \(key) has shape \(shape), expected \(parameter.shape)")
+                throw VocodersError.invalidCheckpoint(path: url.path, problem: .optimizerStateMismatch(
+                    .shapeMismatch(key: key, expected: parameter.shape, actual: shape)))
             }
             return Tensor(shape: shape, scalars: try file.scalars(named: key))
         }

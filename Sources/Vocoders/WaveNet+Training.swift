@@ -28,7 +28,7 @@ extension WaveNet {
     /// - Returns: the trained model (as after the last step run).
     /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` for a bad configuration or time limit, or a
     ///   resumed checkpoint whose model or front end differs from `configuration`;
-    ///   ``VocodersError/noTrainingAudio(folder:reason:)``; ``VocodersError/invalidCheckpoint(path:reason:)`` for an
+    ///   ``VocodersError/noTrainingAudio(folder:reason:)``; ``VocodersError/invalidCheckpoint(path:problem:)`` for an
     ///   unusable checkpoint to resume, or one without optimiser state; errors reading audio or writing checkpoints.
     public static func train(
         on folder: URL, configuration: TrainingConfiguration, checkpoint: URL? = nil, resume: Bool = false,
@@ -150,16 +150,13 @@ extension WaveNet {
         }
         try configuration.frontEnd.requireMatch(description.frontEnd)
         guard let training = description.training, let stepCount = training.optimizerStepCount else {
-            throw VocodersError.invalidCheckpoint(
-                path: checkpoint.path,
-                reason: "it holds no optimiser state (saved outside training, or before checkpoints stored Adam's "
-                    + "moments), so training cannot resume from it exactly; it still loads for inference")
+            throw VocodersError.invalidCheckpoint(path: checkpoint.path, problem: .noOptimizerState)
         }
         let model = try WaveNet(contentsOf: checkpoint)
         do {
             try optimizer.load(state: model.optimizerState(at: checkpoint, stepCount: stepCount))
         } catch let error as NeuralCoreError {
-            throw VocodersError.invalidCheckpoint(path: checkpoint.path, reason: "unusable optimiser state: \(error)")
+            throw VocodersError.invalidCheckpoint(path: checkpoint.path, problem: .optimizerStateMismatch(error))
         }
         return (model, training)
     }

@@ -45,7 +45,7 @@ public struct WaveNetVocoder: Vocoder {
 
     /// Loads a checkpoint (``WaveNet/init(contentsOf:)``).
     ///
-    /// - Throws: ``VocodersError/invalidCheckpoint(path:reason:)`` and the errors of ``init(model:temperature:seed:threadCount:)``.
+    /// - Throws: ``VocodersError/invalidCheckpoint(path:problem:)`` and the errors of ``init(model:temperature:seed:threadCount:)``.
     public init(contentsOf url: URL, temperature: Float = 1, seed: UInt64 = 0,
                 threadCount: Int = NeuralCoreThreads.threadCount) throws {
         try self.init(model: WaveNet(contentsOf: url), temperature: temperature, seed: seed, threadCount: threadCount)
@@ -55,12 +55,12 @@ public struct WaveNetVocoder: Vocoder {
     /// by `demo train-wavenet` on the espeak-ng corpus of `Scripts/make_vocoder_corpus.py`, for
     /// ``AudioDSP/FrontEnd/default`` (see `Docs/Vocoders.md` for the run and its measured quality).
     ///
-    /// - Throws: ``VocodersError/invalidCheckpoint(path:reason:)`` when the resource is missing or unreadable.
+    /// - Throws: ``VocodersError/invalidCheckpoint(path:problem:)`` when the resource is missing or unreadable.
     public static var bundledCheckpointURL: URL {
         get throws {
             guard let url = Bundle.module.url(forResource: bundledCheckpointName, withExtension: "safetensors") else {
                 throw VocodersError.invalidCheckpoint(path: "\(bundledCheckpointName).safetensors",
-                                                      reason: "not found among the Vocoders module's resources")
+                                                      problem: .notBundled)
             }
             return url
         }
