@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Upper bounds for vocoder designs, measured with ../shared/eval/vocoder_judge.py on held-out clips.
+
+For each clip x of CORPUS/heldout (made by Scripts/make_vocoder_corpus.py) at 22 050 Hz, n_fft 1024, hop 256:
+  gl_mel      Griffin-Lim 32 from the 80-band amplitude mel (0-8 kHz) via librosa's inverse mel: today's baseline
+  mag_glphase the true STFT magnitude with gl_mel's phase, one inverse STFT: the best any network can do that
+              keeps Griffin-Lim's phase and only restores the magnitude
+  gl_linear   Griffin-Lim 32 from the true STFT magnitude: what a perfect mel-to-linear magnitude gives Griffin-Lim
+Prints one line per clip and kind, then the means (PESQ-WB, STOI, LSD).
+
+usage: python3 Scripts/vocoder_oracles.py CORPUS [--judge ../shared/eval/vocoder_judge.py] [--limit N]
+(librosa, soundfile and the judge's own packages: the judge's venv from ../shared/eval/README.md)
+"""
+import argparse
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import librosa
+import numpy as np
+import soundfile as sf
+
+SR, N_FFT, HOP, MELS, FMAX = 22050, 1024, 256, 80, 8000
+
+parser = argparse.ArgumentParser()
+parser.add_argument("corpus")
+parser.add_argument("--judge", default=os.path.join(os.path.dirname(__file__), "../../shared/eval/vocoder_judge.py"))
+parser.add_argument("--limit", type=int, default=0)
+args = parser.parse_args()
+
+clips = sorted(glob.glob(os.path.join(args.corpus, "heldout", "*.wav")))
+if args.limit:
+    clips = clips[: args.limit]
+scores = {}
+with tempfile.TemporaryDirectory() as folder:
+    for path in clips:
+        x, _ = librosa.load(path, sr=SR)
+        magnitude = np.abs(librosa.stft(x, n_fft=N_FFT, hop_length=HOP))
+        mel = librosa.feature.melspectrogram(S=magnitude, sr=SR, n_fft=N_FFT, n_mels=MELS, fmax=FMAX, power=1)
+        from_mel = librosa.feature.inverse.mel_to_stft(mel, sr=SR, n_fft=N_FFT, fmax=FMAX, power=1)
+        gl_mel = librosa.griffinlim(from_mel, n_iter=32, hop_length=HOP, n_fft=N_FFT, length=len(x), random_state=0)
+        phase = np.angle(librosa.stft(gl_mel, n_fft=N_FFT, hop_length=HOP))
+        outputs = {
+            "gl_mel": gl_mel,
+            "mag_glphase": librosa.istft(magnitude * np.exp(1j * phase), hop_length=HOP, n_fft=N_FFT, length=len(x)),
+            "gl_linear": librosa.griffinlim(magnitude, n_iter=32, hop_length=HOP, n_fft=N_FFT, length=len(x),
+                                            random_state=0),
+        }
+        for kind, samples in outputs.items():
+            out = os.path.join(folder, f"{kind}.wav")
+            sf.write(out, samples, SR)
+            judged = subprocess.run([sys.executable, args.judge, path, out], capture_output=True, text=True, check=True)
+            r = json.loads(judged.stdout)
+            scores.setdefault(kind, []).append((r["pesq_wb"], r["stoi"], r["lsd_db"]))
+            print(f"{os.path.basename(path)} {kind}: PESQ {r['pesq_wb']:.2f} STOI {r['stoi']:.3f} "
+                  f"LSD {r['lsd_db']:.1f} dB", flush=True)
+print("| design bound | PESQ-WB | STOI | LSD (dB) |\n|---|---|---|---|")
+for kind, rows in scores.items():
+    pesq, stoi, lsd = np.mean(rows, axis=0)
+    print(f"| {kind} | {pesq:.2f} | {stoi:.3f} | {lsd:.1f} |")
