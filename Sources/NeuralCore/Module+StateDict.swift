@@ -43,12 +43,12 @@ extension Module {
     ///
     /// - Parameters:
     ///   - url: the file.
-    ///   - ignoredPrefix: tensors whose names start with this prefix are not model state (for example an optimiser's
-    ///     moments stored in the same checkpoint) and are neither verified nor read; `nil` (the default) ignores none.
+    ///   - ignoredPrefixes: tensors whose names start with one of these prefixes are not model state (for example an
+    ///     optimiser's moments stored in the same checkpoint) and are neither verified nor read. Default none.
     /// - Throws: the errors of ``SafeTensors/init(contentsOf:)`` and of ``load(stateDict:)``.
-    public func load(safetensors url: URL, ignoringKeysWithPrefix ignoredPrefix: String? = nil) throws {
+    public func load(safetensors url: URL, ignoringKeysWithPrefixes ignoredPrefixes: [String] = []) throws {
         let file = try SafeTensors(contentsOf: url)
-        let keys = file.tensorNames.filter { name in ignoredPrefix.map { !name.hasPrefix($0) } ?? true }
+        let keys = file.tensorNames.filter { name in !ignoredPrefixes.contains(where: name.hasPrefix) }
         try load(keys: Set(keys), shape: { file.shape(of: $0) }) { key in
             Tensor(shape: file.shape(of: key)!, scalars: try file.scalars(named: key))
         }

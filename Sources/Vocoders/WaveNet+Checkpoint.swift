@@ -69,7 +69,7 @@ extension WaveNet {
             throw VocodersError.invalidCheckpoint(path: url.path, problem: .invalidConfiguration(error))
         }
         do {
-            try load(safetensors: url, ignoringKeysWithPrefix: Self.optimizerKeyPrefix)
+            try load(safetensors: url, ignoringKeysWithPrefixes: [Self.optimizerKeyPrefix])
         } catch let error as NeuralCoreError {
             throw VocodersError.invalidCheckpoint(path: url.path, problem: .tensorsDoNotMatch(error))
         }
