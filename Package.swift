@@ -28,7 +28,7 @@ let package = Package(
         ),
         .target(
             name: "NeuralCore",
-            dependencies: ["COpenBLAS", "ParallelRanges", "FileSupport"]
+            dependencies: ["COpenBLAS", "CMalloc", "ParallelRanges", "FileSupport"]
         ),
         .target(
             name: "Backbones",
@@ -58,6 +58,8 @@ let package = Package(
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        // glibc's malloc tuning (`mallopt`), which Glibc's Swift module does not export.
+        .systemLibrary(name: "CMalloc"),
         // The concurrent loop over disjoint ranges that AudioDSP and NeuralCore share, and their one thread count.
         .target(name: "ParallelRanges", dependencies: ["COpenBLAS"]),
         // The one atomic file writer (temporary file and rename) that AudioDSP and NeuralCore wrap in their errors.

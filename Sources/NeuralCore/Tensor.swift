@@ -5,6 +5,9 @@
 /// tensor). The buffer is a copy-on-write `Array`: copying a `Tensor` is O(1) and the first mutation of a shared copy
 /// copies the scalars once. There are no strided views: `transposed`, `permuted` and `sliced` produce new tensors.
 ///
+/// Freed storage stays in the process's heap for the next tensors (glibc's mmap and trim thresholds are raised when
+/// the first tensor is made), so repeated steps do not fault their memory in again.
+///
 /// ## Layouts
 /// Operations follow PyTorch: activations are NCHW (`conv2d`) or NCL (`conv1d`), convolution weights OIHW / OIL,
 /// linear weights `[out, in]`.
@@ -34,6 +37,7 @@ public struct Tensor: Sendable {
         precondition(
             shape.reduce(1, *) == scalars.count,
             "Tensor: \(scalars.count) scalars do not fill shape \(shape)")
+        HeapRetention.applied
         self.shape = shape
         self.storage = scalars
         self.node = nil

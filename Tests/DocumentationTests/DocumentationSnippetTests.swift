@@ -76,7 +76,7 @@ final class DocumentationSnippetTests: XCTestCase {
             throw XCTSkip("no Modules folder beside the test bundle (\(build.path))")
         }
         var arguments = ["swiftc", "-typecheck", "-I", modules.path]
-        let systemModules = ["CFFTW", "COpenBLAS", "CPNG", "CSampleRate", "CSndFile"].map {
+        let systemModules = ["CFFTW", "CMalloc", "COpenBLAS", "CPNG", "CSampleRate", "CSndFile"].map {
             root.appendingPathComponent("Sources/\($0)/module.modulemap").path
         }
         for map in systemModules + [build.appendingPathComponent("CWaveNetKernels.build/module.modulemap").path] {
