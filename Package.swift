@@ -61,7 +61,7 @@ let package = Package(
         // glibc's malloc tuning (`mallopt`), which Glibc's Swift module does not export.
         .systemLibrary(name: "CMalloc"),
         // The concurrent loop over disjoint ranges that AudioDSP and NeuralCore share, and their one thread count.
-        .target(name: "ParallelRanges", dependencies: ["COpenBLAS"]),
+        .target(name: "ParallelRanges"),
         // The one atomic file writer (temporary file and rename) that AudioDSP and NeuralCore wrap in their errors.
         .target(name: "FileSupport"),
         // WaveNet's per-sample kernels, compiled for AVX-512 / AVX2 / baseline and picked at load time.

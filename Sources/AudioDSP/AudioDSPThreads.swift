@@ -2,7 +2,7 @@ import ParallelRanges
 import Foundation
 
 /// How many threads AudioDSP's transforms may use: the package's one thread count, the same value as
-/// `NeuralCoreThreads.threadCount` (setting either sets both, and OpenBLAS's).
+/// `NeuralCoreThreads.threadCount` (setting either sets both).
 ///
 /// The STFT, inverse STFT, mel filterbank, inverse mel and Griffin-Lim split their frames into `threadCount`
 /// contiguous ranges (or batches claimed one by one) and run them concurrently on the calling thread and up to

@@ -1,7 +1,6 @@
 #include <cblas.h>
 // Declared here because only OpenBLAS's own cblas.h has them, and another BLAS's header could be found first.
 void openblas_set_num_threads(int num_threads);
-int openblas_get_num_threads(void);
 char *openblas_get_corename(void);
 // LAPACK's symmetric eigensolver (OpenBLAS bundles LAPACK; Debian ships no LAPACKE header with it). gfortran ABI:
 // the two trailing arguments are the lengths of the character arguments.

@@ -169,8 +169,8 @@ public struct GramTarget: Sendable {
 /// `R·Nₓ²/2` multiply-adds) and `B = XᵀS` (`cblas_sgemm`, `R·Nₓ·k` for the target's `k` kept columns), the value is
 /// `‖WAW‖²/Nₓ² − 2‖WB‖²/(Nₓ·N) + ‖G‖²` (summed in `Double`) and the gradient
 /// `X·(4/Nₓ²·W²AW²) − S·(4/(Nₓ·N)·W²B)ᵀ` two more `sgemm` of the same sizes; the weights act on `Nₓ×Nₓ` and `Nₓ×k`
-/// matrices only. Every product is split by rows `R` over ``NeuralCoreThreads`` with one OpenBLAS thread each (the
-/// partial `A` and `B` summed), so OpenBLAS's workers are not left spinning against the loops that follow. The cost
+/// matrices only. Every product is split by rows `R` over ``NeuralCoreThreads`` each range's products serial (the
+/// partial `A` and `B` summed). The cost
 /// per evaluation is `O(R·Nₓ·(Nₓ + k))` instead of `O(R²·Nₓ)`.
 public func gramDistance(_ x: Tensor, to target: GramTarget, columnWeights: [Float]? = nil) -> Tensor {
     precondition(x.rank == 2 && x.shape[0] == target.rowCount,
@@ -195,7 +195,7 @@ public func gramDistance(_ x: Tensor, to target: GramTarget, columnWeights: [Flo
         x.withUnsafeBufferPointer { px in
             style.withUnsafeBufferPointer { ps in
                 let (px, ps, slots) = (px.baseAddress!, ps.baseAddress!, slots)
-                NeuralCoreThreads.forEachRangeWithSerialProducts(parts) { range in
+                NeuralCoreThreads.forEachRange(parts) { range in
                     for part in range {
                         let (start, count) = (bounds[part], bounds[part + 1] - bounds[part])
                         slots[part] = uninitializedScalars(frames * (frames + kept)) { p in
@@ -240,7 +240,7 @@ public func gramDistance(_ x: Tensor, to target: GramTarget, columnWeights: [Flo
             x.withUnsafeBufferPointer { px in
                 style.withUnsafeBufferPointer { ps in
                     let (px, ps) = (px.baseAddress!, ps.baseAddress!)
-                    NeuralCoreThreads.forEachRangeWithSerialProducts(parts) { range in
+                    NeuralCoreThreads.forEachRange(parts) { range in
                         for part in range {
                             let (start, count) = (bounds[part], bounds[part + 1] - bounds[part])
                             sgemm(px + start * frames, transposeA: false, first, transposeB: false,

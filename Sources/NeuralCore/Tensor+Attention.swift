@@ -27,8 +27,8 @@ public func multiHeadSelfAttention(
 /// dimension 3E, no sliced or permuted copies), the softmax runs on them in place, and the weighted sum of the
 /// values is written straight into the head's columns of the result. The `[N, heads, L, L]` probabilities are kept
 /// for the backward pass, which computes the value, query and key gradients with five products per head, written into
-/// the packed gradient in place. Heads are split over ``NeuralCoreThreads``, each running its small products on one
-/// OpenBLAS thread.
+/// the packed gradient in place. Heads are split over ``NeuralCoreThreads``, each running its small products
+/// serially.
 public func scaledDotProductAttention(_ qkv: Tensor, headCount: Int) -> Tensor {
     precondition(qkv.rank == 3 && qkv.shape[2] % (3 * headCount) == 0,
                  "scaledDotProductAttention: expected [N, L, 3E] with E divisible by \(headCount), got \(qkv.shape)")
@@ -43,7 +43,7 @@ public func scaledDotProductAttention(_ qkv: Tensor, headCount: Int) -> Tensor {
     let context = uninitializedScalars(n * l * e) { pc in
         probabilities = uninitializedScalars(heads * l * l) { pp in
             qkv.withUnsafeBufferPointer { px in
-                NeuralCoreThreads.forEachRangeWithSerialProducts(heads) {
+                NeuralCoreThreads.forEachRange(heads) {
                     for index in $0 {
                         let (packed, out) = offsets(index), q = px.baseAddress! + packed, p = pp + index * l * l
                         sgemm(q, transposeA: false, q + e, transposeB: true, p, m: l, n: l, k: d, alpha: scale,
@@ -62,7 +62,7 @@ public func scaledDotProductAttention(_ qkv: Tensor, headCount: Int) -> Tensor {
             qkv.withUnsafeBufferPointer { px in
                 g.withUnsafeBufferPointer { pg in
                     probabilities.withUnsafeBufferPointer { pp in
-                        NeuralCoreThreads.forEachRangeWithSerialProducts(heads) { range in
+                        NeuralCoreThreads.forEachRange(heads) { range in
                             withScratch(l * l) { scores in
                                 for index in range {
                                     let (packed, out) = offsets(index), q = px.baseAddress! + packed

@@ -2,18 +2,35 @@ import COpenBLAS
 
 /// `C[m×n] = α·op(A)·op(B) + β·C` on raw row-major pointers through OpenBLAS `cblas_sgemm`, where `op(A)` is
 /// `m×k` (`A` stored `k×m` when `transposeA`) and `op(B)` is `k×n`.
+///
+/// Products of at least ``productGrain`` multiply-adds per thread are split over ``NeuralCoreThreads`` along the
+/// longer side of `C` (columns when `n ≥ m`, else rows) in multiples of 16, one OpenBLAS thread per part; each part
+/// sums over `k` exactly as the whole product would.
 func sgemm(
     _ a: UnsafePointer<Float>, transposeA: Bool, _ b: UnsafePointer<Float>, transposeB: Bool,
     _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0,
     lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil
 ) {
     guard m > 0 && n > 0 else { return }
-    NeuralCoreThreads.noteBLASProduct()
-    cblas_sgemm(
-        CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda ?? (transposeA ? m : k)), b,
-        Int32(ldb ?? (transposeB ? k : n)), beta, c, Int32(ldc ?? n))
+    let lda = lda ?? (transposeA ? m : k), ldb = ldb ?? (transposeB ? k : n), ldc = ldc ?? n
+    /// The product of rows `rows` and columns `columns` of `C`.
+    func block(rows: Range<Int>, columns: Range<Int>) {
+        let a = a + rows.lowerBound * (transposeA ? 1 : lda), b = b + columns.lowerBound * (transposeB ? ldb : 1)
+        cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            Int32(rows.count), Int32(columns.count), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta,
+            c + rows.lowerBound * ldc + columns.lowerBound, Int32(ldc))
+    }
+    let splitColumns = n >= m, long = splitColumns ? n : m, strips = (long + 15) / 16
+    let stripWork = 16 * (splitColumns ? m : n) * max(k, 1)
+    NeuralCoreThreads.forEachRange(strips, minimumPerThread: productGrain / stripWork + 1) { range in
+        let part = (16 * range.lowerBound)..<min(long, 16 * range.upperBound)
+        if splitColumns { block(rows: 0..<m, columns: part) } else { block(rows: part, columns: 0..<n) }
+    }
 }
+
+/// Multiply-adds per thread below which a matrix product is not split (about 20 µs of one core's `sgemm`).
+let productGrain = 1 << 21
 
 extension Tensor {
     /// Batched `op(a)·op(b)` without recording. `a` is `[batch…, r, c]` (`op(a)` is `M×K`), `b` likewise; the batch
@@ -99,13 +116,33 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
 
 /// `C[n×n] = α·AᵀA` (`transpose`, `A` stored `k×n`) or `α·A·Aᵀ` (`A` stored `n×k`) through `cblas_ssyrk` (half
 /// the work of `sgemm`), with both triangles of `C` filled.
+///
+/// Above ``productGrain`` multiply-adds per thread it is two equal halves over ``NeuralCoreThreads``: with `h = n/2`,
+/// the two diagonal blocks (`ssyrk` on rows `0..<h` and `h..<n`, `h²k/2 + (n−h)²k/2` multiply-adds) and the
+/// off-diagonal block (`sgemm`, `h(n−h)k`).
 func symmetricProduct(
     _ a: UnsafePointer<Float>, transpose: Bool, _ c: UnsafeMutablePointer<Float>, n: Int, k: Int, alpha: Float = 1
 ) {
     guard n > 0 else { return }
-    NeuralCoreThreads.noteBLASProduct()
-    cblas_ssyrk(CblasRowMajor, CblasUpper, transpose ? CblasTrans : CblasNoTrans, Int32(n), Int32(k), alpha, a,
-                Int32(transpose ? n : k), 0, c, Int32(n))
+    let lda = transpose ? n : k, h = n / 2
+    /// Row (or, transposed, column) `i` of `A`'s first operand.
+    func rows(from i: Int) -> UnsafePointer<Float> { a + i * (transpose ? 1 : lda) }
+    func diagonal(_ range: Range<Int>) {
+        guard !range.isEmpty else { return }
+        cblas_ssyrk(CblasRowMajor, CblasUpper, transpose ? CblasTrans : CblasNoTrans, Int32(range.count), Int32(k),
+                    alpha, rows(from: range.lowerBound), Int32(lda), 0, c + range.lowerBound * (n + 1), Int32(n))
+    }
+    NeuralCoreThreads.forEachRange(2, minimumPerThread: n * n * k / 4 >= productGrain ? 1 : 2) { halves in
+        for half in halves {
+            if half == 0 {
+                diagonal(0..<h)
+                diagonal(h..<n)
+            } else if h > 0 {
+                sgemm(rows(from: 0), transposeA: transpose, rows(from: h), transposeB: !transpose, c + h, m: h,
+                      n: n - h, k: k, alpha: alpha, lda: lda, ldb: lda, ldc: n)
+            }
+        }
+    }
     for i in 1..<max(n, 1) {
         for j in 0..<i { c[i * n + j] = c[j * n + i] }
     }

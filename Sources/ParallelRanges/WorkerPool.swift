@@ -12,8 +12,9 @@ import Synchronization
 /// Why not Dispatch: AudioDSP's loops are short (a whole two-thread STFT of 10 s takes about a millisecond), and an
 /// idle Dispatch worker can take longer than that to start, so the second thread would arrive after the work is done.
 /// A pool worker that has gone to sleep is woken by a condition variable, which is faster, and one that finished
-/// work less than ``spinNanoseconds`` ago is still polling and starts within microseconds. The wake-up latencies
-/// and the pool's gain on each machine measured are in `Docs/Benchmarks.md` (AudioDSP).
+/// work less than ``spinNanoseconds`` ago is still polling and starts within microseconds. Polling threads (and a
+/// caller waiting for its helpers) call `sched_yield` between polls, so another process's runnable thread gets the
+/// core. The wake-up latencies and the pool's gain on each machine measured are in `Docs/Benchmarks.md` (AudioDSP).
 ///
 /// One loop runs at a time: a call made while the pool is busy (from another thread, or nested inside a loop's
 /// body) runs all its iterations on its own thread, so nesting never deadlocks. Workers are started on first use,
@@ -85,7 +86,7 @@ package final class WorkerPool: @unchecked Sendable {
         var seen = -1  // no generation: look at the posted job (if any) at once
         while true {
             let deadline = Self.now() + spinNanoseconds
-            while generation.load(ordering: .acquiring) == seen && Self.now() < deadline {}
+            while generation.load(ordering: .acquiring) == seen && Self.now() < deadline { sched_yield() }
             pthread_mutex_lock(mutex)
             while generation.load(ordering: .acquiring) == seen { pthread_cond_wait(wake, mutex) }
             seen = generation.load(ordering: .acquiring)
@@ -154,7 +155,7 @@ private final class Job: @unchecked Sendable {
     /// finished), and drops the body.
     func close() {
         let admitted = joined.bitwiseOr(Self.closedFlag, ordering: .acquiringAndReleasing).oldValue
-        while left.load(ordering: .acquiring) < admitted {}
+        while left.load(ordering: .acquiring) < admitted { sched_yield() }
         body = nil
     }
 }

@@ -1,7 +1,7 @@
 /// Convolution by im2col + `cblas_sgemm`, tiled over output rows so that the column buffer holds about
 /// ``tileColumns`` output positions (`patchSize × tileColumns` scalars, a few MB for a 3×3 kernel over 64 channels)
 /// instead of the whole `patchSize × outHeight·outWidth` matrix. Any stride, padding and dilation. Unfolding is split
-/// over ``NeuralCoreThreads`` and the products use OpenBLAS's threads.
+/// over ``NeuralCoreThreads`` and the products are split by `sgemm`.
 struct Im2colConvolution: ConvolutionKernel {
     /// Output positions per tile.
     static let tileColumns = 4096

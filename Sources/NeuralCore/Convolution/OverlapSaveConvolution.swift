@@ -57,7 +57,7 @@ struct OverlapSaveConvolution: ConvolutionKernel {
         // Per input channel, `[cosines; sines] · w[·, c, ·]ᵀ` (`[2·bins, k] · [k, outputChannels]`).
         spectrum = HugePageBuffer(count: rows * c * o)
         let out = spectrum.pointer
-        NeuralCoreThreads.forEachRangeWithSerialProducts(c) { channels in
+        NeuralCoreThreads.forEachRange(c) { channels in
             for ch in channels {
                 sgemm(dft, transposeA: false, weight + ch * k, transposeB: true, out + ch * o,
                       m: rows, n: o, k: k, ldb: c * k, ldc: c * o)
@@ -88,7 +88,7 @@ struct OverlapSaveConvolution: ConvolutionKernel {
             }
             withScratch(2 * bins * q * o) { y in
                 // Per bin, `[Re Y; Im Y] = [Re; Im]·(Re W̃)ᵀ + [−Im; Re]·(Im W̃)ᵀ` (`[2·columns, outputChannels]`).
-                NeuralCoreThreads.forEachRangeWithSerialProducts(bins) { range in
+                NeuralCoreThreads.forEachRange(bins) { range in
                     for f in range {
                         for part in 0..<2 {
                             sgemm(spectra + f * binSpectra + (1 - part) * q * c, transposeA: false,
@@ -118,7 +118,7 @@ struct OverlapSaveConvolution: ConvolutionKernel {
             }
             // Per bin, the gradients of `[Re; Im]` and of `[−Im; Re]`: `dY·Re W̃`, `dY·Im W̃` (`[4, columns, channels]`).
             withScratch(bins * 4 * q * c) { da in
-                NeuralCoreThreads.forEachRangeWithSerialProducts(bins) { range in
+                NeuralCoreThreads.forEachRange(bins) { range in
                     for f in range {
                         for part in 0..<2 {
                             sgemm(dy + 2 * f * q * o, transposeA: false, spectrum.pointer + (part * bins + f) * c * o,
@@ -158,10 +158,10 @@ struct OverlapSaveConvolution: ConvolutionKernel {
 
     /// Runs `body(column, part, analysis)` for every block and for the real (`part` 0) then the imaginary part
     /// (`part` 1), `analysis` pointing at that part's `[bins, blockLength]` rows of the analysis matrix; blocks are
-    /// split over ``NeuralCoreThreads`` (each range's products on one OpenBLAS thread).
+    /// split over ``NeuralCoreThreads`` (each range's products serial).
     private func forEachBlockAndPart(_ body: (Int, Int, UnsafePointer<Float>) -> Void) {
         matrices.analysis.withUnsafeBufferPointer { analysis in
-            NeuralCoreThreads.forEachRangeWithSerialProducts(plan.columns) { columns in
+            NeuralCoreThreads.forEachRange(plan.columns) { columns in
                 for column in columns {
                     for part in 0..<2 { body(column, part, analysis.baseAddress! + part * plan.bins * plan.blockLength) }
                 }
@@ -170,11 +170,11 @@ struct OverlapSaveConvolution: ConvolutionKernel {
     }
 
     /// Runs `body(column, row, start, width)` for every block, split over ``NeuralCoreThreads`` (each range's
-    /// products on one OpenBLAS thread): block `column` of image row `row` covers outputs `start ..< start + width`
+    /// products serial): block `column` of image row `row` covers outputs `start ..< start + width`
     /// (`width = L`, less in a row's last block).
     private func forEachBlock(_ body: (Int, Int, Int, Int) -> Void) {
         let (nb, l, ow) = (plan.blocksPerRow, plan.outputsPerBlock, geometry.outWidth)
-        NeuralCoreThreads.forEachRangeWithSerialProducts(plan.columns) { columns in
+        NeuralCoreThreads.forEachRange(plan.columns) { columns in
             for column in columns {
                 let (row, j) = column.quotientAndRemainder(dividingBy: nb)
                 body(column, row, j * l, min(l, ow - j * l))

@@ -3,7 +3,7 @@
 /// place at stride 1 (no im2col matrix, no padded or shifted copies). At other strides the sampled positions are first
 /// gathered into a `[channels, outHeight·outWidth]` buffer (a quarter of the input at stride 2), and the input
 /// gradient `Wᵀ · G` is computed there and scattered back, every other input position receiving zero. The weight
-/// gradient is `G · Xᵀ`. Dilation has no effect on a 1×1 kernel. Products use OpenBLAS's threads; gathers and
+/// gradient is `G · Xᵀ`. Dilation has no effect on a 1×1 kernel. Products are split by `sgemm`; gathers and
 /// scatters are split over ``NeuralCoreThreads`` by channel.
 struct PointwiseConvolution: ConvolutionKernel {
     let geometry: ConvolutionGeometry

@@ -12,7 +12,7 @@
 /// scatters `W_tapᵀ · G` into the same shifted views of a padded gradient, and the weight gradient is
 /// `G · P_shiftedᵀ` per tap. Rows are tiled (about
 /// ``tileColumns`` positions per tile) so the tile of output and input stays in cache across the taps; products
-/// use OpenBLAS's threads.
+/// are split by `sgemm`.
 struct ShiftedProductConvolution: ConvolutionKernel {
     /// Output positions (at the padded width) per tile.
     static let tileColumns = 4096

@@ -10,7 +10,7 @@
 ///
 /// Tiles are processed in blocks of about ``blockTiles`` (transform, 16 products, inverse transform), so that a
 /// block's transformed data stays in cache; the blocks are split over ``NeuralCoreThreads``, each thread running its
-/// products on one OpenBLAS thread. The transforms run on 8 tiles of a tile row at a time (`SIMD8`). Results differ
+/// products serially. The transforms run on 8 tiles of a tile row at a time (`SIMD8`). Results differ
 /// from a direct sum in the last bits (the transforms add and subtract inputs before the products; the error stays at
 /// Float32 rounding of the largest inputs).
 struct WinogradConvolution: ConvolutionKernel {
@@ -115,7 +115,7 @@ struct WinogradConvolution: ConvolutionKernel {
         let blocks = (layout.tileRows + blockRows - 1) / blockRows
         let maximumTiles = blockRows * layout.paddedTileColumns
         kernel.withUnsafeBufferPointer { u in
-            NeuralCoreThreads.forEachRangeWithSerialProducts(blocks) { blockRange in
+            NeuralCoreThreads.forEachRange(blocks) { blockRange in
                 withScratch(16 * channels * maximumTiles) { transformed in
                     withScratch(16 * outputChannels * maximumTiles) { products in
                         withScratch(4 * layout.rowLength) { rows in
