@@ -58,6 +58,18 @@ final class AutodiffTests: XCTestCase {
         checkGradients([b]) { xs in xs[0].sliced(alongAxis: 0, range: 0..<1).broadcasted(to: [3, 2, 2, 4]) }
     }
 
+    func testTiledTransposeMovesEveryScalar() {
+        // 3 matrices of 37 × 70: ragged 32×32 tiles in both directions, and tiles split over threads.
+        let x = randomTensor([3, 37, 70], seed: 8), t = x.transposed
+        XCTAssertEqual(t.shape, [3, 70, 37])
+        for b in 0..<3 {
+            for r in 0..<37 {
+                for c in 0..<70 { XCTAssertEqual(t.scalars[(b * 70 + c) * 37 + r], x.scalars[(b * 37 + r) * 70 + c]) }
+            }
+        }
+        checkGradients([randomTensor([2, 3, 5], seed: 9)]) { xs in xs[0].transposed }
+    }
+
     func testReductionGradients() {
         let a = randomTensor([2, 3, 4], seed: 6)
         checkGradients([a]) { xs in xs[0].sum(alongAxes: [0, 2]) }
