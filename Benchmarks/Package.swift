@@ -4,7 +4,9 @@
 // Each folder under Sources/ but PeerSupport is one executable: most run the same work through this package and through the
 // peer's script in Peers/ (librosa, PyTorch), alternating rounds, and print medians and ratios;
 // StyleTransferEvaluation judges transfers over the development set (Scripts/make_dev_set.py) with
-// ../shared/eval/judge.py. Run with `swift run -c release --package-path Benchmarks <Name>`.
+// ../shared/eval/judge.py. Run with `swift run -c release --package-path Benchmarks <Name>`. SwiftPM caches this
+// manifest by its text, so a new program folder is seen after an edit of this file or
+// `rm -rf ~/.cache/org.swift.swiftpm/manifests`.
 
 import Foundation
 import PackageDescription
