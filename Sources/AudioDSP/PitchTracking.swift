@@ -73,6 +73,8 @@ public final class PitchTracker: Sendable {
     public let center: Bool
     /// The padding when ``center`` is true (librosa `pad_mode`). Default zeros.
     public let padMode: ShortTimeFourierTransform.PadMode
+    /// Frames of ``frameLength`` samples every ``hopLength``, centred and padded as ``center`` and ``padMode`` say.
+    let framing: Framing
 
     /// Shortest period searched, `⌊sampleRate / maximumFrequency⌋` samples.
     public let minimumPeriod: Int
@@ -167,6 +169,8 @@ public final class PitchTracker: Sendable {
         self.unvoicedFrequency = unvoicedFrequency
         self.center = center
         self.padMode = padMode
+        framing = Framing(frameLength: frameLength, hopLength: hopLength, center: center, padMode: padMode,
+                          lengthParameter: "frameLength")
         self.binsPerSemitone = binsPerSemitone
         self.pitchBinCount = pitchBinCount
         let minimumPeriod = Int((rate / maximumFrequency).rounded(.down))
@@ -191,14 +195,7 @@ public final class PitchTracker: Sendable {
     ///
     /// - Throws: ``AudioDSPError/invalidParameter(name:value:reason:)`` when ``center`` is false and the signal is
     ///   shorter than `frameLength`.
-    public func frameCount(sampleCount: Int) throws -> Int {
-        let paddedCount = center ? sampleCount + 2 * (frameLength / 2) : sampleCount
-        guard paddedCount >= frameLength else {
-            throw AudioDSPError.invalidParameter(
-                name: "frameLength", value: "\(frameLength)", reason: "longer than the \(sampleCount)-sample signal with center = false")
-        }
-        return 1 + (paddedCount - frameLength) / hopLength
-    }
+    public func frameCount(sampleCount: Int) throws -> Int { try framing.frameCount(sampleCount: sampleCount) }
 
     /// Tracks the fundamental frequency of `samples` (librosa `pyin(y, fmin, fmax, sr, frame_length, hop_length, …)`).
     ///
@@ -240,13 +237,10 @@ public final class PitchTracker: Sendable {
     /// `np.pad`; `'reflect'` repeats the mirror for pads longer than the signal), else the signal itself.
     private func paddedSignal(_ samples: [Float]) -> [Float] {
         guard center else { return samples }
-        let pad = frameLength / 2, count = samples.count
-        return (0..<(count + 2 * pad)).map { index in
-            let position = index - pad
-            if position >= 0 && position < count { return samples[position] }
-            guard padMode == .reflect, count > 1 else { return padMode == .reflect ? samples[0] : 0 }
-            let period = 2 * (count - 1), folded = abs(position) % period
-            return samples[folded < count ? folded : period - folded]
+        return samples.withUnsafeBufferPointer { source in
+            (0..<(source.count + 2 * (frameLength / 2))).map {
+                framing.paddedSample(source.baseAddress!, count: source.count, at: $0)
+            }
         }
     }
 

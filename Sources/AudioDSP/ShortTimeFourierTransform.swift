@@ -47,6 +47,8 @@ public final class ShortTimeFourierTransform: Sendable {
     public let center: Bool
     /// The padding used when ``center`` is true (librosa `pad_mode`). Default ``PadMode/constant``.
     public let padMode: PadMode
+    /// Frames of `fftSize` samples every ``hopLength``, centred and padded as ``center`` and ``padMode`` say.
+    let framing: Framing
     /// The window zero-padded to `fftSize` (librosa `util.pad_center(get_window(window, win_length), size=n_fft)`).
     public let windowValues: [Float]
 
@@ -91,6 +93,8 @@ public final class ShortTimeFourierTransform: Sendable {
         self.window = window
         self.center = center
         self.padMode = padMode
+        framing = Framing(frameLength: fftSize, hopLength: hopLength, center: center, padMode: padMode,
+                          lengthParameter: "fftSize")
         windowValues = window.values(length: windowLength, paddedTo: fftSize)
         forwardPlan = FFTPlan.shared(.realToComplex, size: fftSize, batch: Self.framesPerBatch)
         inversePlan = FFTPlan.shared(.complexToReal, size: fftSize, batch: Self.framesPerBatch)
@@ -101,14 +105,7 @@ public final class ShortTimeFourierTransform: Sendable {
     ///
     /// - Throws: ``AudioDSPError/invalidParameter(name:value:reason:)`` when ``center`` is false and the signal is
     ///   shorter than `fftSize` (librosa raises `ParameterError` too).
-    public func frameCount(sampleCount: Int) throws -> Int {
-        let paddedCount = center ? sampleCount + 2 * (fftSize / 2) : sampleCount
-        guard paddedCount >= fftSize else {
-            throw AudioDSPError.invalidParameter(
-                name: "fftSize", value: "\(fftSize)", reason: "longer than the \(sampleCount)-sample signal with center = false")
-        }
-        return 1 + (paddedCount - fftSize) / hopLength
-    }
+    public func frameCount(sampleCount: Int) throws -> Int { try framing.frameCount(sampleCount: sampleCount) }
 
     /// The STFT of `samples` (librosa `stft(y, n_fft=fftSize, hop_length=hopLength, win_length=windowLength,
     /// window=window, center=center, pad_mode=padMode)`), shape `[1 + fftSize/2, frameCount]`, unnormalised
@@ -228,18 +225,6 @@ public final class ShortTimeFourierTransform: Sendable {
         (frames + Self.framesPerBatch - 1) / Self.framesPerBatch * Self.framesPerBatch * frameMajorStride
     }
 
-    /// Sample `index` of the signal extended by `fftSize / 2` samples on each side when centring (zeros, or NumPy's
-    /// `'reflect'`, repeated for pads longer than the signal), read without building the padded copy.
-    @inline(__always)
-    private func paddedSample(_ samples: UnsafePointer<Float>, count: Int, at index: Int) -> Float {
-        let position = center ? index - fftSize / 2 : index
-        if position >= 0 && position < count { return samples[position] }
-        guard padMode == .reflect, count > 1 else { return padMode == .reflect ? samples[0] : 0 }
-        let period = 2 * (count - 1)
-        let folded = abs(position) % period
-        return samples[folded < count ? folded : period - folded]
-    }
-
     /// The STFT of `count` samples (padded on the fly when centring), `frames` frames written as `[binCount, frames]`
     /// to `output`. Frames inside the signal are read in place; only the few edge frames go through the padding.
     func transform(_ samples: UnsafePointer<Float>, count sampleCount: Int, frameCount frames: Int, into output: ForwardOutput) {
@@ -261,7 +246,7 @@ public final class ShortTimeFourierTransform: Sendable {
                         for t in 0..<n { destination[t] = source[t] * window[t] }
                     } else if row < rows {
                         for t in 0..<n {
-                            destination[t] = paddedSample(samples, count: sampleCount, at: start + shift + t) * window[t]
+                            destination[t] = framing.paddedSample(samples, count: sampleCount, at: start + shift + t) * window[t]
                         }
                     } else {
                         destination.update(repeating: 0, count: n)
