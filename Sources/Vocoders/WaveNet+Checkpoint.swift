@@ -88,22 +88,17 @@ extension WaveNet {
     /// - Parameters:
     ///   - url: the `.safetensors` file.
     ///   - training: the training state to record, or `nil`.
-    /// - Throws: `NeuralCoreError.writeFailed` or `AudioDSPError.writeFailed` when a file cannot be written.
+    /// - Throws: `NeuralCoreError.writeFailed` when a file cannot be written.
     public func save(to url: URL, training: TrainingState? = nil) throws {
         try save(to: url, training: training, optimizer: nil)
     }
 
-    /// ``save(to:training:)`` with Adam's state beside the weights (``optimizerTensors(_:)``), in the same file, so
+    /// ``save(to:training:)`` with Adam's state beside the weights (``NeuralCore/Module/adamStateTensors(_:)``), in the same file, so
     /// weights and moments are replaced together.
     func save(to url: URL, training: TrainingState?, optimizer: Adam.State?) throws {
-        let description = CheckpointDescription(configuration: configuration, frontEnd: frontEnd, training: training)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        let json = try encoder.encode(description)
-        let tensors = stateDict().mapValues { ($0.shape, $0.scalars) }
-            .merging(optimizer.map(optimizerTensors) ?? [:]) { weight, _ in weight }
-        try SafeTensors.write(tensors, metadata: [Self.metadataKey: String(decoding: json, as: UTF8.self)], to: url)
-        try writeAtomically(json, to: url.deletingPathExtension().appendingPathExtension("json"))
+        try saveCheckpoint(
+            to: url, description: CheckpointDescription(configuration: configuration, frontEnd: frontEnd, training: training),
+            metadataKey: Self.metadataKey, optimizer: optimizer)
     }
 
     static func checkpointFile(_ url: URL) throws -> SafeTensors {

@@ -55,46 +55,41 @@ extension WaveNet {
             try WaveNet(configuration: configuration.model, frontEnd: configuration.frontEnd)
         }
         let samplesPerStep = Double(configuration.batchSize * configuration.cropLength)
-        let start = DispatchTime.now().uptimeNanoseconds
         var lossSum: Float = 0, lossCount = 0
-        for step in stride(from: firstStep, through: configuration.steps, by: 1) {
+        try runTrainingSteps(from: firstStep, through: configuration.steps, timeLimit: timeLimit) { step in
             var generator = RandomGenerator(seed: configuration.seed ^ (UInt64(step) &* 0x9E37_79B9_7F4A_7C15))
             let batch = corpus.batch(count: configuration.batchSize, model: model, generator: &generator)
             let (loss, gradients) = try lossAndGradients(of: model, replicas: replicas, batch: batch)
             optimizer.learningRate = configuration.learningRate(atStep: step)
             optimizer.update(model, gradients: gradients)
-            lossSum += loss
+            return loss
+        } after: { outcome in
+            lossSum += outcome.loss
             lossCount += 1
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            let stopping = step < configuration.steps && timeLimit.map { elapsed >= $0 } ?? false
             var written: URL?
-            if let checkpoint, step % configuration.checkpointInterval == 0 || step == configuration.steps || stopping {
+            if let checkpoint, outcome.step % configuration.checkpointInterval == 0 || outcome.stepsRemaining == 0
+                || outcome.stoppingAtTimeLimit {
                 try model.save(
                     to: checkpoint,
-                    training: TrainingState(step: step, loss: lossSum / Float(lossCount), seconds: previousSeconds + elapsed,
-                                            configuration: configuration, optimizerStepCount: optimizer.stepCount),
+                    training: TrainingState(step: outcome.step, loss: lossSum / Float(lossCount),
+                                            seconds: previousSeconds + outcome.seconds, configuration: configuration,
+                                            optimizerStepCount: optimizer.stepCount),
                     optimizer: optimizer.state)
                 (lossSum, lossCount, written) = (0, 0, checkpoint)
             }
-            let stepsRun = Double(step - firstStep + 1)
             progress(TrainingProgress(
-                step: step, steps: configuration.steps, loss: loss, learningRate: optimizer.learningRate,
-                seconds: previousSeconds + elapsed, samplesPerSecond: stepsRun * samplesPerStep / max(elapsed, 1e-9),
-                secondsRemaining: elapsed / stepsRun * Double(configuration.steps - step),
-                stoppedAtTimeLimit: stopping, checkpoint: written))
-            if stopping { break }
+                step: outcome.step, steps: configuration.steps, loss: outcome.loss, learningRate: optimizer.learningRate,
+                seconds: previousSeconds + outcome.seconds,
+                samplesPerSecond: Double(outcome.stepsRun) * samplesPerStep / max(outcome.seconds, 1e-9),
+                secondsRemaining: outcome.secondsRemaining, stoppedAtTimeLimit: outcome.stoppingAtTimeLimit,
+                checkpoint: written))
         }
         return model
     }
 
-    /// The mean cross-entropy of `batch` (nats per sample) and its gradient for every parameter of `model`.
-    ///
-    /// Without replicas, one pass over the batch. With `r` replicas the crops are split into `r + 1` contiguous shards
-    /// that run concurrently, one per thread with serial kernels
-    /// (``NeuralCoreThreads/forEachIndexWithSerialKernels(_:_:)``): shard 0 on `model`, shard `i` on `replicas[i − 1]`
-    /// after loading the model's weights into it. The shards' losses and gradients are averaged, weighted by their
-    /// crop counts, in shard order, so a step's result depends on the seed and the thread count only. (On two cores
-    /// this runs a step about twice as fast as splitting every kernel over both threads.)
+    /// The mean cross-entropy of `batch` (nats per sample) and its gradient for every parameter of `model`, data
+    /// parallel over `model` and `replicas` (``NeuralCore/dataParallelLossAndGradients(of:replicas:itemCount:shard:)``),
+    /// so a step's result depends on the seed and the thread count only.
     static func lossAndGradients(
         of model: WaveNet, replicas: [WaveNet], batch: WaveNetTrainingCorpus.Batch
     ) throws -> (loss: Float, gradients: [String: Tensor]) {
@@ -113,27 +108,9 @@ extension WaveNet {
             }
             return (loss, gradients)
         }
-        guard !replicas.isEmpty else {
-            let (loss, gradients) = shard(0..<crops, on: model)
-            return (loss.item, gradients)
+        return try dataParallelLossAndGradients(of: model, replicas: replicas, itemCount: crops) { range, network in
+            shard(range, on: network)
         }
-        let networks = [model] + replicas, weights = model.stateDict()
-        for replica in replicas { try replica.load(stateDict: weights) }
-        let ranges = networks.indices.map { (crops * $0 / networks.count)..<(crops * ($0 + 1) / networks.count) }
-        var results = [(loss: Tensor, gradients: [String: Tensor])?](repeating: nil, count: networks.count)
-        results.withUnsafeMutableBufferPointer { results in
-            let results = results  // each index writes only its own element
-            NeuralCoreThreads.forEachIndexWithSerialKernels(networks.count) { index in
-                results[index] = shard(ranges[index], on: networks[index])
-            }
-        }
-        var loss: Float = 0, gradients: [String: Tensor] = [:]
-        for (range, result) in zip(ranges, results.map { $0! }) {
-            let share = Float(range.count) / Float(crops)
-            loss += share * result.loss.item
-            gradients.merge(result.gradients.mapValues { $0 * share }) { $0 + $1 }
-        }
-        return (loss, gradients)
     }
 
     /// The model, Adam's state (loaded into `optimizer`) and the training state of the checkpoint to resume.

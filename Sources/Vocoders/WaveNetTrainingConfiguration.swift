@@ -1,5 +1,6 @@
 import AudioDSP
 import Foundation
+import NeuralCore
 
 extension WaveNet {
     /// Everything a training run needs besides the data: the model, its front end, and the optimisation settings.
@@ -46,13 +47,13 @@ extension WaveNet {
             self.seed = seed
         }
 
-        /// The learning rate of step `step` (from 1).
-        public func learningRate(atStep step: Int) -> Float {
-            if step <= warmupSteps { return learningRate * Float(step) / Float(warmupSteps) }
-            let progress = Double(step - warmupSteps) / Double(max(1, steps - warmupSteps))
-            let cosine = Float(0.5 * (1 + Foundation.cos(Double.pi * min(1, progress))))
-            return finalLearningRate + (learningRate - finalLearningRate) * cosine
+        /// The learning-rate schedule these settings describe.
+        public var schedule: WarmupCosineSchedule {
+            WarmupCosineSchedule(peakRate: learningRate, finalRate: finalLearningRate, warmupSteps: warmupSteps, steps: steps)
         }
+
+        /// The learning rate of step `step` (from 1).
+        public func learningRate(atStep step: Int) -> Float { schedule.rate(atStep: step) }
 
         /// Checks every value (and the model against the front end).
         ///
@@ -62,19 +63,16 @@ extension WaveNet {
             func invalid(_ name: String, _ value: Any, _ reason: String) -> VocodersError {
                 .invalidParameter(name: name, value: "\(value)", reason: reason)
             }
-            for (name, value) in [("steps", steps), ("batchSize", batchSize), ("checkpointInterval", checkpointInterval)]
-            where value < 1 {
+            for (name, value) in [("batchSize", batchSize), ("checkpointInterval", checkpointInterval)] where value < 1 {
                 throw invalid(name, value, "must be ≥ 1")
             }
-            guard warmupSteps >= 0 else { throw invalid("warmupSteps", warmupSteps, "must be ≥ 0") }
             guard cropLength > 0, cropLength % frontEnd.hopLength == 0 else {
                 throw invalid("cropLength", cropLength, "must be a positive multiple of the hop length \(frontEnd.hopLength)")
             }
-            guard learningRate > 0, learningRate.isFinite else {
-                throw invalid("learningRate", learningRate, "must be positive and finite")
-            }
-            guard finalLearningRate >= 0, finalLearningRate <= learningRate else {
-                throw invalid("finalLearningRate", finalLearningRate, "must be in 0...learningRate")
+            do {
+                try schedule.validate()
+            } catch let NeuralCoreError.invalidParameter(name, value, reason) {
+                throw VocodersError.invalidParameter(name: name, value: value, reason: reason)
             }
         }
     }
