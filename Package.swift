@@ -32,7 +32,8 @@ let package = Package(
         ),
         .target(
             name: "Backbones",
-            dependencies: ["NeuralCore"]
+            dependencies: ["AudioDSP", "NeuralCore"],
+            resources: [.copy("Resources/audio-backbone.safetensors")]
         ),
         .target(
             name: "Vocoders",

@@ -175,10 +175,11 @@ def midi_file(program, melody, ticks=480):
     return header + b"MTrk" + struct.pack(">I", len(events)) + bytes(events)
 
 
-def play(instrument, melody, target, tmp):
+def play(instrument, melody, target, tmp, program=None):
+    """Plays `melody` on `instrument` (General MIDI `program`, by default the instrument's in PROGRAMS)."""
     mid, raw = os.path.join(tmp, "melody.mid"), os.path.join(tmp, "melody.wav")
     with open(mid, "wb") as f:
-        f.write(midi_file(PROGRAMS[instrument], melody))
+        f.write(midi_file(PROGRAMS[instrument] if program is None else program, melody))
     run("fluidsynth", "-ni", "-R", "0", "-C", "0", "-g", "0.8", "-r", "44100", "-F", raw, SOUND_FONT, mid)
     end = sum(beats for _, beats in melody) / BEATS_PER_SECOND + RELEASE_SECONDS
     finish(raw, target, "trim", "0", str(end), "fade", "0", str(end), "0.1")

@@ -161,6 +161,14 @@ public struct FrontEnd: Sendable, Equatable, Codable {
         frequencyAxis: .mel(MelBands(count: 80, minimumFrequency: 0, maximumFrequency: 8000)),
         valueScale: .logClamp(minimum: 1e-5))
 
+    /// The style-transfer presets' representation: the amplitude in dB, `20·log10(max(|STFT|, 1e-5))` floored 100 dB
+    /// below the clip's maximum (librosa `amplitude_to_db(S, ref=1.0, amin=1e-5, top_db=100.0)`), 22 050 Hz,
+    /// fftSize 1024, hop 256, Hann, centred with zeros (513 rows). `StyleTransferConfiguration.decibelMagnitude`
+    /// explains the choice; the trained `AudioBackbone` reads it by default.
+    public static let decibelMagnitude = FrontEnd(
+        unchecked: 22_050, fftSize: 1024, hopLength: 256, windowLength: 1024, window: .hann, center: true,
+        padMode: .constant, magnitudePower: 1, frequencyAxis: .linear, valueScale: .decibels(amin: 1e-5, topDB: 100))
+
     /// Makes and validates a front end.
     ///
     /// - Parameters:

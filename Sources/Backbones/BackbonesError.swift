@@ -12,6 +12,16 @@ public enum BackbonesError: Error, Equatable, CustomStringConvertible {
     case inputNotFourDimensional(shape: [Int])
     /// A model input `[N, C, H, W]` whose channel count `C` is not the network's.
     case inputChannels(expected: Int, shape: [Int])
+    /// A spectrogram whose row count is not the one of the front end the network was trained on (an
+    /// ``AudioBackbone`` reads exactly its front end's rows).
+    case inputRows(expected: Int, shape: [Int])
+    /// A configuration value out of range (an ``AudioBackbone/Configuration`` or training setting).
+    case invalidConfiguration(name: String, value: String, reason: String)
+    /// An ``AudioBackbone`` checkpoint that cannot be used: unreadable, not a backbone checkpoint, an undecodable or
+    /// invalid description, tensors that do not match it, or no optimiser state to resume from.
+    case invalidCheckpoint(path: String, problem: String)
+    /// A training corpus that cannot be used: a missing or undecodable manifest, an unknown label, no clip of a split.
+    case invalidCorpus(path: String, problem: String)
     /// A weights file could not be loaded into the model (missing or unexpected key, wrong shape, bad file).
     case weights(path: String, NeuralCoreError)
     /// A weights file shares no tensor name with the model: it belongs to another network (`model` is the one being
@@ -30,6 +40,14 @@ public enum BackbonesError: Error, Equatable, CustomStringConvertible {
             "model input must be [N, C, H, W], got \(shape)"
         case let .inputChannels(expected, shape):
             "expected \(expected) input channel(s), got \(shape[1]) (shape \(shape))"
+        case let .inputRows(expected, shape):
+            "expected a spectrogram of \(expected) rows, got shape \(shape)"
+        case let .invalidConfiguration(name, value, reason):
+            "invalid \(name) \(value): \(reason)"
+        case let .invalidCheckpoint(path, problem):
+            "unusable backbone checkpoint \(path): \(problem)"
+        case let .invalidCorpus(path, problem):
+            "unusable training corpus \(path): \(problem)"
         case let .weights(path, error):
             "cannot load weights from \(path): \(error)"
         case let .wrongModel(path, model, expectedKey, foundKey):

@@ -27,3 +27,10 @@ extension VisionTransformer {
     /// `block_3, 6, 9, 12` (patch tokens).
     public var recommendedStyleLayers: [String] { ["block_3", "block_6", "block_9", "block_12"] }
 }
+
+extension AudioBackbone {
+    /// `relu1`, the full-resolution bands (the words stay where they are).
+    public var recommendedContentLayers: [String] { ["relu1"] }
+    /// `relu1 … reluK`.
+    public var recommendedStyleLayers: [String] { convolutions.indices.map { "relu\($0 + 1)" } }
+}

@@ -124,22 +124,15 @@ public struct StyleTransferConfiguration: Sendable, Equatable {
         self.chunkOverlap = chunkOverlap
     }
 
-    /// The presets' representation: the amplitude in dB, `20·log10(max(|STFT|, 1e-5))` floored 100 dB below the
-    /// clip's maximum (librosa `amplitude_to_db(S, ref=1.0, amin=1e-5, top_db=100.0)`), 22 050 Hz, fftSize 1024, hop
-    /// 256, Hann, centred with zeros (513 bins). Statistics of dB values weigh every level a listener hears (and the
+    /// The presets' representation (``AudioDSP/FrontEnd/decibelMagnitude``): the amplitude in dB,
+    /// `20·log10(max(|STFT|, 1e-5))` floored 100 dB below the clip's maximum (librosa `amplitude_to_db(S, ref=1.0,
+    /// amin=1e-5, top_db=100.0)`), 22 050 Hz, fftSize 1024, hop 256, Hann, centred with zeros (513 bins). Statistics of dB values weigh every level a listener hears (and the
     /// judge's band Gram is taken on log-mel dB); those of `log1p(|S|)` are dominated by the loudest bins. On the
     /// development set it took the gender band-Gram ratio from 0.74 (log1p) to 0.30 with STOI 0.83. The floor is
     /// 100 dB rather than librosa's default 80 so that a band a voice leaves empty (a 16 kHz recording above 8 kHz)
     /// stays far below the rest: 80 dB down, the empty band's floor, summed over the many bins of a high mel band,
     /// is as loud as a quiet voiced band.
-    public static let decibelMagnitude: FrontEnd = {
-        do {
-            return try FrontEnd(sampleRate: 22_050, fftSize: 1024, hopLength: 256, frequencyAxis: .linear,
-                                valueScale: .decibels(amin: 1e-5, topDB: 100))
-        } catch {
-            preconditionFailure("the dB front end is valid: \(error)")
-        }
-    }()
+    public static let decibelMagnitude = FrontEnd.decibelMagnitude
 
     /// The random-CNN work's representation: `log1p(|STFT|)`, 22 050 Hz, fftSize 1024, hop 256, Hann, centred
     /// with zeros (513 bins).

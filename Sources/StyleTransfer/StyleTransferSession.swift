@@ -47,7 +47,8 @@ public final class StyleTransferSession {
     ///     ``StyleTransferConfiguration/griffinLimIterations`` iterations on the configuration's front end, seeded
     ///     with the configuration's seed.
     /// - Throws: ``StyleTransferError/invalidConfiguration(name:value:requirement:)``,
-    ///   `AudioDSPError.frontEndMismatch` when the vocoder's front end is not the configuration's, and
+    ///   `AudioDSPError.frontEndMismatch` when the vocoder's front end (or an `AudioBackbone`'s, which reads only
+    ///   the spectrogram it was trained on) is not the configuration's, and
     ///   `BackbonesError.unknownLayer` for a layer the backbone does not have.
     public init(featureExtractor: any FeatureExtractor, vocoder: (any Vocoder)? = nil,
                 configuration: StyleTransferConfiguration = StyleTransferConfiguration()) throws {
@@ -56,6 +57,9 @@ public final class StyleTransferSession {
             frontEnd: configuration.frontEnd, iterations: StyleTransferConfiguration.griffinLimIterations,
             seed: configuration.seed)
         try vocoder.frontEnd.requireMatch(configuration.frontEnd)
+        if let trained = featureExtractor as? AudioBackbone {
+            try trained.configuration.frontEnd.requireMatch(configuration.frontEnd)
+        }
         for layer in configuration.contentLayers + configuration.styleLayers
         where !featureExtractor.layerNames.contains(layer.name) {
             throw BackbonesError.unknownLayer(layer.name, available: featureExtractor.layerNames)

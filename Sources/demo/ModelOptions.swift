@@ -10,7 +10,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Frozen network whose features define content and style: \(BackboneChoice.names); default: the preset's (random-cnn, the study's).")
     var backbone: BackboneChoice = .randomCNN
 
-    @Option(help: "Weights for the backbone (safetensors with PyTorch key names).")
+    @Option(help: "Weights for the backbone (safetensors with PyTorch key names; for audio, a demo train-backbone checkpoint, default the shipped one).")
     var weights: URL?
 
     @Option(help: "Filters of the wide random CNN; default: Ulyanov's 4096.")

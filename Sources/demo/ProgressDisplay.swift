@@ -28,3 +28,11 @@ final class ProgressDisplay {
 
     private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 }
+
+/// `seconds` as `1h02m`, `3m05s` or `42s` (rounded to whole seconds).
+func duration(_ seconds: Double) -> String {
+    let total = Int(seconds.rounded())
+    let (hours, minutes, rest) = (total / 3600, total / 60 % 60, total % 60)
+    if hours > 0 { return String(format: "%dh%02dm", hours, minutes) }
+    return minutes > 0 ? String(format: "%dm%02ds", minutes, rest) : "\(rest)s"
+}

@@ -35,30 +35,12 @@ struct TrainWaveNetCommand: ParsableCommand {
     @Option(help: "Seed of the initial weights and the crops (default \(defaults.seed)).")
     var seed: UInt64 = defaults.seed
 
-    @Option(help: "Threads, each training on a share of every batch's crops (default: all processors).")
-    var threads: Int?
-
-    @Option(help: "Print a progress line every N steps.")
-    var logInterval: Int = 10
-
-    @Flag(help: "Continue exactly from --out if it exists (same model and front end; weights, Adam's moments, step).")
-    var resume = false
-
-    @Option(help: "Stop after the first step ending this many seconds after the start, writing --out (then --resume).")
-    var untilSeconds: Double?
-
-    func validate() throws {
-        guard logInterval >= 1 else { throw ValidationError("--log-interval must be ≥ 1") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1") }
-        if let untilSeconds, !(untilSeconds >= 0 && untilSeconds.isFinite) {
-            throw ValidationError("--until-seconds must be ≥ 0")
-        }
-    }
+    @OptionGroup var training: TrainingRunOptions
 
     func run() throws {
         try reportingErrors {
             try checkOutputFolders([out])
-            if let threads { NeuralCoreThreads.threadCount = threads }
+            training.applyThreads()
             var configuration = Self.defaults
             configuration.steps = steps
             configuration.batchSize = batchSize
@@ -68,31 +50,19 @@ struct TrainWaveNetCommand: ParsableCommand {
             configuration.checkpointInterval = checkpointInterval
             configuration.seed = seed
             let model = configuration.model
-            // Unbuffered, so a log file shows progress while training runs.
-            func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
             say("WaveNet: \(model.layerCount) layers in \(model.stackCount) stacks, residual \(model.residualChannels), "
                 + "gate \(model.gateChannels), skip \(model.skipChannels), receptive field \(model.receptiveField) samples")
-            let logInterval = logInterval
+            let training = training
             _ = try WaveNet.train(
-                on: data, configuration: configuration, checkpoint: out, resume: resume, timeLimit: untilSeconds
+                on: data, configuration: configuration, checkpoint: out, resume: training.resume, timeLimit: training.untilSeconds
             ) { progress in
-                guard progress.step % logInterval == 0 || progress.checkpoint != nil else { return }
+                guard training.logs(step: progress.step, checkpoint: progress.checkpoint) else { return }
                 let line = String(format: "step %d/%d  loss %.4f  lr %.2e  %.0f s  %.0f samples/s  ETA %@",
                                   progress.step, progress.steps, progress.loss, progress.learningRate,
                                   progress.seconds, progress.samplesPerSecond, duration(progress.secondsRemaining))
-                say(line + (progress.checkpoint.map { "  → \($0.path)" } ?? ""))
-                if progress.stoppedAtTimeLimit {
-                    say("stopped at the time limit after step \(progress.step); continue with --resume")
-                }
+                training.report(line, checkpoint: progress.checkpoint, step: progress.step,
+                           stoppedAtTimeLimit: progress.stoppedAtTimeLimit)
             }
         }
     }
-}
-
-/// `seconds` as `1h02m`, `3m05s` or `42s` (rounded to whole seconds).
-private func duration(_ seconds: Double) -> String {
-    let total = Int(seconds.rounded())
-    let (hours, minutes, rest) = (total / 3600, total / 60 % 60, total % 60)
-    if hours > 0 { return String(format: "%dh%02dm", hours, minutes) }
-    return minutes > 0 ? String(format: "%dm%02ds", minutes, rest) : "\(rest)s"
 }

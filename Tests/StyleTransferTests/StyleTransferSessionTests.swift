@@ -294,6 +294,13 @@ final class StyleTransferSessionTests: XCTestCase {
             featureExtractor: RandomCNN(seed: 0), vocoder: GriffinLimVocoder(iterations: 1))) { error in
             guard case .frontEndMismatch = error as? AudioDSPError else { return XCTFail("\(error)") }
         }
+        // A trained audio backbone reads only its own front end's spectrogram.
+        let trained = try AudioBackbone(configuration: .init(bandCount: 16, channels: [2], timeDilations: [1]))
+        XCTAssertThrowsError(try StyleTransferSession(
+            featureExtractor: trained,
+            configuration: StyleTransferConfiguration(frontEnd: StyleTransferConfiguration.log1pMagnitude))) { error in
+            guard case .frontEndMismatch(field: .valueScale, _, _) = error as? AudioDSPError else { return XCTFail("\(error)") }
+        }
         XCTAssertThrowsError(try self.session(StyleTransferConfiguration(styleLayers: [WeightedLayer("conv4_2")]))) {
             XCTAssertEqual($0 as? BackbonesError, .unknownLayer("conv4_2", available: ["conv1", "relu1"]))
         }

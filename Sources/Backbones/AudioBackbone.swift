@@ -1,0 +1,154 @@
+import AudioDSP
+import Foundation
+import NeuralCore
+
+/// A compact convolutional network trained by this package on labelled spectrograms (speaker, gender, accent,
+/// instrument), as a style-transfer backbone: the study's "training targeted to the style transfer task".
+///
+/// Input `[1, 1, rows, frames]`: a spectrogram of the ``Configuration/frontEnd`` (by default the presets' dB
+/// magnitude STFT, 513 rows), passed unchanged (``SpectrogramInput/singleChannel``). Layers, in forward order:
+/// `bands` (`[1, 1, bandCount, frames]`, the normalised mel-spaced band means), then `conv1`, `relu1`, … `convK`,
+/// `reluK` (`[1, channels[k], height[k], frames]`, see ``Configuration/layerHeights``). Every layer keeps the frame
+/// count, so the Gram over time applies to each. The classification heads are used by training and by
+/// ``classify(_:)``; feature extraction stops at the last requested layer.
+///
+/// State-dict keys: `convolutions.K.weight` / `.bias` and `heads.J.weight` / `.bias` (PyTorch's for a
+/// `nn.ModuleList` of `Conv2d` and one of `Linear`). Checkpoints written by ``save(to:training:)`` carry the
+/// configuration; ``init(contentsOf:)`` reads them.
+///
+/// ```swift
+/// let backbone = try AudioBackbone(contentsOf: URL(fileURLWithPath: "audio-backbone.safetensors"))
+/// let x = backbone.modelInput(from: spectrogram, valueRange: 0...1)        // [1, 1, 513, frames], dB values
+/// let features = try backbone.features(of: x, layers: ["relu2"])          // [1, 64, 32, frames]
+/// ```
+public final class AudioBackbone: Module, FeatureExtractor {
+    /// The architecture, front end and labels.
+    public let configuration: Configuration
+    /// The convolutions, in order (frozen unless training).
+    public let convolutions: [Conv2d]
+    /// One linear head per ``Configuration/labels`` entry, on the last layer's mean over frames (`channels · height`
+    /// inputs: the heads see which band holds what, as a formant or a pitch needs).
+    public let heads: [Linear]
+    /// `[bandCount, rows]`: the fixed band-pooling matrix (each row a mel triangle scaled to sum 1).
+    let bandWeights: Tensor
+
+    /// Builds the network with PyTorch's default initialisation drawn from `seed` (trainable; call `freeze()` to use it
+    /// as a backbone, as ``init(contentsOf:)`` does).
+    ///
+    /// - Throws: ``BackbonesError/invalidConfiguration(name:value:reason:)`` for an invalid configuration.
+    public init(configuration: Configuration, seed: UInt64 = 0) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        var inputChannels = 1
+        convolutions = configuration.channels.enumerated().map { index, channels in
+            defer { inputChannels = channels }
+            let dilation = configuration.timeDilations[index]
+            return Conv2d(inputChannels: inputChannels, outputChannels: channels, kernelSize: (3, 3),
+                          stride: (index == 0 ? 1 : 2, 1), padding: (1, dilation), dilation: (1, dilation),
+                          seed: seed &+ UInt64(index))
+        }
+        heads = configuration.labels.enumerated().map { index, label in
+            Linear(inputFeatures: configuration.channels.last! * configuration.layerHeights.last!,
+                   outputFeatures: label.classes.count,
+                   seed: seed &+ 1000 &+ UInt64(index))
+        }
+        bandWeights = try Self.bandPooling(frontEnd: configuration.frontEnd, bandCount: configuration.bandCount)
+        super.init()
+    }
+
+    /// Mel triangles over the front end's rows, each scaled to sum 1 (`[bandCount, rows]`). A linear front end
+    /// gets Slaney mel triangles over its STFT bins; a mel front end gets triangles over its band indices.
+    private static func bandPooling(frontEnd: FrontEnd, bandCount: Int) throws -> Tensor {
+        let rows = frontEnd.rowCount
+        var weights: [Float]
+        if case .linear = frontEnd.frequencyAxis {
+            weights = try MelFilterbank(sampleRate: frontEnd.sampleRate, fftSize: frontEnd.fftSize,
+                                        melBandCount: bandCount, normalization: .none).weights
+        } else {
+            weights = [Float](repeating: 0, count: bandCount * rows)
+            let spacing = Float(rows - 1) / Float(bandCount + 1)
+            for band in 0..<bandCount {
+                let centre = Float(band + 1) * spacing
+                for row in 0..<rows { weights[band * rows + row] = max(0, 1 - abs(Float(row) - centre) / spacing) }
+            }
+        }
+        for band in 0..<bandCount {
+            let sum = weights[(band * rows)..<((band + 1) * rows)].reduce(0, +)
+            // A band narrower than one bin takes its nearest bin.
+            if sum > 0 {
+                for row in 0..<rows { weights[band * rows + row] /= sum }
+            } else {
+                let centre = min(rows - 1, Int((Float(band) + 0.5) * Float(rows) / Float(bandCount)))
+                weights[band * rows + centre] = 1
+            }
+        }
+        return Tensor(shape: [bandCount, rows], scalars: weights)
+    }
+
+    public var layerNames: [String] {
+        ["bands"] + convolutions.indices.flatMap { ["conv\($0 + 1)", "relu\($0 + 1)"] }
+    }
+
+    public var spectrogramInput: SpectrogramInput { .singleChannel }
+
+    public var minimumInputSize: (height: Int, width: Int) { (configuration.frontEnd.rowCount, 1) }
+
+    /// The normalised bands `[N, 1, bandCount, frames]` of spectrograms `[N, 1, rows, frames]`.
+    public func bands(of modelInput: Tensor) -> Tensor {
+        let (count, rows, frames) = (modelInput.shape[0], modelInput.shape[2], modelInput.shape[3])
+        let columns = modelInput.reshaped([count, rows, frames]).permuted([1, 0, 2]).reshaped([rows, count * frames])
+        let pooled = matmul(bandWeights, columns)
+            .reshaped([configuration.bandCount, count, frames]).permuted([1, 0, 2])
+            .reshaped([count, 1, configuration.bandCount, frames])
+        return (pooled - configuration.inputOffset) * (1 / configuration.inputScale)
+    }
+
+    public func features(of modelInput: Tensor, layers: [String]) throws -> [String: Tensor] {
+        let last = try validateRequest(modelInput, layers: layers)
+        try requireChannels(1, of: modelInput)
+        guard modelInput.shape[2] == configuration.frontEnd.rowCount else {
+            throw BackbonesError.inputRows(expected: configuration.frontEnd.rowCount, shape: modelInput.shape)
+        }
+        var captured: [String: Tensor] = [:]
+        var x = bands(of: modelInput)
+        if layers.contains("bands") { captured["bands"] = x }
+        for (index, convolution) in convolutions.enumerated() where 2 * index + 1 <= last {
+            x = convolution(x)
+            if layers.contains("conv\(index + 1)") { captured["conv\(index + 1)"] = x }
+            guard 2 * index + 2 <= last else { break }
+            x = leakyReLU(x, negativeSlope: 0.2)
+            if layers.contains("relu\(index + 1)") { captured["relu\(index + 1)"] = x }
+        }
+        return captured
+    }
+
+    /// The last layer's activation `[N, C, H, frames]` and every head's logits `[N, classes]` for normalised bands
+    /// `[N, 1, bandCount, frames]` (``bands(of:)``): the training forward pass.
+    public func logits(bands: Tensor) -> [Tensor] {
+        var x = bands
+        for convolution in convolutions { x = leakyReLU(convolution(x), negativeSlope: 0.2) }
+        let pooled = x.mean(alongAxes: [3]).reshaped([x.shape[0], x.shape[1] * x.shape[2]])
+        return heads.map { $0(pooled) }
+    }
+
+    /// The most likely class of every label for one spectrogram `[rows, frames]` of the front end, with its
+    /// probability.
+    ///
+    /// - Throws: ``BackbonesError/inputRows(expected:shape:)`` for a spectrogram of another row count.
+    public func classify(_ spectrogram: Tensor) throws -> [(label: String, className: String, probability: Float)] {
+        guard spectrogram.rank == 2, spectrogram.shape[0] == configuration.frontEnd.rowCount else {
+            throw BackbonesError.inputRows(expected: configuration.frontEnd.rowCount, shape: spectrogram.shape)
+        }
+        let input = spectrogram.reshaped([1, 1, spectrogram.shape[0], spectrogram.shape[1]])
+        return zip(configuration.labels, logits(bands: bands(of: input))).map { label, logits in
+            let values = logits.scalars, top = values.max()!
+            let exponentials = values.map { exp($0 - top) }
+            let best = values.firstIndex(of: top)!
+            return (label.name, label.classes[best], exponentials[best] / exponentials.reduce(0, +))
+        }
+    }
+
+    public override var extraDescription: String {
+        "bands=\(configuration.bandCount), labels=\(configuration.labels.map(\.name))"
+    }
+}
