@@ -21,6 +21,8 @@ struct TransferSettings {
         case resnet50
         /// ViT-B/16 with seeded random weights.
         case vitB16 = "vit-b16"
+        /// The trained `AudioBackbone` of `--backbone-weights` (default: the shipped one).
+        case audio
     }
 
     /// The spectrogram a front end computes (its frequency axis and value scale).
@@ -53,6 +55,11 @@ struct TransferSettings {
     var melBandCount = 80
     /// Floor of the dB representations, in dB below the clip's maximum (`nil`: only `amin`). Default 80.
     var topDecibels: Float? = 100
+    /// The checkpoint of the `audio` backbone.
+    var backboneWeights: URL?
+    /// Content and style layers; `nil` keeps the backbone's recommended ones.
+    var contentLayers: [String]?
+    var styleLayers: [String]?
     /// Griffin-Lim iterations of the vocoder. Default 64, as `demo transfer`.
     var griffinLimIterations = 64
 
@@ -68,6 +75,15 @@ struct TransferSettings {
     static let flags: [ConfigurationFlag] = [
         .init(name: "--backbone", help: "\(choices(Backbone.self)) (default random-cnn, the presets')") {
             $0.backbone = try choice($1)
+        },
+        .init(name: "--backbone-weights", help: "checkpoint of --backbone audio (demo train-backbone; default the shipped one)") {
+            $0.backboneWeights = URL(fileURLWithPath: $1)
+        },
+        .init(name: "--content-layers", help: "comma-separated layer names, or none (default: the backbone's recommended)") {
+            $0.contentLayers = $1 == "none" ? [] : $1.split(separator: ",").map(String.init)
+        },
+        .init(name: "--style-layers", help: "comma-separated layer names (default: the backbone's recommended)") {
+            $0.styleLayers = $1.split(separator: ",").map(String.init)
         },
         .init(name: "--filters", help: "filters of random-cnn (default the presets', 32) or random-cnn-wide (default Ulyanov's 4096)") {
             $0.filterCount = try positive($1)
@@ -167,11 +183,13 @@ struct TransferSettings {
     func session() throws -> StyleTransferSession {
         var configuration = configuration
         configuration.frontEnd = try frontEnd(from: configuration.frontEnd)
-        let extractor = featureExtractor(rowCount: configuration.frontEnd.rowCount, seed: configuration.seed)
+        let extractor = try featureExtractor(rowCount: configuration.frontEnd.rowCount, seed: configuration.seed)
         let vocoder = try GriffinLimVocoder(
             frontEnd: configuration.frontEnd, iterations: griffinLimIterations, seed: configuration.seed)
-        return try StyleTransferSession(featureExtractor: extractor, vocoder: vocoder,
-                                        configuration: configuration.withRecommendedLayers(for: extractor))
+        configuration = configuration.withRecommendedLayers(for: extractor)
+        if let contentLayers { configuration.contentLayers = contentLayers.map { WeightedLayer($0) } }
+        if let styleLayers { configuration.styleLayers = styleLayers.map { WeightedLayer($0) } }
+        return try StyleTransferSession(featureExtractor: extractor, vocoder: vocoder, configuration: configuration)
     }
 
     /// One line naming every setting that differs between transfers.
@@ -220,12 +238,13 @@ struct TransferSettings {
                 preconditionFailure("the wide network is Ulyanov's")
             }
             return .ulyanov(rowCount: rowCount, filterCount: filterCount ?? filters, kernelWidth: kernelWidth ?? width)
-        case .vgg19, .resnet50, .vitB16: return nil
+        case .vgg19, .resnet50, .vitB16, .audio: return nil
         }
     }
 
-    private func featureExtractor(rowCount: Int, seed: UInt64) -> any FeatureExtractor {
+    private func featureExtractor(rowCount: Int, seed: UInt64) throws -> any FeatureExtractor {
         switch backbone {
+        case .audio: try backboneWeights.map { try AudioBackbone(contentsOf: $0) } ?? AudioBackbone.bundled()
         case .randomCNN, .randomCNNWide: RandomCNN(architecture(rowCount: rowCount)!, seed: seed)
         case .vgg19: VGG19(seed: seed)
         case .resnet50: ResNet50(seed: seed)
@@ -237,6 +256,7 @@ struct TransferSettings {
         switch architecture(rowCount: rowCount) {
         case let .study(filterCount): "random-cnn (\(filterCount) filters)"
         case let .ulyanov(_, filterCount, width): "random-cnn-wide (\(filterCount) filters, kernel \(width))"
+        case nil where backbone == .audio: "audio (\(backboneWeights?.lastPathComponent ?? "shipped"), content \(contentLayers.map { "\($0)" } ?? "recommended"), style \(styleLayers.map { "\($0)" } ?? "recommended"))"
         case nil: "\(backbone.rawValue) (random weights)"
         }
     }
