@@ -9,11 +9,12 @@ import NeuralCore
 /// magnitude STFT, 513 rows), passed unchanged (``SpectrogramInput/singleChannel``). Layers, in forward order:
 /// `bands` (`[1, 1, bandCount, frames]`, the normalised mel-spaced band means), then `conv1`, `relu1`, … `convK`,
 /// `reluK` (`[1, channels[k], height[k], frames]`, see ``Configuration/layerHeights``). Every layer keeps the frame
-/// count, so the Gram over time applies to each. The classification heads are used by training and by
+/// count, so the Gram over time applies to each. With a ``Configuration/transformer`` shape the layers after
+/// `bands` are `patches` and `block1` … `blockL`, the tokens laid out as `[1, width, rows, patch columns]`. The classification heads are used by training and by
 /// ``classify(_:)``; feature extraction stops at the last requested layer.
 ///
-/// State-dict keys: `convolutions.K.weight` / `.bias` and `heads.J.weight` / `.bias` (PyTorch's for a
-/// `nn.ModuleList` of `Conv2d` and one of `Linear`). Checkpoints written by ``save(to:training:)`` carry the
+/// State-dict keys: `convolutions.K.weight` / `.bias` (or `patch_embedding.*`, `band_embedding` and `blocks.K.*`
+/// with torchvision's ViT block keys) and `heads.J.weight` / `.bias` (PyTorch's for `nn.ModuleList`s). Checkpoints written by ``save(to:training:)`` carry the
 /// configuration; ``init(contentsOf:)`` reads them.
 ///
 /// ```swift
@@ -24,8 +25,14 @@ import NeuralCore
 public final class AudioBackbone: Module, FeatureExtractor {
     /// The architecture, front end and labels.
     public let configuration: Configuration
-    /// The convolutions, in order (frozen unless training).
+    /// The convolutions, in order (frozen unless training); empty for a transformer.
     public let convolutions: [Conv2d]
+    /// A transformer's patch embedding, `Conv2d(1, width, patch, stride patch)`; `nil` for the convolutional network.
+    public let patchEmbedding: Conv2d?
+    /// A transformer's learned embedding of each patch's band row, `[rows, width]`; `nil` without a transformer.
+    @Parameter public var bandEmbedding: Tensor?
+    /// A transformer's encoder blocks (torchvision's ViT block), in order; empty for the convolutional network.
+    public let blocks: [ViTEncoderBlock]
     /// One linear head per ``Configuration/labels`` entry, on the last layer's mean over frames (`channels · height`
     /// inputs: the heads see which band holds what, as a formant or a pitch needs).
     public let heads: [Linear]
@@ -39,17 +46,30 @@ public final class AudioBackbone: Module, FeatureExtractor {
     public init(configuration: Configuration, seed: UInt64 = 0) throws {
         try configuration.validate()
         self.configuration = configuration
-        var inputChannels = 1
-        convolutions = configuration.channels.enumerated().map { index, channels in
-            defer { inputChannels = channels }
-            let dilation = configuration.timeDilations[index]
-            return Conv2d(inputChannels: inputChannels, outputChannels: channels, kernelSize: (3, 3),
-                          stride: (index == 0 ? 1 : 2, 1), padding: (1, dilation), dilation: (1, dilation),
-                          seed: seed &+ UInt64(index))
+        if let shape = configuration.transformer {
+            convolutions = []
+            let patch = (shape.patchBands, shape.patchFrames)
+            patchEmbedding = Conv2d(inputChannels: 1, outputChannels: shape.width, kernelSize: patch, stride: patch, seed: seed)
+            var generator = RandomGenerator(seed: seed &+ 500)
+            bandEmbedding = Tensor.randomNormal(shape: [configuration.bandCount / shape.patchBands, shape.width],
+                                                standardDeviation: 0.02, generator: &generator)
+            blocks = (0..<shape.layerCount).map {
+                ViTEncoderBlock(embeddingDimension: shape.width, headCount: shape.headCount,
+                                mlpDimension: shape.mlpDimension, seed: seed &+ 100 &+ 10 &* UInt64($0))
+            }
+        } else {
+            var inputChannels = 1
+            convolutions = configuration.channels.enumerated().map { index, channels in
+                defer { inputChannels = channels }
+                let dilation = configuration.timeDilations[index]
+                return Conv2d(inputChannels: inputChannels, outputChannels: channels, kernelSize: (3, 3),
+                              stride: (index == 0 ? 1 : 2, 1), padding: (1, dilation), dilation: (1, dilation),
+                              seed: seed &+ UInt64(index))
+            }
+            (patchEmbedding, bandEmbedding, blocks) = (nil, nil, [])
         }
         heads = configuration.labels.enumerated().map { index, label in
-            Linear(inputFeatures: configuration.channels.last! * configuration.layerHeights.last!,
-                   outputFeatures: label.classes.count,
+            Linear(inputFeatures: configuration.headInputCount, outputFeatures: label.classes.count,
                    seed: seed &+ 1000 &+ UInt64(index))
         }
         bandWeights = try Self.bandPooling(frontEnd: configuration.frontEnd, bandCount: configuration.bandCount)
@@ -85,8 +105,47 @@ public final class AudioBackbone: Module, FeatureExtractor {
         return Tensor(shape: [bandCount, rows], scalars: weights)
     }
 
-    public var layerNames: [String] {
-        ["bands"] + convolutions.indices.flatMap { ["conv\($0 + 1)", "relu\($0 + 1)"] }
+    public var layerNames: [String] { ["bands"] + stages.map(\.name) }
+
+    /// The layers after `bands`, in forward order, each mapping `[N, C, H, frames]` to the next such tensor: `convK`
+    /// and `reluK`, or a transformer's `patches` (the embedded patches with their positions, `[N, width, rows,
+    /// ⌈frames / patchFrames⌉]`) and `blockK` (the tokens of block `K`, laid out on the same grid).
+    private var stages: [(name: String, apply: (Tensor) -> Tensor)] {
+        guard let patchEmbedding, let bandEmbedding, let shape = configuration.transformer else {
+            return convolutions.enumerated().flatMap { index, convolution in
+                [("conv\(index + 1)", { convolution($0) }), ("relu\(index + 1)", { leakyReLU($0, negativeSlope: 0.2) })]
+            }
+        }
+        let patches: (Tensor) -> Tensor = { bands in
+            let frames = bands.shape[3], missing = (shape.patchFrames - frames % shape.patchFrames) % shape.patchFrames
+            let padded = missing == 0 ? bands
+                : bands.padded([(0, 0), (0, 0), (0, 0), (0, missing)], value: bands.scalars.min() ?? 0)
+            let grid = patchEmbedding(padded)
+            let (rows, columns) = (grid.shape[2], grid.shape[3])
+            let band = bandEmbedding.permuted([1, 0]).reshaped([1, shape.width, rows, 1])
+            return grid + band + Self.timeEmbedding(width: shape.width, frames: columns)
+        }
+        return [("patches", patches)] + blocks.enumerated().map { index, block in
+            ("block\(index + 1)", { grid in
+                let (count, width, rows, columns) = (grid.shape[0], grid.shape[1], grid.shape[2], grid.shape[3])
+                let tokens = grid.reshaped([count, width, rows * columns]).permuted([0, 2, 1])
+                return block(tokens).permuted([0, 2, 1]).reshaped([count, width, rows, columns])
+            })
+        }
+    }
+
+    /// The transformer's fixed sinusoidal embedding of the patch column `t`, `[1, width, 1, frames]`: channel `2i`
+    /// holds `sin(t / 10000^(2i / width))`, channel `2i + 1` the cosine.
+    private static func timeEmbedding(width: Int, frames: Int) -> Tensor {
+        var values = [Float](repeating: 0, count: width * frames)
+        for channel in 0..<width {
+            let rate = pow(10_000, -Double(channel - channel % 2) / Double(width))
+            for frame in 0..<frames {
+                let angle = Double(frame) * rate
+                values[channel * frames + frame] = Float(channel % 2 == 0 ? sin(angle) : cos(angle))
+            }
+        }
+        return Tensor(shape: [1, width, 1, frames], scalars: values)
     }
 
     public var spectrogramInput: SpectrogramInput { .singleChannel }
@@ -112,21 +171,17 @@ public final class AudioBackbone: Module, FeatureExtractor {
         var captured: [String: Tensor] = [:]
         var x = bands(of: modelInput)
         if layers.contains("bands") { captured["bands"] = x }
-        for (index, convolution) in convolutions.enumerated() where 2 * index + 1 <= last {
-            x = convolution(x)
-            if layers.contains("conv\(index + 1)") { captured["conv\(index + 1)"] = x }
-            guard 2 * index + 2 <= last else { break }
-            x = leakyReLU(x, negativeSlope: 0.2)
-            if layers.contains("relu\(index + 1)") { captured["relu\(index + 1)"] = x }
+        for (index, stage) in stages.enumerated() where index < last {
+            x = stage.apply(x)
+            if layers.contains(stage.name) { captured[stage.name] = x }
         }
         return captured
     }
 
-    /// The last layer's activation `[N, C, H, frames]` and every head's logits `[N, classes]` for normalised bands
+    /// Every head's logits `[N, classes]` for normalised bands
     /// `[N, 1, bandCount, frames]` (``bands(of:)``): the training forward pass.
     public func logits(bands: Tensor) -> [Tensor] {
-        var x = bands
-        for convolution in convolutions { x = leakyReLU(convolution(x), negativeSlope: 0.2) }
+        let x = stages.reduce(bands) { $1.apply($0) }
         let pooled = x.mean(alongAxes: [3]).reshaped([x.shape[0], x.shape[1] * x.shape[2]])
         return heads.map { $0(pooled) }
     }

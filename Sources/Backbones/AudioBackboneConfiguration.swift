@@ -17,13 +17,44 @@ extension AudioBackbone {
         }
     }
 
+    /// The shape of a transformer encoder (a small ViT over the bands): the bands cut into patches of
+    /// ``patchBands`` × ``patchFrames``, each embedded linearly to ``width`` values, plus a learned embedding of its
+    /// band row and a sinusoidal one of its time index, then ``layerCount`` pre-norm encoder blocks (torchvision's
+    /// ViT block: self-attention over every patch of the clip, then a GELU MLP of ``mlpDimension``).
+    public struct TransformerShape: Sendable, Equatable, Codable {
+        /// Bands per patch (divides ``Configuration/bandCount``). Default 8.
+        public var patchBands: Int
+        /// Frames per patch. Default 4 (46 ms at hop 256).
+        public var patchFrames: Int
+        /// Encoder blocks, ≥ 1. Default 4.
+        public var layerCount: Int
+        /// Token width, a multiple of ``headCount``. Default 128.
+        public var width: Int
+        /// Attention heads. Default 4.
+        public var headCount: Int
+        /// The MLP's hidden width. Default 256.
+        public var mlpDimension: Int
+
+        /// Makes a shape (validated with its configuration).
+        public init(patchBands: Int = 8, patchFrames: Int = 4, layerCount: Int = 4, width: Int = 128, headCount: Int = 4,
+                    mlpDimension: Int = 256) {
+            self.patchBands = patchBands
+            self.patchFrames = patchFrames
+            self.layerCount = layerCount
+            self.width = width
+            self.headCount = headCount
+            self.mlpDimension = mlpDimension
+        }
+    }
+
     /// The architecture of an ``AudioBackbone`` and the spectrogram it reads.
     ///
     /// The network: the front end's rows pooled into ``bandCount`` mel-spaced bands (fixed triangles that sum to 1,
     /// so a band holds the mean dB of its bins), normalised as `(v − inputOffset) / inputScale`, then one
     /// `Conv2d(3 × 3)` + `LeakyReLU(0.2)` per entry of ``channels``: the first with stride 1, the others halving the
     /// band axis (stride (2, 1)), with ``timeDilations`` spacing the taps in time; every layer keeps the frame count.
-    /// Each ``labels`` entry has a linear head on the last layer's mean over frames.
+    /// Each ``labels`` entry has a linear head on the last layer's mean over frames. With a ``transformer`` shape the
+    /// convolutions are replaced by a small transformer encoder (``TransformerShape``).
     public struct Configuration: Sendable, Equatable, Codable {
         /// The analysis of the input spectrogram. Default ``AudioDSP/FrontEnd/decibelMagnitude``, the
         /// style-transfer presets' dB magnitude STFT (513 rows).
@@ -41,11 +72,14 @@ extension AudioBackbone {
         public var inputOffset: Float
         /// The band values are divided by this after the offset, > 0. Default 20.
         public var inputScale: Float
+        /// A transformer encoder instead of the convolutions (``channels`` and ``timeDilations`` are then unused), or
+        /// `nil` (the default) for the convolutional network.
+        public var transformer: TransformerShape?
 
         /// Makes a configuration (``validate()`` checks it).
         public init(frontEnd: FrontEnd = .decibelMagnitude, bandCount: Int = 64, channels: [Int] = [32, 64, 96, 128],
                     timeDilations: [Int] = [1, 1, 2, 4], labels: [LabelSet] = [], inputOffset: Float = -40,
-                    inputScale: Float = 20) {
+                    inputScale: Float = 20, transformer: TransformerShape? = nil) {
             self.frontEnd = frontEnd
             self.bandCount = bandCount
             self.channels = channels
@@ -53,6 +87,13 @@ extension AudioBackbone {
             self.labels = labels
             self.inputOffset = inputOffset
             self.inputScale = inputScale
+            self.transformer = transformer
+        }
+
+        /// The features each head reads: the last layer's channels × its band rows.
+        public var headInputCount: Int {
+            if let transformer { return transformer.width * (bandCount / transformer.patchBands) }
+            return channels.last! * layerHeights.last!
         }
 
         /// The band count after each convolution (the first keeps ``bandCount``, each further one halves it, rounding up).
@@ -85,6 +126,16 @@ extension AudioBackbone {
             }
             guard Set(labels.map(\.name)).count == labels.count else {
                 throw invalid("labels", labels.map(\.name), "must have distinct names")
+            }
+            if let transformer {
+                let t = transformer
+                guard t.patchBands >= 1, bandCount % t.patchBands == 0 else {
+                    throw invalid("transformer.patchBands", t.patchBands, "must divide bandCount \(bandCount)")
+                }
+                guard [t.patchFrames, t.layerCount, t.headCount, t.mlpDimension].allSatisfy({ $0 >= 1 }),
+                      t.width >= 1, t.width % t.headCount == 0 else {
+                    throw invalid("transformer", "\(t)", "needs positive sizes and a width that is a multiple of headCount")
+                }
             }
             guard inputScale > 0, inputScale.isFinite, inputOffset.isFinite else {
                 throw invalid("inputScale", inputScale, "must be positive and finite, with a finite inputOffset")

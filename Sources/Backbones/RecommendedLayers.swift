@@ -29,8 +29,10 @@ extension VisionTransformer {
 }
 
 extension AudioBackbone {
-    /// `relu1`, the full-resolution bands (the words stay where they are).
-    public var recommendedContentLayers: [String] { ["relu1"] }
-    /// `relu1 … reluK`.
-    public var recommendedStyleLayers: [String] { convolutions.indices.map { "relu\($0 + 1)" } }
+    /// `relu1`, the full-resolution bands (the words stay where they are); a transformer's `patches`.
+    public var recommendedContentLayers: [String] { [configuration.transformer == nil ? "relu1" : "patches"] }
+    /// `relu1 … reluK`; a transformer's `block1 … blockL`.
+    public var recommendedStyleLayers: [String] {
+        layerNames.filter { $0.hasPrefix(configuration.transformer == nil ? "relu" : "block") }
+    }
 }

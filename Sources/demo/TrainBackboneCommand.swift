@@ -34,6 +34,9 @@ struct TrainBackboneCommand: ParsableCommand {
     @Option(help: "Time dilation of each convolution, comma-separated (default \(defaults.model.timeDilations.map(String.init).joined(separator: ","))).")
     var dilations: String = defaults.model.timeDilations.map(String.init).joined(separator: ",")
 
+    @Flag(help: "Train a small transformer (ViT blocks over patches of 8 bands × 4 frames, 4 blocks of width 128) instead of the convolutions.")
+    var transformer = false
+
     @Option(help: "Peak Adam learning rate (default \(defaults.learningRate)).")
     var learningRate: Float = defaults.learningRate
 
@@ -68,6 +71,7 @@ struct TrainBackboneCommand: ParsableCommand {
             configuration.cropFrames = cropFrames
             configuration.model.channels = integers(channels)!
             configuration.model.timeDilations = integers(dilations)!
+            if transformer { configuration.model.transformer = AudioBackbone.TransformerShape() }
             configuration.learningRate = learningRate
             configuration.finalLearningRate = min(configuration.finalLearningRate, learningRate)
             configuration.checkpointInterval = checkpointInterval

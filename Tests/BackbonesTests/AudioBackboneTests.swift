@@ -34,6 +34,40 @@ final class AudioBackboneTests: XCTestCase {
         XCTAssertEqual(Set(try backbone.features(of: spectrogram(frames: 4, seed: 3), layers: ["relu1"]).keys), ["relu1"])
     }
 
+    /// The transformer variant: patches on a grid of band rows × patch columns, blocks on the same grid, a gradient
+    /// that matches finite differences, and clips whose length is not a multiple of the patch width.
+    func testTheTransformerKeepsItsTokensOnAGrid() throws {
+        var configuration = smallConfiguration()
+        configuration.transformer = AudioBackbone.TransformerShape(
+            patchBands: 4, patchFrames: 2, layerCount: 2, width: 8, headCount: 2, mlpDimension: 16)
+        let backbone = try AudioBackbone(configuration: configuration, seed: 3)
+        XCTAssertEqual(backbone.layerNames, ["bands", "patches", "block1", "block2"])
+        XCTAssertEqual(backbone.recommendedContentLayers, ["patches"])
+        XCTAssertEqual(backbone.recommendedStyleLayers, ["block1", "block2"])
+        XCTAssertTrue(backbone.stateDictShapes.contains { $0.key == "blocks.1.self_attention.in_proj_weight" })
+        let features = try backbone.features(of: spectrogram(frames: 7, seed: 1), layers: ["patches", "block2"])
+        XCTAssertEqual(features["patches"]!.shape, [1, 8, 4, 4])
+        XCTAssertEqual(features["block2"]!.shape, [1, 8, 4, 4])
+        backbone.freeze()
+        let x = spectrogram(frames: 6, seed: 2)
+        func loss(_ input: Tensor) throws -> Tensor {
+            try backbone.features(of: input, layers: ["block2"])["block2"]!.squared().mean()
+        }
+        let (_, gradient) = try valueWithGradient(at: x) { try loss($0) }
+        for index in [40 * 6 + 2, 200 * 6 + 5] {
+            var plus = x.scalars, minus = x.scalars
+            plus[index] += 0.5
+            minus[index] -= 0.5
+            let numeric = try loss(Tensor(shape: x.shape, scalars: plus)).item - loss(Tensor(shape: x.shape, scalars: minus)).item
+            XCTAssertEqual(gradient.scalars[index], numeric, accuracy: 1e-4 + 0.02 * abs(numeric), "index \(index)")
+        }
+        configuration.transformer?.patchBands = 5
+        XCTAssertThrowsError(try AudioBackbone(configuration: configuration)) {
+            XCTAssertEqual($0 as? BackbonesError, .invalidConfiguration(
+                name: "transformer.patchBands", value: "5", reason: "must divide bandCount 16"))
+        }
+    }
+
     func testBandsAreNormalisedMeansOfTheirRows() throws {
         var configuration = smallConfiguration()
         (configuration.inputOffset, configuration.inputScale) = (-30, 10)

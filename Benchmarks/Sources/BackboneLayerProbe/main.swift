@@ -1,5 +1,6 @@
 // Which layers carry accent, gender, speaker and timbre: a linear probe (multinomial logistic regression on
-// time-pooled activations) per layer of a trained AudioBackbone and of the study's random CNN, trained on the
+// time-pooled activations) per layer of a trained AudioBackbone (convolutional or transformer: `bands`, every `reluK`,
+// or `patches` and every `blockK`) and of the study's random CNN, trained on the
 // corpus's training clips and scored on its validation clips (held-out sentences and melodies).
 //
 // usage: BackboneLayerProbe --corpus DIR --checkpoint FILE [--training-clips N] [--seed S]
@@ -85,8 +86,8 @@ do {
     let training = corpus.clips.filter { !$0.isValidation }
     let chosen = (0..<min(trainingClips, training.count)).map { training[$0 * training.count / min(trainingClips, training.count)] }
         + corpus.clips.filter(\.isValidation)
-    let layers = audio.layerNames.filter { $0 == "bands" || $0.hasPrefix("relu") }
-    let names = layers.map { "audio \($0)" } + ["random-cnn relu1 (32 filters)"]
+    let layers = audio.layerNames.filter { !$0.hasPrefix("conv") }   // bands and every activation
+    let names = layers.map { "trained \($0)" } + ["random-cnn relu1 (32 filters)"]
     var features = [[[Float]]](repeating: [], count: names.count)
     let start = Date()
     for clip in chosen {
