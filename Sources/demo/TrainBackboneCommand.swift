@@ -11,42 +11,24 @@ struct TrainBackboneCommand: ParsableCommand {
         abstract: "Train the audio backbone (speaker, gender, accent, instrument heads) on a labelled corpus.",
         discussion: "Make the corpus with: python3 Scripts/make_backbone_corpus.py FOLDER")
 
-    private static let defaults = AudioBackbone.TrainingConfiguration()
+    private static let defaults = AudioBackbone.TrainingConfiguration.standard
 
     @Option(help: "Corpus folder with manifest.json (Scripts/make_backbone_corpus.py).")
     var corpus: URL
 
-    @Option(help: "Checkpoint to write (.safetensors; a .json description is written beside it).")
-    var out: URL
-
-    @Option(help: "Total optimiser steps (default \(defaults.steps)).")
-    var steps: Int = defaults.steps
-
-    @Option(help: "Crops per step (default \(defaults.batchSize)).")
-    var batchSize: Int = defaults.batchSize
-
-    @Option(help: "Frames per crop (default \(defaults.cropFrames)).")
+    @Option(help: "Frames per crop.")
     var cropFrames: Int = defaults.cropFrames
 
-    @Option(help: "Output channels of each convolution, comma-separated (default \(defaults.model.channels.map(String.init).joined(separator: ","))).")
+    @Option(help: "Output channels of each convolution, comma-separated.")
     var channels: String = defaults.model.channels.map(String.init).joined(separator: ",")
 
-    @Option(help: "Time dilation of each convolution, comma-separated (default \(defaults.model.timeDilations.map(String.init).joined(separator: ","))).")
+    @Option(help: "Time dilation of each convolution, comma-separated.")
     var dilations: String = defaults.model.timeDilations.map(String.init).joined(separator: ",")
 
     @Flag(help: "Train a small transformer (ViT blocks over patches of 8 bands × 4 frames, 4 blocks of width 128) instead of the convolutions.")
     var transformer = false
 
-    @Option(help: "Peak Adam learning rate (default \(defaults.learningRate)).")
-    var learningRate: Float = defaults.learningRate
-
-    @Option(help: "Steps between checkpoints and validations (default \(defaults.checkpointInterval)).")
-    var checkpointInterval: Int = defaults.checkpointInterval
-
-    @Option(help: "Seed of the initial weights and the crops (default \(defaults.seed)).")
-    var seed: UInt64 = defaults.seed
-
-    @OptionGroup var training: TrainingRunOptions
+    @OptionGroup var training: TrainingOptions<AudioBackbone.TrainingConfiguration>
 
     func validate() throws {
         for (flag, list) in [("--channels", channels), ("--dilations", dilations)] where integers(list) == nil {
@@ -63,19 +45,11 @@ struct TrainBackboneCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            try checkOutputFolders([out])
-            training.applyThreads()
-            var configuration = Self.defaults
-            configuration.steps = steps
-            configuration.batchSize = batchSize
+            var configuration = try training.configuration()
             configuration.cropFrames = cropFrames
             configuration.model.channels = integers(channels)!
             configuration.model.timeDilations = integers(dilations)!
             if transformer { configuration.model.transformer = AudioBackbone.TransformerShape() }
-            configuration.learningRate = learningRate
-            configuration.finalLearningRate = min(configuration.finalLearningRate, learningRate)
-            configuration.checkpointInterval = checkpointInterval
-            configuration.seed = seed
             try configuration.validate()
             let start = Date()
             let corpus = try AudioBackbone.Corpus(
@@ -87,7 +61,8 @@ struct TrainBackboneCommand: ParsableCommand {
                        Date().timeIntervalSince(start)))
             let training = training
             _ = try AudioBackbone.train(
-                on: corpus, configuration: configuration, checkpoint: out, resume: training.resume, timeLimit: training.untilSeconds
+                on: corpus, configuration: configuration, checkpoint: training.out, resume: training.resume,
+                timeLimit: training.untilSeconds
             ) { progress in
                 guard training.logs(step: progress.step, checkpoint: progress.checkpoint) else { return }
                 var line = String(format: "step %d/%d  loss %.4f  lr %.2e  %.0f s  %.1f crops/s  ETA %@",
@@ -99,7 +74,7 @@ struct TrainBackboneCommand: ParsableCommand {
                     }.joined(separator: ", ")
                 }
                 training.report(line, checkpoint: progress.checkpoint, step: progress.step,
-                           stoppedAtTimeLimit: progress.stoppedAtTimeLimit)
+                                stoppedAtTimeLimit: progress.stoppedAtTimeLimit)
             }
         }
     }
