@@ -48,7 +48,8 @@ extension AudioBackbone {
     public static func checkpointDescription(at url: URL) throws -> CheckpointDescription {
         let file = try checkpointFile(url)
         guard let json = file.metadata[metadataKey] else {
-            throw BackbonesError.invalidCheckpoint(path: url.path, problem: "no '\(metadataKey)' description: not an AudioBackbone checkpoint")
+            throw BackbonesError.invalidCheckpoint(
+                path: url.path, problem: "no '\(metadataKey)' description: not an AudioBackbone checkpoint")
         }
         do {
             return try JSONDecoder().decode(CheckpointDescription.self, from: Data(json.utf8))
@@ -57,7 +58,8 @@ extension AudioBackbone {
         }
     }
 
-    /// Writes the weights and the ``CheckpointDescription`` (``NeuralCore/Module/saveCheckpoint(to:description:metadataKey:optimizer:)``).
+    /// Writes the weights and the ``CheckpointDescription``
+    /// (``NeuralCore/Module/saveCheckpoint(to:description:metadataKey:optimizer:)``).
     ///
     /// - Parameters:
     ///   - url: the `.safetensors` file.
@@ -69,8 +71,9 @@ extension AudioBackbone {
 
     /// ``save(to:training:)`` with Adam's moments in the same file.
     func save(to url: URL, training: TrainingState?, optimizer: Adam.State?) throws {
-        try saveCheckpoint(to: url, description: CheckpointDescription(configuration: configuration, training: training),
-                           metadataKey: Self.metadataKey, optimizer: optimizer)
+        try saveCheckpoint(
+            to: url, description: CheckpointDescription(configuration: configuration, training: training),
+            metadataKey: Self.metadataKey, optimizer: optimizer)
     }
 
     static func checkpointFile(_ url: URL) throws -> SafeTensors {
@@ -94,8 +97,9 @@ extension AudioBackbone {
     public static var bundledCheckpointURL: URL {
         get throws {
             guard let url = Bundle.module.url(forResource: bundledCheckpointName, withExtension: "safetensors") else {
-                throw BackbonesError.invalidCheckpoint(path: "\(bundledCheckpointName).safetensors",
-                                                       problem: "not bundled with the package")
+                throw BackbonesError.invalidCheckpoint(
+                    path: "\(bundledCheckpointName).safetensors",
+                    problem: "not bundled with the package")
             }
             return url
         }

@@ -11,7 +11,8 @@ extension AudioBackbone {
     /// that reaches `timeLimit`; each checkpoint first measures the validation accuracy. With `resume`, training
     /// continues exactly from that checkpoint (weights, moments, step: the crops and the learning rate of the steps
     /// that follow are those of an uninterrupted run). With more than one ``NeuralCoreThreads/threadCount``, each step
-    /// runs data parallel over model replicas (``NeuralCore/dataParallelLossAndGradients(of:replicas:itemCount:shard:)``).
+    /// runs data parallel over model replicas
+    /// (``NeuralCore/dataParallelLossAndGradients(of:replicas:itemCount:shard:)``).
     ///
     /// - Parameters:
     ///   - corpus: the clips (made with `configuration.model`'s front end and band count).
@@ -24,7 +25,8 @@ extension AudioBackbone {
     /// - Returns: the trained model (trainable; `freeze()` it to use it as a backbone).
     /// - Throws: ``BackbonesError/invalidConfiguration(name:value:reason:)`` for a bad configuration or a corpus with
     ///   another band count; ``BackbonesError/invalidCheckpoint(path:problem:)`` for a checkpoint to resume that
-    ///   does not match; errors writing checkpoints.
+    ///   does not match; `NeuralCoreError.invalidParameter` for a negative or infinite time limit; errors writing
+    ///   checkpoints.
     public static func train(
         on corpus: Corpus, configuration: TrainingConfiguration, checkpoint: URL? = nil, resume: Bool = false,
         timeLimit: Double? = nil, progress: (TrainingProgress) -> Void = { _ in }
@@ -38,13 +40,16 @@ extension AudioBackbone {
         let statistics = corpus.trainingBandStatistics
         var modelConfiguration = configuration.model
         modelConfiguration.labels = corpus.labels
-        (modelConfiguration.inputOffset, modelConfiguration.inputScale) = (statistics.mean, statistics.standardDeviation)
+        (modelConfiguration.inputOffset, modelConfiguration.inputScale) = (
+            statistics.mean, statistics.standardDeviation
+        )
         let optimizer = try Adam(learningRate: configuration.learningRate)
         var model = try AudioBackbone(configuration: modelConfiguration, seed: configuration.seed)
         var done: TrainingState?
         if resume, let checkpoint, FileManager.default.fileExists(atPath: checkpoint.path) {
-            (model, done) = try resumed(from: checkpoint, configuration: configuration, model: modelConfiguration,
-                                        optimizer: optimizer)
+            (model, done) = try resumed(
+                from: checkpoint, configuration: configuration, model: modelConfiguration,
+                optimizer: optimizer)
         }
         let replicas = try (1..<max(1, min(NeuralCoreThreads.threadCount, configuration.batchSize))).map { _ in
             try AudioBackbone(configuration: modelConfiguration)
@@ -71,23 +76,25 @@ extension AudioBackbone {
             lossSum += outcome.loss
             lossCount += 1
             var written: URL?, accuracy: [String: Double]?
-            if let checkpoint, outcome.step % configuration.checkpointInterval == 0 || outcome.stepsRemaining == 0
-                || outcome.stoppingAtTimeLimit {
+            if let checkpoint, outcome.isCheckpoint(every: configuration.checkpointInterval) {
                 let measured = model.validationAccuracy(on: corpus, clips: configuration.validationClips)
                 try model.save(
                     to: checkpoint,
-                    training: TrainingState(step: outcome.step, loss: lossSum / Float(lossCount),
-                                            seconds: previousSeconds + outcome.seconds, configuration: configuration,
-                                            optimizerStepCount: optimizer.stepCount, validationAccuracy: measured),
+                    training: TrainingState(
+                        step: outcome.step, loss: lossSum / Float(lossCount),
+                        seconds: previousSeconds + outcome.seconds, configuration: configuration,
+                        optimizerStepCount: optimizer.stepCount, validationAccuracy: measured),
                     optimizer: optimizer.state)
                 (lossSum, lossCount, written, accuracy) = (0, 0, checkpoint, measured)
             }
-            progress(TrainingProgress(
-                step: outcome.step, steps: configuration.steps, loss: outcome.loss, learningRate: optimizer.learningRate,
-                seconds: previousSeconds + outcome.seconds,
-                cropsPerSecond: Double(outcome.stepsRun * configuration.batchSize) / max(outcome.seconds, 1e-9),
-                secondsRemaining: outcome.secondsRemaining, stoppedAtTimeLimit: outcome.stoppingAtTimeLimit,
-                checkpoint: written, validationAccuracy: accuracy))
+            progress(
+                TrainingProgress(
+                    step: outcome.step, steps: configuration.steps, loss: outcome.loss,
+                    learningRate: optimizer.learningRate,
+                    seconds: previousSeconds + outcome.seconds,
+                    cropsPerSecond: Double(outcome.stepsRun * configuration.batchSize) / max(outcome.seconds, 1e-9),
+                    secondsRemaining: outcome.secondsRemaining, stoppedAtTimeLimit: outcome.stoppingAtTimeLimit,
+                    checkpoint: written, validationAccuracy: accuracy))
         }
         return model
     }
@@ -100,16 +107,19 @@ extension AudioBackbone {
         var values: [Float] = []
         values.reserveCapacity(crops.count * bands * cropFrames)
         for crop in crops { values += corpus.crop(corpus.clips[crop.clip], start: crop.start, frames: cropFrames) }
-        let input = (Tensor(shape: [crops.count, 1, bands, cropFrames], scalars: values) - configuration.inputOffset)
-            * (1 / configuration.inputScale)
+        let input = normalized(Tensor(shape: [crops.count, 1, bands, cropFrames], scalars: values))
         let (loss, gradients) = valueWithGradient(of: self) { network in
             var total = Tensor(0)
             for (head, logits) in network.logits(bands: input).enumerated() {
-                let labelled = crops.indices.compactMap { row in corpus.clips[crops[row].clip].classes[head].map { (row, $0) } }
+                let labelled = crops.indices.compactMap { row in
+                    corpus.clips[crops[row].clip].classes[head].map { (row, $0) }
+                }
                 guard !labelled.isEmpty else { continue }
                 var selection = [Float](repeating: 0, count: labelled.count * crops.count)
                 for (index, (row, _)) in labelled.enumerated() { selection[index * crops.count + row] = 1 }
-                let rows = labelled.count == crops.count ? logits
+                let rows =
+                    labelled.count == crops.count
+                    ? logits
                     : matmul(Tensor(shape: [labelled.count, crops.count], scalars: selection), logits)
                 total = total + crossEntropy(rows, targets: labelled.map(\.1))
             }
@@ -122,12 +132,14 @@ extension AudioBackbone {
     /// label; each clip is classified whole (up to 1 024 frames from its start).
     public func validationAccuracy(on corpus: Corpus, clips: Int) -> [String: Double] {
         let validation = corpus.clips.filter(\.isValidation)
-        let chosen = (0..<min(clips, validation.count)).map { validation[$0 * validation.count / min(clips, validation.count)] }
+        let chosen = (0..<min(clips, validation.count)).map {
+            validation[$0 * validation.count / min(clips, validation.count)]
+        }
         var correct = [Int](repeating: 0, count: configuration.labels.count), total = correct
         for clip in chosen {
             let frames = min(clip.frameCount, 1024)
-            let input = (Tensor(shape: [1, 1, corpus.bandCount, frames], scalars: corpus.crop(clip, start: 0, frames: frames))
-                - configuration.inputOffset) * (1 / configuration.inputScale)
+            let input = normalized(
+                Tensor(shape: [1, 1, corpus.bandCount, frames], scalars: corpus.crop(clip, start: 0, frames: frames)))
             for (head, logits) in logits(bands: input).enumerated() {
                 guard let target = clip.classes[head] else { continue }
                 let scores = logits.scalars
@@ -135,9 +147,10 @@ extension AudioBackbone {
                 if scores.firstIndex(of: scores.max()!) == target { correct[head] += 1 }
             }
         }
-        return Dictionary(uniqueKeysWithValues: configuration.labels.indices.filter { total[$0] > 0 }.map {
-            (configuration.labels[$0].name, Double(correct[$0]) / Double(total[$0]))
-        })
+        return Dictionary(
+            uniqueKeysWithValues: configuration.labels.indices.filter { total[$0] > 0 }.map {
+                (configuration.labels[$0].name, Double(correct[$0]) / Double(total[$0]))
+            })
     }
 
     /// The model and training state of the checkpoint to resume, Adam's state loaded into `optimizer`.
@@ -155,7 +168,8 @@ extension AudioBackbone {
         let network = try AudioBackbone(contentsOf: checkpoint)
         network.unfreeze()
         do {
-            try optimizer.load(state: network.adamState(in: checkpointFile(checkpoint), stepCount: training.optimizerStepCount))
+            try optimizer.load(
+                state: network.adamState(in: checkpointFile(checkpoint), stepCount: training.optimizerStepCount))
         } catch let error as NeuralCoreError {
             throw BackbonesError.invalidCheckpoint(path: checkpoint.path, problem: "optimiser state: \(error)")
         }

@@ -10,12 +10,13 @@ import NeuralCore
 /// `bands` (`[1, 1, bandCount, frames]`, the normalised mel-spaced band means), then `conv1`, `relu1`, … `convK`,
 /// `reluK` (`[1, channels[k], height[k], frames]`, see ``Configuration/layerHeights``). Every layer keeps the frame
 /// count, so the Gram over time applies to each. With a ``Configuration/transformer`` shape the layers after
-/// `bands` are `patches` and `block1` … `blockL`, the tokens laid out as `[1, width, rows, patch columns]`. The classification heads are used by training and by
-/// ``classify(_:)``; feature extraction stops at the last requested layer.
+/// `bands` are `patches` and `block1` … `blockL`, the tokens laid out as `[1, width, rows, patch columns]`. The
+/// classification heads are used by training and by ``classify(_:)``; feature extraction stops at the last requested
+/// layer.
 ///
 /// State-dict keys: `convolutions.K.weight` / `.bias` (or `patch_embedding.*`, `band_embedding` and `blocks.K.*`
-/// with torchvision's ViT block keys) and `heads.J.weight` / `.bias` (PyTorch's for `nn.ModuleList`s). Checkpoints written by ``save(to:training:)`` carry the
-/// configuration; ``init(contentsOf:)`` reads them.
+/// with torchvision's ViT block keys) and `heads.J.weight` / `.bias` (PyTorch's for `nn.ModuleList`s). Checkpoints
+/// written by ``save(to:training:)`` carry the configuration; ``init(contentsOf:)`` reads them.
 ///
 /// ```swift
 /// let backbone = try AudioBackbone(contentsOf: URL(fileURLWithPath: "audio-backbone.safetensors"))
@@ -49,28 +50,33 @@ public final class AudioBackbone: Module, FeatureExtractor {
         if let shape = configuration.transformer {
             convolutions = []
             let patch = (shape.patchBands, shape.patchFrames)
-            patchEmbedding = Conv2d(inputChannels: 1, outputChannels: shape.width, kernelSize: patch, stride: patch, seed: seed)
+            patchEmbedding = Conv2d(
+                inputChannels: 1, outputChannels: shape.width, kernelSize: patch, stride: patch, seed: seed)
             var generator = RandomGenerator(seed: seed &+ 500)
-            bandEmbedding = Tensor.randomNormal(shape: [configuration.bandCount / shape.patchBands, shape.width],
-                                                standardDeviation: 0.02, generator: &generator)
+            bandEmbedding = Tensor.randomNormal(
+                shape: [configuration.bandCount / shape.patchBands, shape.width],
+                standardDeviation: 0.02, generator: &generator)
             blocks = (0..<shape.layerCount).map {
-                ViTEncoderBlock(embeddingDimension: shape.width, headCount: shape.headCount,
-                                mlpDimension: shape.mlpDimension, seed: seed &+ 100 &+ 10 &* UInt64($0))
+                ViTEncoderBlock(
+                    embeddingDimension: shape.width, headCount: shape.headCount,
+                    mlpDimension: shape.mlpDimension, seed: seed &+ 100 &+ 10 &* UInt64($0))
             }
         } else {
             var inputChannels = 1
             convolutions = configuration.channels.enumerated().map { index, channels in
                 defer { inputChannels = channels }
                 let dilation = configuration.timeDilations[index]
-                return Conv2d(inputChannels: inputChannels, outputChannels: channels, kernelSize: (3, 3),
-                              stride: (index == 0 ? 1 : 2, 1), padding: (1, dilation), dilation: (1, dilation),
-                              seed: seed &+ UInt64(index))
+                return Conv2d(
+                    inputChannels: inputChannels, outputChannels: channels, kernelSize: (3, 3),
+                    stride: (index == 0 ? 1 : 2, 1), padding: (1, dilation), dilation: (1, dilation),
+                    seed: seed &+ UInt64(index))
             }
             (patchEmbedding, bandEmbedding, blocks) = (nil, nil, [])
         }
         heads = configuration.labels.enumerated().map { index, label in
-            Linear(inputFeatures: configuration.headInputCount, outputFeatures: label.classes.count,
-                   seed: seed &+ 1000 &+ UInt64(index))
+            Linear(
+                inputFeatures: configuration.headInputCount, outputFeatures: label.classes.count,
+                seed: seed &+ 1000 &+ UInt64(index))
         }
         bandWeights = try Self.bandPooling(frontEnd: configuration.frontEnd, bandCount: configuration.bandCount)
         super.init()
@@ -78,12 +84,14 @@ public final class AudioBackbone: Module, FeatureExtractor {
 
     /// Mel triangles over the front end's rows, each scaled to sum 1 (`[bandCount, rows]`). A linear front end
     /// gets Slaney mel triangles over its STFT bins; a mel front end gets triangles over its band indices.
-    private static func bandPooling(frontEnd: FrontEnd, bandCount: Int) throws -> Tensor {
+    static func bandPooling(frontEnd: FrontEnd, bandCount: Int) throws -> Tensor {
         let rows = frontEnd.rowCount
         var weights: [Float]
         if case .linear = frontEnd.frequencyAxis {
-            weights = try MelFilterbank(sampleRate: frontEnd.sampleRate, fftSize: frontEnd.fftSize,
-                                        melBandCount: bandCount, normalization: .none).weights
+            weights = try MelFilterbank(
+                sampleRate: frontEnd.sampleRate, fftSize: frontEnd.fftSize,
+                melBandCount: bandCount, normalization: .none
+            ).weights
         } else {
             weights = [Float](repeating: 0, count: bandCount * rows)
             let spacing = Float(rows - 1) / Float(bandCount + 1)
@@ -118,20 +126,26 @@ public final class AudioBackbone: Module, FeatureExtractor {
         }
         let patches: (Tensor) -> Tensor = { bands in
             let frames = bands.shape[3], missing = (shape.patchFrames - frames % shape.patchFrames) % shape.patchFrames
-            let padded = missing == 0 ? bands
+            let padded =
+                missing == 0
+                ? bands
                 : bands.padded([(0, 0), (0, 0), (0, 0), (0, missing)], value: bands.scalars.min() ?? 0)
             let grid = patchEmbedding(padded)
             let (rows, columns) = (grid.shape[2], grid.shape[3])
             let band = bandEmbedding.permuted([1, 0]).reshaped([1, shape.width, rows, 1])
             return grid + band + Self.timeEmbedding(width: shape.width, frames: columns)
         }
-        return [("patches", patches)] + blocks.enumerated().map { index, block in
-            ("block\(index + 1)", { grid in
-                let (count, width, rows, columns) = (grid.shape[0], grid.shape[1], grid.shape[2], grid.shape[3])
-                let tokens = grid.reshaped([count, width, rows * columns]).permuted([0, 2, 1])
-                return block(tokens).permuted([0, 2, 1]).reshaped([count, width, rows, columns])
-            })
-        }
+        return [("patches", patches)]
+            + blocks.enumerated().map { index, block in
+                (
+                    "block\(index + 1)",
+                    { grid in
+                        let (count, width, rows, columns) = (grid.shape[0], grid.shape[1], grid.shape[2], grid.shape[3])
+                        let tokens = grid.reshaped([count, width, rows * columns]).permuted([0, 2, 1])
+                        return block(tokens).permuted([0, 2, 1]).reshaped([count, width, rows, columns])
+                    }
+                )
+            }
     }
 
     /// The transformer's fixed sinusoidal embedding of the patch column `t`, `[1, width, 1, frames]`: channel `2i`
@@ -159,7 +173,12 @@ public final class AudioBackbone: Module, FeatureExtractor {
         let pooled = matmul(bandWeights, columns)
             .reshaped([configuration.bandCount, count, frames]).permuted([1, 0, 2])
             .reshaped([count, 1, configuration.bandCount, frames])
-        return (pooled - configuration.inputOffset) * (1 / configuration.inputScale)
+        return normalized(pooled)
+    }
+
+    /// Band means in dB (``Corpus/Clip/bands``) as the first layer's values: `(v − inputOffset) / inputScale`.
+    func normalized(_ pooled: Tensor) -> Tensor {
+        (pooled - configuration.inputOffset) * (1 / configuration.inputScale)
     }
 
     public func features(of modelInput: Tensor, layers: [String]) throws -> [String: Tensor] {
@@ -196,10 +215,9 @@ public final class AudioBackbone: Module, FeatureExtractor {
         }
         let input = spectrogram.reshaped([1, 1, spectrogram.shape[0], spectrogram.shape[1]])
         return zip(configuration.labels, logits(bands: bands(of: input))).map { label, logits in
-            let values = logits.scalars, top = values.max()!
-            let exponentials = values.map { exp($0 - top) }
-            let best = values.firstIndex(of: top)!
-            return (label.name, label.classes[best], exponentials[best] / exponentials.reduce(0, +))
+            let probabilities = softmax(logits).scalars
+            let best = probabilities.firstIndex(of: probabilities.max()!)!
+            return (label.name, label.classes[best], probabilities[best])
         }
     }
 

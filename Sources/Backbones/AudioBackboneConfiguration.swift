@@ -36,8 +36,10 @@ extension AudioBackbone {
         public var mlpDimension: Int
 
         /// Makes a shape (validated with its configuration).
-        public init(patchBands: Int = 8, patchFrames: Int = 4, layerCount: Int = 4, width: Int = 128, headCount: Int = 4,
-                    mlpDimension: Int = 256) {
+        public init(
+            patchBands: Int = 8, patchFrames: Int = 4, layerCount: Int = 4, width: Int = 128, headCount: Int = 4,
+            mlpDimension: Int = 256
+        ) {
             self.patchBands = patchBands
             self.patchFrames = patchFrames
             self.layerCount = layerCount
@@ -77,9 +79,11 @@ extension AudioBackbone {
         public var transformer: TransformerShape?
 
         /// Makes a configuration (``validate()`` checks it).
-        public init(frontEnd: FrontEnd = .decibelMagnitude, bandCount: Int = 64, channels: [Int] = [32, 64, 96, 128],
-                    timeDilations: [Int] = [1, 1, 2, 4], labels: [LabelSet] = [], inputOffset: Float = -40,
-                    inputScale: Float = 20, transformer: TransformerShape? = nil) {
+        public init(
+            frontEnd: FrontEnd = .decibelMagnitude, bandCount: Int = 64, channels: [Int] = [32, 64, 96, 128],
+            timeDilations: [Int] = [1, 1, 2, 4], labels: [LabelSet] = [], inputOffset: Float = -40,
+            inputScale: Float = 20, transformer: TransformerShape? = nil
+        ) {
             self.frontEnd = frontEnd
             self.bandCount = bandCount
             self.channels = channels
@@ -96,7 +100,8 @@ extension AudioBackbone {
             return channels.last! * layerHeights.last!
         }
 
-        /// The band count after each convolution (the first keeps ``bandCount``, each further one halves it, rounding up).
+        /// The band count after each convolution (the first keeps ``bandCount``, each further one halves it, rounding
+        /// up).
         public var layerHeights: [Int] {
             var height = bandCount
             return channels.indices.map { index in
@@ -119,7 +124,8 @@ extension AudioBackbone {
                 throw invalid("channels", channels, "must be one or more positive counts")
             }
             guard timeDilations.count == channels.count, timeDilations.allSatisfy({ $0 >= 1 }) else {
-                throw invalid("timeDilations", timeDilations, "must be \(channels.count) positive values, one per layer")
+                throw invalid(
+                    "timeDilations", timeDilations, "must be \(channels.count) positive values, one per layer")
             }
             for label in labels where label.classes.count < 2 || Set(label.classes).count != label.classes.count {
                 throw invalid("labels.\(label.name)", label.classes, "must be two or more distinct classes")
@@ -133,8 +139,10 @@ extension AudioBackbone {
                     throw invalid("transformer.patchBands", t.patchBands, "must divide bandCount \(bandCount)")
                 }
                 guard [t.patchFrames, t.layerCount, t.headCount, t.mlpDimension].allSatisfy({ $0 >= 1 }),
-                      t.width >= 1, t.width % t.headCount == 0 else {
-                    throw invalid("transformer", "\(t)", "needs positive sizes and a width that is a multiple of headCount")
+                    t.width >= 1, t.width % t.headCount == 0
+                else {
+                    throw invalid(
+                        "transformer", "\(t)", "needs positive sizes and a width that is a multiple of headCount")
                 }
             }
             guard inputScale > 0, inputScale.isFinite, inputOffset.isFinite else {

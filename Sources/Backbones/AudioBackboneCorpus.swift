@@ -8,7 +8,8 @@ extension AudioBackbone {
     ///
     /// ```json
     /// {"labels": {"speaker": [...], "gender": [...], "accent": [...], "instrument": [...]},
-    ///  "clips": [{"path": "clips/x.wav", "split": "train" | "validation", "speaker": "espeak-ng:en-us+f3" | null, ...}]}
+    ///  "clips": [{"path": "clips/x.wav", "split": "train" | "validation",
+    ///             "speaker": "espeak-ng:en-us+f3" | null, ...}]}
     /// ```
     ///
     /// Every clip is read, resampled to the front end's rate and analysed once; its bands (the network's first layer,
@@ -18,6 +19,8 @@ extension AudioBackbone {
         public struct Clip: Sendable {
             /// The band values `[bandCount, frameCount]`, row-major, in dB (before the network's normalisation).
             public let bands: [Float]
+            /// The smallest band value: what pads a crop past the clip's end.
+            public let floor: Float
             /// Frames of the clip.
             public let frameCount: Int
             /// The class index of each of ``Corpus/labels`` (in that order), `nil` where the clip has no such label.
@@ -43,26 +46,29 @@ extension AudioBackbone {
         /// The order in which known label names become heads; other names follow, sorted.
         static let labelOrder = ["speaker", "gender", "accent", "instrument"]
 
-        /// Reads `folder/manifest.json` and analyses every clip with `frontEnd`, pooled into bands by `backbone`
-        /// (only its ``AudioBackbone/bands(of:)`` pooling is used, before normalisation).
+        /// Reads `folder/manifest.json` and analyses every clip with `frontEnd`, pooled into `bandCount` bands as
+        /// ``AudioBackbone/bands(of:)`` pools them (before its normalisation).
         ///
         /// - Throws: ``BackbonesError/invalidCorpus(path:problem:)`` for a missing or undecodable manifest, a clip
-        ///   whose label value is not in the label list, or no training or no validation clip; AudioDSP's errors for
-        ///   an unreadable clip.
+        ///   whose label value is not in the label list, or no training or no validation clip;
+        ///   ``BackbonesError/invalidConfiguration(name:value:reason:)`` for a band count outside
+        ///   `8...frontEnd.rowCount`; AudioDSP's errors for an unreadable clip.
         public init(folder: URL, frontEnd: FrontEnd, bandCount: Int) throws {
             let manifestURL = folder.appendingPathComponent("manifest.json")
             let manifest: Manifest
             do {
                 manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: manifestURL))
             } catch {
-                throw BackbonesError.invalidCorpus(path: manifestURL.path, problem: "cannot read the manifest: \(error)")
+                throw BackbonesError.invalidCorpus(
+                    path: manifestURL.path, problem: "cannot read the manifest: \(error)")
             }
-            let names = Self.labelOrder.filter { manifest.labels[$0] != nil }
+            let names =
+                Self.labelOrder.filter { manifest.labels[$0] != nil }
                 + manifest.labels.keys.filter { !Self.labelOrder.contains($0) }.sorted()
             labels = names.map { LabelSet(name: $0, classes: manifest.labels[$0]!) }
             self.bandCount = bandCount
-            let pooling = try AudioBackbone(configuration: Configuration(
-                frontEnd: frontEnd, bandCount: bandCount, channels: [1], timeDilations: [1], inputOffset: 0, inputScale: 1))
+            try Configuration(frontEnd: frontEnd, bandCount: bandCount).validate()
+            let pooling = try AudioBackbone.bandPooling(frontEnd: frontEnd, bandCount: bandCount)
             let labels = self.labels
             clips = try manifest.clips.map { entry in
                 guard let path = entry["path"] ?? nil else {
@@ -72,15 +78,17 @@ extension AudioBackbone {
                     guard let value = entry[label.name] ?? nil else { return nil }
                     guard let index = label.classes.firstIndex(of: value) else {
                         throw BackbonesError.invalidCorpus(
-                            path: manifestURL.path, problem: "\(path): \(label.name) '\(value)' is not in the label list")
+                            path: manifestURL.path,
+                            problem: "\(path): \(label.name) '\(value)' is not in the label list")
                     }
                     return index
                 }
                 let waveform = try AudioFile.read(folder.appendingPathComponent(path), sampleRate: frontEnd.sampleRate)
                 let spectrogram = try frontEnd.analyze(waveform).spectrogram
-                let input = Tensor(shape: [1, 1, spectrogram.rowCount, spectrogram.frameCount], scalars: spectrogram.values)
-                return Clip(bands: pooling.bands(of: input).scalars, frameCount: spectrogram.frameCount, classes: classes,
-                            isValidation: (entry["split"] ?? nil) == "validation", path: path)
+                let bands = matmul(pooling, Tensor(shape: spectrogram.shape, scalars: spectrogram.values)).scalars
+                return Clip(
+                    bands: bands, floor: bands.min() ?? 0, frameCount: spectrogram.frameCount, classes: classes,
+                    isValidation: (entry["split"] ?? nil) == "validation", path: path)
             }
             for (split, validation) in [("training", false), ("validation", true)]
             where !clips.contains(where: { $0.isValidation == validation }) {
@@ -101,10 +109,9 @@ extension AudioBackbone {
         }
 
         /// `frames` consecutive band frames of `clip` from `start`, `[bandCount · frames]` row-major; frames past the
-        /// clip's end repeat its minimum value.
+        /// clip's end repeat its ``Clip/floor``.
         func crop(_ clip: Clip, start: Int, frames: Int) -> [Float] {
-            let floor = clip.bands.min() ?? 0
-            var values = [Float](repeating: floor, count: bandCount * frames)
+            var values = [Float](repeating: clip.floor, count: bandCount * frames)
             let available = max(0, min(frames, clip.frameCount - start))
             for band in 0..<bandCount where available > 0 {
                 for frame in 0..<available {

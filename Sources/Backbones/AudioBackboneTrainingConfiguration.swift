@@ -6,7 +6,7 @@ extension AudioBackbone {
     /// needs besides the corpus. The labels and the input normalisation come from the corpus.
     public struct TrainingConfiguration: Sendable, Equatable, Codable {
         /// The architecture (``Configuration/labels``, ``Configuration/inputOffset`` and
-        /// ``Configuration/inputScale`` are replaced by the corpus's). Default ``Configuration/init(frontEnd:bandCount:channels:timeDilations:labels:inputOffset:inputScale:)``'s.
+        /// ``Configuration/inputScale`` are replaced by the corpus's). Default: the default ``Configuration``.
         public var model: Configuration
         /// Total optimiser steps, ≥ 1 (a resumed run continues up to this count). Default 1500.
         public var steps: Int
@@ -30,9 +30,11 @@ extension AudioBackbone {
         public var seed: UInt64
 
         /// Makes a configuration.
-        public init(model: Configuration = Configuration(), steps: Int = 1500, batchSize: Int = 16, cropFrames: Int = 96,
-                    learningRate: Float = 2e-3, finalLearningRate: Float = 1e-4, warmupSteps: Int = 50,
-                    checkpointInterval: Int = 250, validationClips: Int = 240, seed: UInt64 = 0) {
+        public init(
+            model: Configuration = Configuration(), steps: Int = 1500, batchSize: Int = 16, cropFrames: Int = 96,
+            learningRate: Float = 2e-3, finalLearningRate: Float = 1e-4, warmupSteps: Int = 50,
+            checkpointInterval: Int = 250, validationClips: Int = 240, seed: UInt64 = 0
+        ) {
             self.model = model
             self.steps = steps
             self.batchSize = batchSize
@@ -47,7 +49,8 @@ extension AudioBackbone {
 
         /// The learning-rate schedule.
         public var schedule: WarmupCosineSchedule {
-            WarmupCosineSchedule(peakRate: learningRate, finalRate: finalLearningRate, warmupSteps: warmupSteps, steps: steps)
+            WarmupCosineSchedule(
+                peakRate: learningRate, finalRate: finalLearningRate, warmupSteps: warmupSteps, steps: steps)
         }
 
         /// Checks every value.
@@ -55,9 +58,11 @@ extension AudioBackbone {
         /// - Throws: ``BackbonesError/invalidConfiguration(name:value:reason:)`` naming the first bad value.
         public func validate() throws {
             try model.validate()
-            for (name, value, minimum) in [("batchSize", batchSize, 1), ("cropFrames", cropFrames, 8),
-                                           ("checkpointInterval", checkpointInterval, 1),
-                                           ("validationClips", validationClips, 1)] where value < minimum {
+            for (name, value, minimum) in [
+                ("batchSize", batchSize, 1), ("cropFrames", cropFrames, 8),
+                ("checkpointInterval", checkpointInterval, 1),
+                ("validationClips", validationClips, 1)
+            ] where value < minimum {
                 throw BackbonesError.invalidConfiguration(name: name, value: "\(value)", reason: "must be ≥ \(minimum)")
             }
             do {
@@ -84,8 +89,10 @@ extension AudioBackbone {
         public var validationAccuracy: [String: Double]
 
         /// Makes a state.
-        public init(step: Int, loss: Float, seconds: Double, configuration: TrainingConfiguration, optimizerStepCount: Int,
-                    validationAccuracy: [String: Double]) {
+        public init(
+            step: Int, loss: Float, seconds: Double, configuration: TrainingConfiguration, optimizerStepCount: Int,
+            validationAccuracy: [String: Double]
+        ) {
             self.step = step
             self.loss = loss
             self.seconds = seconds

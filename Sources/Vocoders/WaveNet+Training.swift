@@ -67,8 +67,7 @@ extension WaveNet {
             lossSum += outcome.loss
             lossCount += 1
             var written: URL?
-            if let checkpoint, outcome.step % configuration.checkpointInterval == 0 || outcome.stepsRemaining == 0
-                || outcome.stoppingAtTimeLimit {
+            if let checkpoint, outcome.isCheckpoint(every: configuration.checkpointInterval) {
                 try model.save(
                     to: checkpoint,
                     training: TrainingState(step: outcome.step, loss: lossSum / Float(lossCount),

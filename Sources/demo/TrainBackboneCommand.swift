@@ -25,7 +25,7 @@ struct TrainBackboneCommand: ParsableCommand {
     @Option(help: "Time dilation of each convolution, comma-separated.")
     var dilations: String = defaults.model.timeDilations.map(String.init).joined(separator: ",")
 
-    @Flag(help: "Train a small transformer (ViT blocks over patches of 8 bands × 4 frames, 4 blocks of width 128) instead of the convolutions.")
+    @Flag(help: "Train a small transformer (ViT blocks: patches of 8 bands × 4 frames, 4 blocks, width 128).")
     var transformer = false
 
     @OptionGroup var training: TrainingOptions<AudioBackbone.TrainingConfiguration>
@@ -55,26 +55,32 @@ struct TrainBackboneCommand: ParsableCommand {
             let corpus = try AudioBackbone.Corpus(
                 folder: self.corpus, frontEnd: configuration.model.frontEnd, bandCount: configuration.model.bandCount)
             let validation = corpus.clips.filter(\.isValidation).count
-            say(String(format: "corpus: %d training and %d validation clips, labels %@, analysed in %.0f s",
-                       corpus.clips.count - validation, validation,
-                       corpus.labels.map { "\($0.name) (\($0.classes.count))" }.joined(separator: ", "),
-                       Date().timeIntervalSince(start)))
+            say(
+                String(
+                    format: "corpus: %d training and %d validation clips, labels %@, analysed in %.0f s",
+                    corpus.clips.count - validation, validation,
+                    corpus.labels.map { "\($0.name) (\($0.classes.count))" }.joined(separator: ", "),
+                    Date().timeIntervalSince(start)))
             let training = training
             _ = try AudioBackbone.train(
                 on: corpus, configuration: configuration, checkpoint: training.out, resume: training.resume,
                 timeLimit: training.untilSeconds
             ) { progress in
                 guard training.logs(step: progress.step, checkpoint: progress.checkpoint) else { return }
-                var line = String(format: "step %d/%d  loss %.4f  lr %.2e  %.0f s  %.1f crops/s  ETA %@",
-                                  progress.step, progress.steps, progress.loss, progress.learningRate,
-                                  progress.seconds, progress.cropsPerSecond, duration(progress.secondsRemaining))
+                var line = String(
+                    format: "step %d/%d  loss %.4f  lr %.2e  %.0f s  %.1f crops/s  ETA %@",
+                    progress.step, progress.steps, progress.loss, progress.learningRate,
+                    progress.seconds, progress.cropsPerSecond, duration(progress.secondsRemaining))
                 if let accuracy = progress.validationAccuracy {
-                    line += "  validation " + accuracy.keys.sorted().map {
-                        String(format: "%@ %.3f", $0, accuracy[$0]!)
-                    }.joined(separator: ", ")
+                    line +=
+                        "  validation "
+                        + accuracy.keys.sorted().map {
+                            String(format: "%@ %.3f", $0, accuracy[$0]!)
+                        }.joined(separator: ", ")
                 }
-                training.report(line, checkpoint: progress.checkpoint, step: progress.step,
-                                stoppedAtTimeLimit: progress.stoppedAtTimeLimit)
+                training.report(
+                    line, checkpoint: progress.checkpoint, step: progress.step,
+                    stoppedAtTimeLimit: progress.stoppedAtTimeLimit)
             }
         }
     }

@@ -19,7 +19,8 @@ final class AudioBackboneTests: XCTestCase {
 
     func testLayersKeepTheFramesAndHalveTheBands() throws {
         let backbone = try AudioBackbone(configuration: AudioBackbone.Configuration(), seed: 1)
-        XCTAssertEqual(backbone.layerNames, ["bands", "conv1", "relu1", "conv2", "relu2", "conv3", "relu3", "conv4", "relu4"])
+        XCTAssertEqual(
+            backbone.layerNames, ["bands", "conv1", "relu1", "conv2", "relu2", "conv3", "relu3", "conv4", "relu4"])
         let features = try backbone.features(of: spectrogram(frames: 12, seed: 2), layers: backbone.layerNames)
         XCTAssertEqual(features["bands"]!.shape, [1, 1, 64, 12])
         XCTAssertEqual(features["relu1"]!.shape, [1, 32, 64, 12])
@@ -31,7 +32,8 @@ final class AudioBackboneTests: XCTestCase {
         let (conv, relu) = (features["conv2"]!.scalars, features["relu2"]!.scalars)
         for (c, r) in zip(conv, relu) { XCTAssertEqual(r, c > 0 ? c : 0.2 * c, accuracy: 1e-6) }
         // Only the requested layers come back.
-        XCTAssertEqual(Set(try backbone.features(of: spectrogram(frames: 4, seed: 3), layers: ["relu1"]).keys), ["relu1"])
+        XCTAssertEqual(
+            Set(try backbone.features(of: spectrogram(frames: 4, seed: 3), layers: ["relu1"]).keys), ["relu1"])
     }
 
     /// The transformer variant: patches on a grid of band rows × patch columns, blocks on the same grid, a gradient
@@ -58,13 +60,16 @@ final class AudioBackboneTests: XCTestCase {
             var plus = x.scalars, minus = x.scalars
             plus[index] += 0.5
             minus[index] -= 0.5
-            let numeric = try loss(Tensor(shape: x.shape, scalars: plus)).item - loss(Tensor(shape: x.shape, scalars: minus)).item
+            let numeric =
+                try loss(Tensor(shape: x.shape, scalars: plus)).item - loss(Tensor(shape: x.shape, scalars: minus)).item
             XCTAssertEqual(gradient.scalars[index], numeric, accuracy: 1e-4 + 0.02 * abs(numeric), "index \(index)")
         }
         configuration.transformer?.patchBands = 5
         XCTAssertThrowsError(try AudioBackbone(configuration: configuration)) {
-            XCTAssertEqual($0 as? BackbonesError, .invalidConfiguration(
-                name: "transformer.patchBands", value: "5", reason: "must divide bandCount 16"))
+            XCTAssertEqual(
+                $0 as? BackbonesError,
+                .invalidConfiguration(
+                    name: "transformer.patchBands", value: "5", reason: "must divide bandCount 16"))
         }
     }
 
@@ -80,7 +85,8 @@ final class AudioBackboneTests: XCTestCase {
         // A tone in one bin lifts only the bands whose triangles cover it.
         var values = [Float](repeating: -50, count: 513 * 3)
         for frame in 0..<3 { values[40 * 3 + frame] = 50 }
-        let bands = try backbone.features(of: Tensor(shape: [1, 1, 513, 3], scalars: values), layers: ["bands"])["bands"]!
+        let bands = try backbone.features(of: Tensor(shape: [1, 1, 513, 3], scalars: values), layers: ["bands"])[
+            "bands"]!
         let lifted = (0..<16).filter { bands.scalars[$0 * 3] > -2 + 1e-4 }
         XCTAssertFalse(lifted.isEmpty)
         XCTAssertLessThanOrEqual(lifted.count, 2)
@@ -100,8 +106,9 @@ final class AudioBackboneTests: XCTestCase {
             var plus = x.scalars, minus = x.scalars
             plus[index] += 0.5
             minus[index] -= 0.5
-            let numeric = (try loss(Tensor(shape: x.shape, scalars: plus)).item
-                - loss(Tensor(shape: x.shape, scalars: minus)).item) / 1
+            let numeric =
+                (try loss(Tensor(shape: x.shape, scalars: plus)).item
+                    - loss(Tensor(shape: x.shape, scalars: minus)).item) / 1
             XCTAssertEqual(gradient.scalars[index], numeric, accuracy: 1e-4 + 0.02 * abs(numeric), "index \(index)")
         }
     }
@@ -112,7 +119,8 @@ final class AudioBackboneTests: XCTestCase {
             XCTAssertEqual($0 as? BackbonesError, .inputRows(expected: 513, shape: [1, 1, 600, 4]))
         }
         XCTAssertThrowsError(try backbone.features(of: spectrogram(rows: 100, frames: 4, seed: 0), layers: ["relu1"])) {
-            XCTAssertEqual($0 as? BackbonesError, .inputTooSmall(height: 100, width: 4, minimumHeight: 513, minimumWidth: 1))
+            XCTAssertEqual(
+                $0 as? BackbonesError, .inputTooSmall(height: 100, width: 4, minimumHeight: 513, minimumWidth: 1))
         }
         XCTAssertThrowsError(try backbone.features(of: spectrogram(frames: 4, seed: 0), layers: ["relu3"])) {
             XCTAssertEqual($0 as? BackbonesError, .unknownLayer("relu3", available: backbone.layerNames))
@@ -120,13 +128,17 @@ final class AudioBackboneTests: XCTestCase {
         var configuration = smallConfiguration()
         configuration.timeDilations = [1]
         XCTAssertThrowsError(try AudioBackbone(configuration: configuration)) {
-            XCTAssertEqual($0 as? BackbonesError, .invalidConfiguration(
-                name: "timeDilations", value: "[1]", reason: "must be 2 positive values, one per layer"))
+            XCTAssertEqual(
+                $0 as? BackbonesError,
+                .invalidConfiguration(
+                    name: "timeDilations", value: "[1]", reason: "must be 2 positive values, one per layer"))
         }
         configuration = smallConfiguration(labels: [.init(name: "gender", classes: ["male"])])
         XCTAssertThrowsError(try AudioBackbone(configuration: configuration)) {
-            XCTAssertEqual($0 as? BackbonesError, .invalidConfiguration(
-                name: "labels.gender", value: "[\"male\"]", reason: "must be two or more distinct classes"))
+            XCTAssertEqual(
+                $0 as? BackbonesError,
+                .invalidConfiguration(
+                    name: "labels.gender", value: "[\"male\"]", reason: "must be two or more distinct classes"))
         }
     }
 
@@ -140,8 +152,9 @@ final class AudioBackboneTests: XCTestCase {
         XCTAssertEqual(loaded.configuration, backbone.configuration)
         XCTAssertTrue(loaded.trainableParameters.isEmpty, "a loaded backbone is frozen")
         let x = spectrogram(frames: 5, seed: 1)
-        XCTAssertEqual(try loaded.features(of: x, layers: ["relu2"])["relu2"]!.scalars,
-                       try backbone.features(of: x, layers: ["relu2"])["relu2"]!.scalars)
+        XCTAssertEqual(
+            try loaded.features(of: x, layers: ["relu2"])["relu2"]!.scalars,
+            try backbone.features(of: x, layers: ["relu2"])["relu2"]!.scalars)
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("b.json").path))
 
         let missing = folder.appendingPathComponent("none.safetensors")
@@ -152,8 +165,10 @@ final class AudioBackboneTests: XCTestCase {
         let plain = folder.appendingPathComponent("plain.safetensors")
         try backbone.save(safetensors: plain)
         XCTAssertThrowsError(try AudioBackbone(contentsOf: plain)) {
-            XCTAssertEqual($0 as? BackbonesError, .invalidCheckpoint(
-                path: plain.path, problem: "no 'audio_backbone' description: not an AudioBackbone checkpoint"))
+            XCTAssertEqual(
+                $0 as? BackbonesError,
+                .invalidCheckpoint(
+                    path: plain.path, problem: "no 'audio_backbone' description: not an AudioBackbone checkpoint"))
         }
     }
 
@@ -162,24 +177,29 @@ final class AudioBackboneTests: XCTestCase {
     /// A corpus of tones: "low" and "high" speakers (220 / 880 Hz) and a "noise" instrument, two clips each for
     /// training and one for validation.
     private func makeCorpus(in folder: URL) throws {
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("clips"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("clips"), withIntermediateDirectories: true)
         var clips: [[String: String?]] = []
         var generator = RandomGenerator(seed: 1)
         for (name, frequency) in [("low", 220.0), ("high", 880.0), ("noise", 0)] {
             for index in 0..<3 {
                 let samples = (0..<11_025).map { n -> Float in
-                    frequency > 0 ? Float(0.3 * sin(2 * Double.pi * frequency * (1 + 0.05 * Double(index)) * Double(n) / 22_050))
+                    frequency > 0
+                        ? Float(0.3 * sin(2 * Double.pi * frequency * (1 + 0.05 * Double(index)) * Double(n) / 22_050))
                         : Float(Double(generator.next() % 1000) / 1000 - 0.5) * 0.3
                 }
                 let path = "clips/\(name)-\(index).wav"
-                try AudioFile.write(Waveform(samples: samples, sampleRate: 22_050), to: folder.appendingPathComponent(path))
-                clips.append(["path": path, "split": index == 1 ? "validation" : "train",
-                              "speaker": frequency > 0 ? name : nil, "instrument": frequency > 0 ? nil : "noise-a"])
+                try AudioFile.write(
+                    Waveform(samples: samples, sampleRate: 22_050), to: folder.appendingPathComponent(path))
+                clips.append([
+                    "path": path, "split": index == 1 ? "validation" : "train",
+                    "speaker": frequency > 0 ? name : nil, "instrument": frequency > 0 ? nil : "noise-a"
+                ])
             }
         }
         let manifest: [String: Any] = [
             "labels": ["speaker": ["high", "low"], "instrument": ["noise-a", "noise-b"]],
-            "clips": clips.map { $0.mapValues { $0.map { $0 as Any } ?? NSNull() } },
+            "clips": clips.map { $0.mapValues { $0.map { $0 as Any } ?? NSNull() } }
         ]
         try JSONSerialization.data(withJSONObject: manifest).write(to: folder.appendingPathComponent("manifest.json"))
     }
@@ -187,8 +207,9 @@ final class AudioBackboneTests: XCTestCase {
     func testTrainingLearnsAndResumesExactly() throws {
         let folder = try makeTemporaryDirectory(self)
         try makeCorpus(in: folder)
-        let corpus = try AudioBackbone.Corpus(folder: folder, frontEnd: FrontEnd.decibelMagnitude,
-                                              bandCount: 16)
+        let corpus = try AudioBackbone.Corpus(
+            folder: folder, frontEnd: FrontEnd.decibelMagnitude,
+            bandCount: 16)
         XCTAssertEqual(corpus.labels.map(\.name), ["speaker", "instrument"])
         XCTAssertEqual(corpus.clips.filter(\.isValidation).count, 3)
         var configuration = AudioBackbone.TrainingConfiguration(
@@ -212,7 +233,8 @@ final class AudioBackboneTests: XCTestCase {
         }
         XCTAssertEqual(stops, [true])
         XCTAssertEqual(try AudioBackbone.checkpointDescription(at: checkpoint).training?.step, 1)
-        let resumed = try AudioBackbone.train(on: corpus, configuration: configuration, checkpoint: checkpoint, resume: true)
+        let resumed = try AudioBackbone.train(
+            on: corpus, configuration: configuration, checkpoint: checkpoint, resume: true)
         for (key, value) in straight.stateDict() {
             XCTAssertEqual(resumed.stateDict()[key]!.scalars, value.scalars, key)
         }
@@ -220,9 +242,14 @@ final class AudioBackboneTests: XCTestCase {
 
         var other = configuration
         other.model.channels = [3, 5]
-        XCTAssertThrowsError(try AudioBackbone.train(on: corpus, configuration: other, checkpoint: checkpoint, resume: true)) {
-            XCTAssertEqual($0 as? BackbonesError, .invalidCheckpoint(
-                path: checkpoint.path, problem: "its model differs from this run's (another corpus or architecture)"))
+        XCTAssertThrowsError(
+            try AudioBackbone.train(on: corpus, configuration: other, checkpoint: checkpoint, resume: true)
+        ) {
+            XCTAssertEqual(
+                $0 as? BackbonesError,
+                .invalidCheckpoint(
+                    path: checkpoint.path, problem: "its model differs from this run's (another corpus or architecture)"
+                ))
         }
     }
 
@@ -253,8 +280,10 @@ final class AudioBackboneTests: XCTestCase {
         XCTAssertEqual(backbone.recommendedStyleLayers, ["relu1", "relu2", "relu3", "relu4"])
         let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Resources/Samples")
-        for (name, gender) in [("speech_male_us.wav", "male"), ("speech_female_us.wav", "female"),
-                               ("speech_male_scottish.wav", "male")] {
+        for (name, gender) in [
+            ("speech_male_us.wav", "male"), ("speech_female_us.wav", "female"),
+            ("speech_male_scottish.wav", "male")
+        ] {
             let waveform = try AudioFile.read(samples.appendingPathComponent(name), sampleRate: 22_050)
             let spectrogram = try backbone.configuration.frontEnd.analyze(waveform).spectrogram
             let classes = try backbone.classify(Tensor(shape: spectrogram.shape, scalars: spectrogram.values))

@@ -48,14 +48,19 @@ func pooled(_ activation: Tensor, regions: Int = 8) -> [Float] {
 }
 
 /// Validation accuracy of a logistic-regression probe trained on `train` rows.
-func probe(train: [[Float]], trainClasses: [Int], test: [[Float]], testClasses: [Int], classCount: Int) throws -> Double {
+func probe(train: [[Float]], trainClasses: [Int], test: [[Float]], testClasses: [Int], classCount: Int) throws -> Double
+{
     let dimension = train[0].count
     var mean = [Float](repeating: 0, count: dimension), deviation = mean
     for row in train { for j in 0..<dimension { mean[j] += row[j] / Float(train.count) } }
-    for row in train { for j in 0..<dimension { deviation[j] += (row[j] - mean[j]) * (row[j] - mean[j]) / Float(train.count) } }
+    for row in train {
+        for j in 0..<dimension { deviation[j] += (row[j] - mean[j]) * (row[j] - mean[j]) / Float(train.count) }
+    }
     deviation = deviation.map { max($0.squareRoot(), 1e-6) }
     func matrix(_ rows: [[Float]]) -> Tensor {
-        Tensor(shape: [rows.count, dimension], scalars: rows.flatMap { row in (0..<dimension).map { (row[$0] - mean[$0]) / deviation[$0] } })
+        Tensor(
+            shape: [rows.count, dimension],
+            scalars: rows.flatMap { row in (0..<dimension).map { (row[$0] - mean[$0]) / deviation[$0] } })
     }
     let (x, xTest) = (matrix(train), matrix(test))
     let layer = Linear(inputFeatures: dimension, outputFeatures: classCount, seed: 0)
@@ -84,9 +89,12 @@ do {
     let corpus = try AudioBackbone.Corpus(folder: folder, frontEnd: frontEnd, bandCount: audio.configuration.bandCount)
     let study = RandomCNN(.study(filterCount: 32), seed: 0)
     let training = corpus.clips.filter { !$0.isValidation }
-    let chosen = (0..<min(trainingClips, training.count)).map { training[$0 * training.count / min(trainingClips, training.count)] }
+    let chosen =
+        (0..<min(trainingClips, training.count)).map {
+            training[$0 * training.count / min(trainingClips, training.count)]
+        }
         + corpus.clips.filter(\.isValidation)
-    let layers = audio.layerNames.filter { !$0.hasPrefix("conv") }   // bands and every activation
+    let layers = audio.layerNames.filter { !$0.hasPrefix("conv") }  // bands and every activation
     let names = layers.map { "trained \($0)" } + ["random-cnn relu1 (32 filters)"]
     var features = [[[Float]]](repeating: [], count: names.count)
     let start = Date()
@@ -108,10 +116,15 @@ do {
             var train: [[Float]] = [], trainClasses: [Int] = [], test: [[Float]] = [], testClasses: [Int] = []
             for (clip, row) in zip(chosen, features[index]) {
                 guard let target = clip.classes[labelIndex] else { continue }
-                if clip.isValidation { test.append(row); testClasses.append(target) } else { train.append(row); trainClasses.append(target) }
+                if clip.isValidation {
+                    test.append(row); testClasses.append(target)
+                } else {
+                    train.append(row); trainClasses.append(target)
+                }
             }
-            let accuracy = try probe(train: train, trainClasses: trainClasses, test: test, testClasses: testClasses,
-                                     classCount: label.classes.count)
+            let accuracy = try probe(
+                train: train, trainClasses: trainClasses, test: test, testClasses: testClasses,
+                classCount: label.classes.count)
             cells.append(String(format: "%.3f", accuracy))
         }
         print("| \(name) | " + cells.joined(separator: " | ") + " |")

@@ -42,7 +42,9 @@ public struct WarmupCosineSchedule: Sendable, Equatable {
         }
         guard steps >= 1 else { throw invalid("steps", steps, "must be ≥ 1") }
         guard warmupSteps >= 0 else { throw invalid("warmupSteps", warmupSteps, "must be ≥ 0") }
-        guard peakRate > 0, peakRate.isFinite else { throw invalid("learningRate", peakRate, "must be positive and finite") }
+        guard peakRate > 0, peakRate.isFinite else {
+            throw invalid("learningRate", peakRate, "must be positive and finite")
+        }
         guard finalRate >= 0, finalRate <= peakRate else {
             throw invalid("finalLearningRate", finalRate, "must be in 0...learningRate")
         }

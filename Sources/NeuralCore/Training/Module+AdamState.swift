@@ -10,7 +10,10 @@ extension Module {
     /// them (state-dict order, when every parameter has a gradient).
     private var adamKeys: [(first: String, second: String)] {
         trainableParameters.map { parameter in
-            ("\(Self.optimizerKeyPrefix)exp_avg.\(parameter.key)", "\(Self.optimizerKeyPrefix)exp_avg_sq.\(parameter.key)")
+            (
+                "\(Self.optimizerKeyPrefix)exp_avg.\(parameter.key)",
+                "\(Self.optimizerKeyPrefix)exp_avg_sq.\(parameter.key)"
+            )
         }
     }
 
@@ -19,8 +22,10 @@ extension Module {
     /// these parameters, without AMSGrad.
     public func adamStateTensors(_ state: Adam.State) -> [String: (shape: [Int], scalars: [Float])] {
         let keys = adamKeys
-        precondition(state.firstMoments.count == keys.count && state.maximumSecondMoments.isEmpty,
-                     "adamStateTensors: the optimiser state has \(state.firstMoments.count) tensors for \(keys.count) parameters")
+        precondition(
+            state.firstMoments.count == keys.count && state.maximumSecondMoments.isEmpty,
+            "adamStateTensors: the optimiser state has \(state.firstMoments.count) tensors for \(keys.count) parameters"
+        )
         var tensors: [String: (shape: [Int], scalars: [Float])] = [:]
         for (index, key) in keys.enumerated() {
             tensors[key.first] = (state.firstMoments[index].shape, state.firstMoments[index].scalars)

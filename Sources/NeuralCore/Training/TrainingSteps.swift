@@ -15,6 +15,12 @@ public struct TrainingStepOutcome: Sendable {
     /// `true` when the run stops after this step because it reached its time limit before the last step.
     public let stoppingAtTimeLimit: Bool
 
+    /// Whether a run that saves every `interval` steps writes a checkpoint after this step: at multiples of `interval`,
+    /// after the last step, and when stopping at the time limit (so `resume` continues from here).
+    public func isCheckpoint(every interval: Int) -> Bool {
+        step % interval == 0 || stepsRemaining == 0 || stoppingAtTimeLimit
+    }
+
     /// Estimated wall-clock seconds for the remaining steps at this run's mean seconds per step.
     public var secondsRemaining: Double { seconds / Double(stepsRun) * Double(stepsRemaining) }
 }
@@ -36,16 +42,18 @@ public func runTrainingSteps(
     after: (TrainingStepOutcome) throws -> Void
 ) throws {
     if let timeLimit, !(timeLimit >= 0 && timeLimit.isFinite) {
-        throw NeuralCoreError.invalidParameter(name: "timeLimit", value: "\(timeLimit)", reason: "must be ≥ 0 and finite")
+        throw NeuralCoreError.invalidParameter(
+            name: "timeLimit", value: "\(timeLimit)", reason: "must be ≥ 0 and finite")
     }
     let start = DispatchTime.now().uptimeNanoseconds
     for index in stride(from: first, through: last, by: 1) {
         let loss = try step(index)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let stopping = index < last && timeLimit.map { seconds >= $0 } ?? false
-        try after(TrainingStepOutcome(
-            step: index, loss: loss, seconds: seconds, stepsRun: index - first + 1,
-            stepsRemaining: last - index, stoppingAtTimeLimit: stopping))
+        try after(
+            TrainingStepOutcome(
+                step: index, loss: loss, seconds: seconds, stepsRun: index - first + 1,
+                stepsRemaining: last - index, stoppingAtTimeLimit: stopping))
         if stopping { return }
     }
 }
