@@ -118,6 +118,16 @@ public struct MelFilterbank: Sendable, Equatable {
         return Spectrogram(values: out, rowCount: melBandCount, frameCount: frames)
     }
 
+    /// The centre frequency of each band in Hz, lowest first (librosa
+    /// `mel_frequencies(n_mels + 2, fmin=fmin, fmax=fmax, htk=(scale == .htk))[1:-1]`): the peak of its triangle.
+    public var bandCentres: [Double] {
+        let low = Self.mel(fromHertz: Double(minimumFrequency), scale: scale)
+        let high = Self.mel(fromHertz: Double(maximumFrequency), scale: scale)
+        return (1...melBandCount).map {
+            Self.hertz(fromMel: low + (high - low) * Double($0) / Double(melBandCount + 1), scale: scale)
+        }
+    }
+
     /// Hz → mel on `scale` (librosa `hz_to_mel`).
     static func mel(fromHertz frequency: Double, scale: Scale) -> Double {
         switch scale {
