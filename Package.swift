@@ -33,7 +33,9 @@ let package = Package(
         .target(
             name: "Backbones",
             dependencies: ["AudioDSP", "NeuralCore"],
-            resources: [.copy("Resources/audio-backbone.safetensors")]
+            resources: [
+                .copy("Resources/audio-backbone.safetensors"), .copy("Resources/accent-converter.safetensors"),
+            ]
         ),
         .target(
             name: "Vocoders",

@@ -3,7 +3,8 @@
 and accent, and instrument clips labelled with the instrument.
 
 usage: python3 Scripts/make_backbone_corpus.py FOLDER [--sentences-per-voice 14] [--validation-sentences 3]
-                                               [--melodies-per-instrument 20] [--validation-melodies 6] [--jobs 2]
+                                               [--melodies-per-instrument 20] [--validation-melodies 6] [--parallel]
+                                               [--jobs 2]
 
 Writes `clips/<name>.wav` (22 050 Hz, mono, 16-bit, made like the development set's clips by Scripts/make_dev_set.py,
 whose speech and melody functions are used here), `manifest.json`, and `tools.txt` (the tool and Python versions):
@@ -20,7 +21,8 @@ en-us. The sentences are written here (not Harvard sentences, which the developm
 text); the last 20 % are validation-only, never spoken in a training clip. Each espeak-ng voice says
 --sentences-per-voice training and --validation-sentences validation sentences, each festival voice three times as
 many; within an accent the sentences are dealt out from a seeded shuffle so that every sentence is said about equally
-often. British English is written "en": espeak-ng 1.51 ignores a variant after "en-gb". The script checks that every
+often. With --parallel they are dealt by variant instead, the same in every accent, so each espeak-ng variant says its
+sentences in all seven accents: the parallel speech `demo train-accent` learns from. British English is written "en": espeak-ng 1.51 ignores a variant after "en-gb". The script checks that every
 variant changes its accent's output (a voice whose variant is ignored is left out, with a note) and that no two accents
 sound the same; in espeak-ng 1.51 every accent here takes every variant.
 
@@ -211,6 +213,11 @@ def deal(voices, split, count, key):
     return {voice: [order[(k * count + j) % len(order)] for j in range(count)] for k, voice in enumerate(voices)}
 
 
+def variant_of(voice):
+    """The variant of an espeak-ng voice "espeak-ng:accent[+variant]" ("" for the accent's default voice)."""
+    return voice.partition("+")[2]
+
+
 def melody(instrument, split, index, avoid):
     """A seeded random walk of BEATS beats on a major or minor scale within the instrument's range, not in `avoid`."""
     _, low, high = INSTRUMENTS[instrument]
@@ -250,7 +257,12 @@ def plan(arguments):
     for key, voices, factor in groups:
         for split, count in counts.items():
             count = min(len(SPLIT_SENTENCES[split]), factor * count)
-            sentences = deal([voice for voice, _, _ in voices], split, count, key)
+            if arguments.parallel and key != "festival":
+                # Dealt by variant, the same in every accent: each variant says its sentences in all the accents.
+                by_variant = deal([variant_of(voice) for voice, _, _ in voices], split, count, "parallel")
+                sentences = {voice: by_variant[variant_of(voice)] for voice, _, _ in voices}
+            else:
+                sentences = deal([voice for voice, _, _ in voices], split, count, key)
             for voice, accent, gender in voices:
                 for index in sentences[voice]:
                     path = "clips/%s_%03d.wav" % (file_name(voice), index)
@@ -346,6 +358,9 @@ def parse_arguments():
                         help="validation sentences per espeak-ng voice (festival voices: 3 times as many)")
     parser.add_argument("--melodies-per-instrument", type=int, default=20, help="training melodies per instrument")
     parser.add_argument("--validation-melodies", type=int, default=6, help="validation melodies per instrument")
+    parser.add_argument("--parallel", action="store_true",
+                        help="every espeak-ng variant says the same sentences in all the accents (parallel speech "
+                             "for demo train-accent)")
     parser.add_argument("--jobs", type=int, default=2, help="clips made in parallel")
     arguments = parser.parse_args()
     for name, split in (("sentences_per_voice", "train"), ("validation_sentences", "validation")):

@@ -1,7 +1,7 @@
 import Foundation
 import NeuralCore
 
-extension AudioBackbone {
+extension AudioBackbone: CheckpointedNetwork {
     /// What a checkpoint says about its tensors: the configuration (architecture, front end, labels) and, for a
     /// checkpoint written by training, where training stood. Stored as JSON in the safetensors metadata (key
     /// ``metadataKey``) and beside the file as `<name>.json`.
@@ -20,6 +20,10 @@ extension AudioBackbone {
 
     /// The safetensors metadata key of the ``CheckpointDescription`` JSON.
     public static let metadataKey = "audio_backbone"
+    /// The resource name of the shipped checkpoint, trained by `demo train-backbone` on the corpus of
+    /// `Scripts/make_backbone_corpus.py` (espeak-ng accents and variants, festival voices, fluidsynth instruments),
+    /// for ``Configuration/decibelMagnitude``.
+    public static let bundledCheckpointName = "audio-backbone"
 
     /// Loads a checkpoint written by ``save(to:training:)`` (or `demo train-backbone`), frozen for use as a backbone:
     /// builds the network its description specifies and loads every tensor with full verification (optimiser state
@@ -34,28 +38,7 @@ extension AudioBackbone {
         } catch let error as BackbonesError {
             throw BackbonesError.invalidCheckpoint(path: url.path, problem: "\(error)")
         }
-        do {
-            try load(safetensors: url, ignoringKeysWithPrefixes: [Self.optimizerKeyPrefix])
-        } catch let error as NeuralCoreError {
-            throw BackbonesError.invalidCheckpoint(path: url.path, problem: "\(error)")
-        }
-        freeze()
-    }
-
-    /// Reads only the description of a checkpoint.
-    ///
-    /// - Throws: ``BackbonesError/invalidCheckpoint(path:problem:)`` as ``init(contentsOf:)``.
-    public static func checkpointDescription(at url: URL) throws -> CheckpointDescription {
-        let file = try checkpointFile(url)
-        guard let json = file.metadata[metadataKey] else {
-            throw BackbonesError.invalidCheckpoint(
-                path: url.path, problem: "no '\(metadataKey)' description: not an AudioBackbone checkpoint")
-        }
-        do {
-            return try JSONDecoder().decode(CheckpointDescription.self, from: Data(json.utf8))
-        } catch {
-            throw BackbonesError.invalidCheckpoint(path: url.path, problem: "undecodable description: \(error)")
-        }
+        try loadCheckpointWeights(into: self, from: url)
     }
 
     /// Writes the weights and the ``CheckpointDescription``
@@ -74,41 +57,5 @@ extension AudioBackbone {
         try saveCheckpoint(
             to: url, description: CheckpointDescription(configuration: configuration, training: training),
             metadataKey: Self.metadataKey, optimizer: optimizer)
-    }
-
-    static func checkpointFile(_ url: URL) throws -> SafeTensors {
-        do {
-            return try SafeTensors(contentsOf: url)
-        } catch let error as NeuralCoreError {
-            throw BackbonesError.invalidCheckpoint(path: url.path, problem: "\(error)")
-        }
-    }
-}
-
-extension AudioBackbone {
-    /// The resource name of the shipped checkpoint.
-    public static let bundledCheckpointName = "audio-backbone"
-
-    /// The checkpoint shipped with the package: trained by `demo train-backbone` on the corpus of
-    /// `Scripts/make_backbone_corpus.py` (espeak-ng accents and variants, festival voices, fluidsynth instruments),
-    /// for ``Configuration/decibelMagnitude``; `Docs/StyleTransfer.md` gives the run and its measurements.
-    ///
-    /// - Throws: ``BackbonesError/invalidCheckpoint(path:problem:)`` when the resource is missing.
-    public static var bundledCheckpointURL: URL {
-        get throws {
-            guard let url = Bundle.module.url(forResource: bundledCheckpointName, withExtension: "safetensors") else {
-                throw BackbonesError.invalidCheckpoint(
-                    path: "\(bundledCheckpointName).safetensors",
-                    problem: "not bundled with the package")
-            }
-            return url
-        }
-    }
-
-    /// The shipped network (``bundledCheckpointURL``), frozen.
-    ///
-    /// - Throws: the errors of ``init(contentsOf:)``.
-    public static func bundled() throws -> AudioBackbone {
-        try AudioBackbone(contentsOf: bundledCheckpointURL)
     }
 }

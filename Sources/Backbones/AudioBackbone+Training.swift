@@ -158,21 +158,13 @@ extension AudioBackbone {
         from checkpoint: URL, configuration: TrainingConfiguration, model: Configuration, optimizer: Adam
     ) throws -> (AudioBackbone, TrainingState) {
         let description = try checkpointDescription(at: checkpoint)
-        guard description.configuration == model else {
-            throw BackbonesError.invalidCheckpoint(
-                path: checkpoint.path, problem: "its model differs from this run's (another corpus or architecture)")
-        }
-        guard let training = description.training else {
-            throw BackbonesError.invalidCheckpoint(path: checkpoint.path, problem: "no training state to resume from")
-        }
+        let training = try trainingStateToResume(
+            at: checkpoint, stored: description.configuration, training: description.training, model: model,
+            difference: "another corpus or architecture")
         let network = try AudioBackbone(contentsOf: checkpoint)
         network.unfreeze()
-        do {
-            try optimizer.load(
-                state: network.adamState(in: checkpointFile(checkpoint), stepCount: training.optimizerStepCount))
-        } catch let error as NeuralCoreError {
-            throw BackbonesError.invalidCheckpoint(path: checkpoint.path, problem: "optimiser state: \(error)")
-        }
+        try loadOptimizerState(
+            of: network, from: checkpoint, stepCount: training.optimizerStepCount, into: optimizer)
         return (network, training)
     }
 }

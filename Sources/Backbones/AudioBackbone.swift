@@ -205,19 +205,28 @@ public final class AudioBackbone: Module, FeatureExtractor {
         return heads.map { $0(pooled) }
     }
 
-    /// The most likely class of every label for one spectrogram `[rows, frames]` of the front end, with its
-    /// probability.
+    /// The probability of every class of every label for one spectrogram `[rows, frames]` of the front end: for each
+    /// of ``Configuration/labels``, in order, its name and one probability per class (in the label's class order).
     ///
     /// - Throws: ``BackbonesError/inputRows(expected:shape:)`` for a spectrogram of another row count.
-    public func classify(_ spectrogram: Tensor) throws -> [(label: String, className: String, probability: Float)] {
+    public func classProbabilities(_ spectrogram: Tensor) throws -> [(label: String, probabilities: [Float])] {
         guard spectrogram.rank == 2, spectrogram.shape[0] == configuration.frontEnd.rowCount else {
             throw BackbonesError.inputRows(expected: configuration.frontEnd.rowCount, shape: spectrogram.shape)
         }
         let input = spectrogram.reshaped([1, 1, spectrogram.shape[0], spectrogram.shape[1]])
         return zip(configuration.labels, logits(bands: bands(of: input))).map { label, logits in
-            let probabilities = softmax(logits).scalars
-            let best = probabilities.firstIndex(of: probabilities.max()!)!
-            return (label.name, label.classes[best], probabilities[best])
+            (label.name, softmax(logits).scalars)
+        }
+    }
+
+    /// The most likely class of every label for one spectrogram `[rows, frames]` of the front end, with its
+    /// probability.
+    ///
+    /// - Throws: ``BackbonesError/inputRows(expected:shape:)`` for a spectrogram of another row count.
+    public func classify(_ spectrogram: Tensor) throws -> [(label: String, className: String, probability: Float)] {
+        try zip(configuration.labels, classProbabilities(spectrogram)).map { label, scores in
+            let best = scores.probabilities.firstIndex(of: scores.probabilities.max()!)!
+            return (label.name, label.classes[best], scores.probabilities[best])
         }
     }
 

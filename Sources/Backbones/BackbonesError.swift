@@ -17,11 +17,13 @@ public enum BackbonesError: Error, Equatable, CustomStringConvertible {
     case inputRows(expected: Int, shape: [Int])
     /// A configuration value out of range (an ``AudioBackbone/Configuration`` or training setting).
     case invalidConfiguration(name: String, value: String, reason: String)
-    /// An ``AudioBackbone`` checkpoint that cannot be used: unreadable, not a backbone checkpoint, an undecodable or
+    /// An ``AudioBackbone`` or ``AccentConverter`` checkpoint that cannot be used: unreadable, not a backbone checkpoint, an undecodable or
     /// invalid description, tensors that do not match it, or no optimiser state to resume from.
     case invalidCheckpoint(path: String, problem: String)
     /// A training corpus that cannot be used: a missing or undecodable manifest, an unknown label, no clip of a split.
     case invalidCorpus(path: String, problem: String)
+    /// A clip that cannot be converted (``AccentConverter``): `problem` says why (silent, non-finite samples).
+    case invalidClip(problem: String)
     /// A weights file could not be loaded into the model (missing or unexpected key, wrong shape, bad file).
     case weights(path: String, NeuralCoreError)
     /// A weights file shares no tensor name with the model: it belongs to another network (`model` is the one being
@@ -48,6 +50,8 @@ public enum BackbonesError: Error, Equatable, CustomStringConvertible {
             "unusable backbone checkpoint \(path): \(problem)"
         case let .invalidCorpus(path, problem):
             "unusable training corpus \(path): \(problem)"
+        case let .invalidClip(problem):
+            "cannot convert the clip: \(problem)"
         case let .weights(path, error):
             "cannot load weights from \(path): \(error)"
         case let .wrongModel(path, model, expectedKey, foundKey):

@@ -8,7 +8,7 @@ struct Demo: AsyncParsableCommand {
         abstract: "Audio style transfer on spectrograms: analysis, reconstruction and transfer.",
         subcommands: [
             SpectrogramCommand.self, ReconstructCommand.self, TransferCommand.self, FeaturesCommand.self,
-            TrainWaveNetCommand.self, TrainBackboneCommand.self, FFTWisdomCommand.self,
+            TrainWaveNetCommand.self, TrainBackboneCommand.self, TrainAccentCommand.self, FFTWisdomCommand.self,
         ]
     )
 }

@@ -25,8 +25,12 @@ extension AudioBackbone.TrainingConfiguration: CommandLineTrainingConfiguration 
     static var standard: Self { .init() }
 }
 
-/// The options `demo train-wavenet` and `demo train-backbone` share: the checkpoint, the schedule (with the library's
-/// defaults for `Configuration`), threads, logging, and running in resumable pieces.
+extension AccentConverter.TrainingConfiguration: CommandLineTrainingConfiguration {
+    static var standard: Self { .init() }
+}
+
+/// The options `demo train-wavenet`, `demo train-backbone` and `demo train-accent` share: the checkpoint, the
+/// schedule (with the library's defaults for `Configuration`), threads, logging, and running in resumable pieces.
 struct TrainingOptions<Configuration: CommandLineTrainingConfiguration>: ParsableArguments {
     @Option(help: "Checkpoint to write (.safetensors; a .json description is written beside it).")
     var out: URL
@@ -34,7 +38,7 @@ struct TrainingOptions<Configuration: CommandLineTrainingConfiguration>: Parsabl
     @Option(help: "Total optimiser steps.")
     var steps = Configuration.standard.steps
 
-    @Option(help: "Crops per step.")
+    @Option(help: "Examples per step (crops, or aligned frames for train-accent).")
     var batchSize = Configuration.standard.batchSize
 
     @Option(help: "Peak Adam learning rate.")

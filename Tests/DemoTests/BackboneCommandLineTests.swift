@@ -3,7 +3,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// `demo train-backbone` and `demo transfer --backbone audio`, run as the built executable.
+/// `demo train-backbone`, `demo train-accent` and `demo transfer --backbone audio`, run as the built executable.
 final class BackboneCommandLineTests: XCTestCase {
     func testTrainingWithoutAManifestPrintsOneErrorLine() throws {
         let folder = try makeTemporaryDirectory(self)
@@ -22,6 +22,20 @@ final class BackboneCommandLineTests: XCTestCase {
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(
             bad.standardError.contains("--channels must be comma-separated positive integers"), bad.standardError)
+    }
+
+    func testAccentTrainingWithoutAManifestPrintsOneErrorLine() throws {
+        let folder = try makeTemporaryDirectory(self)
+        let out = folder.appendingPathComponent("a.safetensors")
+        let result = try runDemo(["train-accent", "--corpus", folder.path, "--out", out.path])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(
+            result.standardError.hasPrefix(
+                "error: unusable training corpus \(folder.appendingPathComponent("manifest.json").path): "
+                    + "cannot read the manifest"),
+            result.standardError)
+        XCTAssertEqual(result.standardError.filter { $0 == "\n" }.count, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
     }
 
     /// `--until-seconds 0` stops after one step with a checkpoint (and the validation accuracy); `--resume` continues.
