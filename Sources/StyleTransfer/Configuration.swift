@@ -69,6 +69,9 @@ public struct StyleTransferConfiguration: Sendable, Equatable {
     /// (all the way, smoothed over 9 rows): on the development set it took the gender band-Gram ratio from 0.35 to
     /// 0.24 and the instrument trade-off from 0.49 / STOI 0.65 to 0.37 / 0.71.
     public var envelopeMatch: EnvelopeMatch?
+    /// Whether the content is first converted toward another accent (``AccentConversion``, before the pitch change);
+    /// `nil` leaves it as it is. Default `nil`; the accent preset converts toward the style's accent.
+    public var accentConversion: AccentConversion?
     /// What happens to the content's pitch and formants before the optimisation (and before the envelope match).
     /// Default ``PitchChange/init(pitch:formants:)``: nothing.
     public var pitchChange: PitchChange
@@ -81,7 +84,8 @@ public struct StyleTransferConfiguration: Sendable, Equatable {
     public var totalVariationWeight: Float
     /// The optimiser. Default Adam, learning rate 0.3 (dB per step).
     public var optimizer: OptimizerChoice
-    /// Optimisation steps per chunk, ≥ 1. Default 100.
+    /// Optimisation steps per chunk, ≥ 0; with 0 the output is the content after the accent conversion, pitch change
+    /// and envelope match, unoptimised. Default 100.
     public var steps: Int
     /// The starting point. Default ``Initialization/content``.
     public var initialization: Initialization
@@ -99,7 +103,7 @@ public struct StyleTransferConfiguration: Sendable, Equatable {
         contentLayers: [WeightedLayer] = [WeightedLayer("relu1")],
         styleLayers: [WeightedLayer] = [WeightedLayer("relu1")], gramAxis: GramAxis = .time,
         activeFrameRange: Float? = 40, matchesStyleLoudness: Bool = true, envelopeMatch: EnvelopeMatch? = EnvelopeMatch(),
-        pitchChange: PitchChange = PitchChange(),
+        accentConversion: AccentConversion? = nil, pitchChange: PitchChange = PitchChange(),
         contentWeight: Float = 1, styleWeight: Float = 0.03, totalVariationWeight: Float = 0,
         optimizer: OptimizerChoice = .adam(learningRate: 0.3), steps: Int = 100,
         initialization: Initialization = .content, seed: UInt64 = 0,
@@ -112,6 +116,7 @@ public struct StyleTransferConfiguration: Sendable, Equatable {
         self.activeFrameRange = activeFrameRange
         self.matchesStyleLoudness = matchesStyleLoudness
         self.envelopeMatch = envelopeMatch
+        self.accentConversion = accentConversion
         self.pitchChange = pitchChange
         self.contentWeight = contentWeight
         self.styleWeight = styleWeight
@@ -166,7 +171,7 @@ public struct StyleTransferConfiguration: Sendable, Equatable {
         func requireCount(_ name: String, _ value: Int, _ requirement: StyleTransferError.Requirement) throws {
             try check(name, Double(value), shown: "\(value)", requirement)
         }
-        try requireCount("steps", steps, .atLeast(1))
+        try requireCount("steps", steps, .atLeast(0))
         guard !contentLayers.isEmpty || !styleLayers.isEmpty else {
             throw StyleTransferError.invalidConfiguration(name: "layers", value: "none", requirement: .nonEmpty)
         }
@@ -185,6 +190,9 @@ public struct StyleTransferConfiguration: Sendable, Equatable {
         if let match = envelopeMatch {
             try require("envelopeMatch.fraction", match.fraction, .within(0...2))
             try requireCount("envelopeMatch.smoothingRows", match.smoothingRows, .atLeast(1))
+        }
+        if let conversion = accentConversion {
+            try require("accentConversion.strength", conversion.strength, .within(0...2))
         }
         if case let .semitones(value) = pitchChange.pitch { try require("pitchChange semitones", value, .within(-24...24)) }
         if case let .scale(factor) = pitchChange.formants {

@@ -21,20 +21,31 @@ public enum StyleTransferPreset: String, Sendable, CaseIterable, Codable {
 }
 
 extension StyleTransferConfiguration {
-    /// The configuration of `preset` (for the backbone ``StyleTransferPreset/architecture``): the defaults (dB
-    /// magnitude front end, the content given the style's long-term spectrum, Gram over time on active frames, style
-    /// brought to the content's loudness, style weight 0.03) with Adam at 0.6 dB per step, for 50 steps (gender,
-    /// accent) or 9 (instrument: more steps move the timbre further but cost the melody's envelope, STOI). The gender
-    /// preset also moves the content's pitch to the style's median F0 and keeps its formants
-    /// (``PitchChange/Pitch/matchStyle``, ``PitchChange/Formants/keep``): a voice of the other gender is mostly its
-    /// pitch, which spectral statistics do not move (STOI against the content falls from 0.88 to 0.73 with it).
+    /// The configuration of `preset` (for the backbone ``StyleTransferPreset/architecture``).
+    ///
+    /// - Gender and instrument: the defaults (dB magnitude front end, the content given the style's long-term
+    ///   spectrum, Gram over time on active frames, style brought to the content's loudness, style weight 0.03) with
+    ///   Adam at 0.6 dB per step, for 50 steps (gender) or 9 (instrument: more steps move the timbre further but cost
+    ///   the melody's envelope, STOI). The gender preset also moves the content's pitch to the style's median F0 and
+    ///   keeps its formants (``PitchChange/Pitch/matchStyle``, ``PitchChange/Formants/keep``): a voice of the other
+    ///   gender is mostly its pitch, which spectral statistics do not move (STOI against the content falls from 0.88
+    ///   to 0.73 with it).
+    /// - Accent: the trained accent conversion toward the style's accent (``AccentConversion``) and nothing else (no
+    ///   envelope match, 0 steps): on the development set's accent pairs every Gram optimisation and the envelope
+    ///   match move the output farther from the ground truth than the untouched content, and undo the conversion's
+    ///   gain.
+    ///
     /// `Docs/StyleTransfer.md` has the measurements.
     public static func preset(_ preset: StyleTransferPreset) -> StyleTransferConfiguration {
-        let steps = switch preset {
-        case .gender, .accent: 50
-        case .instrument: 9
+        switch preset {
+        case .gender:
+            StyleTransferConfiguration(
+                pitchChange: PitchChange(pitch: .matchStyle, formants: .keep), optimizer: .adam(learningRate: 0.6),
+                steps: 50)
+        case .accent:
+            StyleTransferConfiguration(envelopeMatch: nil, accentConversion: AccentConversion(), steps: 0)
+        case .instrument:
+            StyleTransferConfiguration(optimizer: .adam(learningRate: 0.6), steps: 9)
         }
-        let pitchChange = preset == .gender ? PitchChange(pitch: .matchStyle, formants: .keep) : PitchChange()
-        return StyleTransferConfiguration(pitchChange: pitchChange, optimizer: .adam(learningRate: 0.6), steps: steps)
     }
 }

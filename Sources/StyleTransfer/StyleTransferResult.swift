@@ -10,11 +10,14 @@ public struct StyleTransferResult: Sendable {
     public var output: AcousticFeatures
     /// The content's spectrogram in the same front end (before any pitch change).
     public var content: AcousticFeatures
+    /// The weight of each accent the content was converted toward (``StyleTransferConfiguration/accentConversion``),
+    /// `nil` without a conversion.
+    public var targetAccent: [String: Float]?
     /// The pitch and formant change applied to the content first (``StyleTransferConfiguration/pitchChange``);
     /// `nil` when the content was left as it is.
     public var pitchChange: AppliedPitchChange?
-    /// The content after ``pitchChange``, where the optimisation started and what its content loss compared with
-    /// (``content`` when there was no change): measure losses against this one (``StyleTransferSession/losses(of:content:style:)``).
+    /// The content after the accent conversion and ``pitchChange``, where the optimisation started and what its content loss compared with
+    /// (``content`` when there was neither): measure losses against this one (``StyleTransferSession/losses(of:content:style:)``).
     public var shiftedContent: AcousticFeatures
     /// The style's spectrogram in the same front end.
     public var style: AcousticFeatures

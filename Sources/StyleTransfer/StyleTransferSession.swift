@@ -24,6 +24,8 @@ public final class StyleTransferSession {
     public let vocoder: any Vocoder
     /// The settings.
     public let configuration: StyleTransferConfiguration
+    /// What ``StyleTransferConfiguration/accentConversion`` needs, loaded once; `nil` without a conversion.
+    private let accentStage: AccentConversionStage?
 
     /// The session of one of the study's experiments, as measured: the preset's configuration
     /// (``StyleTransferConfiguration/preset(_:)``), the study's network ``StyleTransferPreset/architecture`` with
@@ -43,15 +45,19 @@ public final class StyleTransferSession {
     /// Checks that the pieces fit together.
     ///
     /// - Parameters:
+    ///   - accentConverter: the converter for ``StyleTransferConfiguration/accentConversion``; `nil` (the default)
+    ///     loads the shipped one (``Backbones/AccentConverter/bundled()``) when the configuration converts.
     ///   - vocoder: the vocoder; `nil` (the default) is Griffin-Lim with
     ///     ``StyleTransferConfiguration/griffinLimIterations`` iterations on the configuration's front end, seeded
     ///     with the configuration's seed.
     /// - Throws: ``StyleTransferError/invalidConfiguration(name:value:requirement:)``,
     ///   `AudioDSPError.frontEndMismatch` when the vocoder's front end (or an `AudioBackbone`'s, which reads only
     ///   the spectrogram it was trained on) is not the configuration's, and
-    ///   `BackbonesError.unknownLayer` for a layer the backbone does not have.
+    ///   `BackbonesError.unknownLayer` for a layer the backbone does not have, and Backbones' errors loading the
+    ///   accent converter (or an accent it does not know).
     public init(featureExtractor: any FeatureExtractor, vocoder: (any Vocoder)? = nil,
-                configuration: StyleTransferConfiguration = StyleTransferConfiguration()) throws {
+                configuration: StyleTransferConfiguration = StyleTransferConfiguration(),
+                accentConverter: AccentConverter? = nil) throws {
         try configuration.validate()
         let vocoder = try vocoder ?? GriffinLimVocoder(
             frontEnd: configuration.frontEnd, iterations: StyleTransferConfiguration.griffinLimIterations,
@@ -73,6 +79,9 @@ public final class StyleTransferSession {
         self.featureExtractor = featureExtractor
         self.vocoder = vocoder
         self.configuration = configuration
+        accentStage = try configuration.accentConversion.map {
+            try AccentConversionStage($0, converter: accentConverter)
+        }
     }
 
     /// Transfers the style of `style` onto `content` and vocodes the result.
@@ -88,18 +97,24 @@ public final class StyleTransferSession {
         let contentClip = try prepared(content, what: "content"), styleClip = try prepared(style, what: "style")
         let contentFeatures = try analyzePrepared(contentClip, what: "content")
         let styleFeatures = try analyzePrepared(styleClip, what: "style")
+        let accent = try accentStage.map { stage in
+            let weights = try stage.targetAccent(style: styleClip)
+            return (clip: try stage.converted(contentClip, toward: weights),
+                    weights: Dictionary(uniqueKeysWithValues: zip(stage.converter.configuration.accents, weights)))
+        }
+        let startClip = accent?.clip ?? contentClip
         let pitchChange = try configuration.pitchChange.isIdentity ? nil : configuration.pitchChange.resolved(
-            content: contentClip.samples, style: styleClip.samples, sampleRate: contentClip.sampleRate)
+            content: startClip.samples, style: styleClip.samples, sampleRate: startClip.sampleRate)
         let startFeatures = try pitchChange.map { change in
-            try analyzePrepared(shifted(contentClip, by: change), what: "content")
-        } ?? contentFeatures
+            try analyzePrepared(shifted(startClip, by: change), what: "content")
+        } ?? (accent == nil ? contentFeatures : analyzePrepared(startClip, what: "content"))
         let (output, history, cancelled) = try transfer(
             content: startFeatures.spectrogram, style: styleFeatures.spectrogram, progress: progress)
         let outputFeatures = try AcousticFeatures(
             spectrogram: output, frontEnd: configuration.frontEnd, sampleCount: contentFeatures.sampleCount)
         let waveform = try vocoder.synthesize(outputFeatures)
         return StyleTransferResult(waveform: waveform, output: outputFeatures, content: contentFeatures,
-                                   pitchChange: pitchChange, shiftedContent: startFeatures, style: styleFeatures, history: history,
+                                   targetAccent: accent?.weights, pitchChange: pitchChange, shiftedContent: startFeatures, style: styleFeatures, history: history,
                                    wasCancelled: cancelled)
     }
 
@@ -159,16 +174,17 @@ public final class StyleTransferSession {
         let range = valueRange(content)
         let plan = ChunkPlan(frameCount: content.frameCount, chunkFrames: frames(configuration.chunkDuration),
                              overlapFrames: frames(configuration.chunkOverlap))
-        let targets = try gramTargets(statistics.style, active: statistics.styleActivity,
-                                      layers: configuration.styleLayers.map(\.name), chunkFrames: plan.chunkFrames,
-                                      valueRange: range)
+        let optimizes = configuration.steps > 0
+        let targets = optimizes ? try gramTargets(statistics.style, active: statistics.styleActivity,
+                                                  layers: configuration.styleLayers.map(\.name),
+                                                  chunkFrames: plan.chunkFrames, valueRange: range) : [:]
         var blend = ChunkBlend(binCount: content.rowCount, frameCount: content.frameCount)
         var history: [StepReport] = []
         var cancelled = false
         for (index, chunk) in plan.chunks.enumerated() {
             let contentChunk = tensor(content, frames: chunk)
             var optimized = contentChunk
-            if !cancelled {
+            if optimizes && !cancelled {
                 let problem = try ChunkProblem(
                     session: self, content: contentChunk, styleGrams: targets, valueRange: range,
                     activity: statistics.contentActivity?[chunk])

@@ -13,6 +13,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Weights for the backbone (safetensors with PyTorch key names; for audio, a demo train-backbone checkpoint, default the shipped one).")
     var weights: URL?
 
+    @Option(help: "Accent converter for --accent (a demo train-accent checkpoint); default: the shipped one.")
+    var accentWeights: URL?
+
     @Option(help: "Filters of the wide random CNN; default: Ulyanov's 4096.")
     var wideFilters: Int?
 
@@ -47,6 +50,7 @@ struct ModelOptions: ParsableArguments {
             wideFilters: wideFilters)
         return try StyleTransferSession(
             featureExtractor: extractor, vocoder: makeVocoder(frontEnd: configuration.frontEnd, seed: seed),
-            configuration: configuration.withRecommendedLayers(for: extractor))
+            configuration: configuration.withRecommendedLayers(for: extractor),
+            accentConverter: accentWeights.map(AccentConverter.init(contentsOf:)))
     }
 }

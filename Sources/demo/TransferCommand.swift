@@ -49,6 +49,12 @@ struct TransferCommand: AsyncParsableCommand {
     @Option(help: "How far the content's long-term spectrum is first moved toward the style's, 0 (off) to 2 (1: all the way); default: the preset's (1).")
     var envelopeMatch: Float?
 
+    @Option(help: "Convert the content's accent first: style (the style clip's, as the shipped backbone hears it), an accent name (en-us, en, en-gb-scotland, en-gb-x-rp, en-029, en-gb-x-gbclan, en-gb-x-gbcwmd) or none; default: the preset's (accent: style).")
+    var accent: String?
+
+    @Option(help: "Share 0…2 of the accent converter's predicted change; default: the preset's (0.85).")
+    var accentStrength: Float?
+
     @Option(help: "The content's pitch change first: keep, match (the style's median F0) or semitones; default: the preset's.")
     var pitch: PitchChange.Pitch?
 
@@ -90,7 +96,10 @@ struct TransferCommand: AsyncParsableCommand {
     var shard: ShardArgument?
 
     func validate() throws {
-        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        if let steps, steps < 0 { throw ValidationError("--steps must be at least 0") }
+        if let accentStrength, !(0...2).contains(accentStrength) {
+            throw ValidationError("--accent-strength must be between 0 and 2")
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let envelopeMatch, !(0...2).contains(envelopeMatch) { throw ValidationError("--envelope-match must be between 0 and 2") }
         if learningRate != nil && lbfgs { throw ValidationError("--learning-rate is Adam's; L-BFGS uses a line search") }
@@ -112,6 +121,18 @@ struct TransferCommand: AsyncParsableCommand {
             if let gramAxis { configuration.gramAxis = gramAxis }
             if let pitch { configuration.pitchChange.pitch = pitch }
             if let formants { configuration.pitchChange.formants = formants }
+            if let accent {
+                let strength = configuration.accentConversion?.strength ?? AccentConversion().strength
+                configuration.accentConversion = switch accent {
+                case "none": nil
+                case "style": AccentConversion(target: .style, strength: strength)
+                default: AccentConversion(target: .named(accent), strength: strength)
+                }
+            }
+            if let accentStrength {
+                configuration.accentConversion = AccentConversion(
+                    target: configuration.accentConversion?.target ?? .style, strength: accentStrength)
+            }
             if let envelopeMatch {
                 var match = configuration.envelopeMatch ?? EnvelopeMatch()
                 match.fraction = envelopeMatch
@@ -168,12 +189,15 @@ struct TransferCommand: AsyncParsableCommand {
         case let .failure(error):
             "no measures: \(error)"
         }
+        let accent = result.targetAccent?.max { $0.value < $1.value }.map {
+            String(format: "accent → %@ (%.2f); ", $0.key, $0.value)
+        } ?? ""
         let pitchChange = result.pitchChange.map {
             String(format: "pitch %+.1f semitones, formants ×%.2f; ", $0.semitones, $0.formantFactor)
         } ?? ""
         let summary = String(
             format: "%@: %.1f s of audio in %.1f s (%d steps); %@style loss %.3g → %.3g, content loss %.3g; %@",
-            out.relativePath, result.waveform.duration, seconds, result.history.count, pitchChange, before.style,
+            out.relativePath, result.waveform.duration, seconds, result.history.count, accent + pitchChange, before.style,
             after.style, after.content, measured)
         if let report {
             try StyleTransferReport.write(

@@ -106,6 +106,16 @@ final class TransferCommandTests: XCTestCase {
         XCTAssertEqual(try modificationDates(), finished)
     }
 
+    /// The accent preset converts the bundled US voice toward the Scottish one's accent, without optimisation steps.
+    func testTheAccentPresetConvertsTowardTheStylesAccent() throws {
+        let folder = try makeTemporaryDirectory(self)
+        let out = folder.appendingPathComponent("out.wav")
+        let outcome = try runDemo(["transfer", "--preset", "accent", "--iterations", "2", "--out", out.path])
+        XCTAssertEqual(outcome.status, 0, outcome.standardError)
+        XCTAssertTrue(outcome.standardOutput.contains("(0 steps); accent → en-gb-scotland"), outcome.standardOutput)
+        XCTAssertFalse(try AudioFile.read(out).isSilent)
+    }
+
     /// `--shard` is parsed as an argument type: a malformed value is a usage error naming the option.
     func testMalformedShardIsAUsageError() throws {
         let folder = try makeTemporaryDirectory(self)
@@ -134,6 +144,11 @@ final class TransferCommandTests: XCTestCase {
              "folder \(folder.appendingPathComponent("no").path) does not exist"),
             (["--content", style.path, "--style", style.path, "--out", out, "--weights", "/nonexistent.safetensors"],
              "cannot load weights from /nonexistent.safetensors: file not found"),
+            (["--content", style.path, "--style", style.path, "--out", out, "--accent", "en-mars"],
+             "invalid accentConversion.target en-mars"),
+            (["--content", style.path, "--style", style.path, "--out", out, "--accent", "style",
+              "--accent-weights", "/nonexistent.safetensors"],
+             "unusable backbone checkpoint /nonexistent.safetensors"),
             (["--content-dir", folder.path, "--out-dir", folder.path, "--style", style.path, "--shard", "auto"],
              "--shard auto needs SLURM_ARRAY_TASK_ID (a Slurm job array) or JOB_COMPLETION_INDEX"),
         ]

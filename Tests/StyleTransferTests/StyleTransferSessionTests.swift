@@ -253,6 +253,30 @@ final class StyleTransferSessionTests: XCTestCase {
         }
     }
 
+    /// The accent preset's conversion: the shipped backbone hears the Scottish style clip's accent, the converter
+    /// moves the content toward it, and with 0 steps the output is the converted content itself.
+    func testTheAccentConversionAimsAtTheStylesAccent() async throws {
+        let content = try clip("speech_male_us.wav", seconds: 2), style = try clip("speech_male_scottish.wav", seconds: 3)
+        let configuration = StyleTransferConfiguration.preset(.accent)
+        XCTAssertEqual(configuration.steps, 0)
+        let result = try await session(configuration).run(content: content, style: style)
+        let aimedAt = try XCTUnwrap(result.targetAccent)
+        XCTAssertEqual(aimedAt.values.reduce(0, +), 1, accuracy: 1e-4)
+        XCTAssertEqual(aimedAt.max { $0.value < $1.value }?.key, "en-gb-scotland")
+        XCTAssertTrue(result.history.isEmpty)
+        XCTAssertEqual(result.output.spectrogram, result.shiftedContent.spectrogram)
+        let expected = try AccentConverter.bundled().converted(
+            content, toward: AccentConverter.bundled().configuration.accents.map { aimedAt[$0]! },
+            strength: configuration.accentConversion!.strength)
+        XCTAssertEqual(result.shiftedContent.spectrogram, try configuration.frontEnd.analyze(expected).spectrogram)
+        XCTAssertNotEqual(result.shiftedContent.spectrogram, result.content.spectrogram)
+
+        var named = configuration
+        named.accentConversion = AccentConversion(target: .named("en-us"))
+        let toUS = try await session(named).run(content: content, style: style)
+        XCTAssertEqual(toUS.targetAccent?["en-us"], 1)
+    }
+
     func testDivergenceThrowsANamedError() async throws {
         let content = try clip("speech_male_us.wav", seconds: 0.3), style = try clip("piano.wav", seconds: 0.3)
         let session = try session(StyleTransferConfiguration(optimizer: .adam(learningRate: 1e30), steps: 5))
@@ -304,9 +328,20 @@ final class StyleTransferSessionTests: XCTestCase {
         XCTAssertThrowsError(try self.session(StyleTransferConfiguration(styleLayers: [WeightedLayer("conv4_2")]))) {
             XCTAssertEqual($0 as? BackbonesError, .unknownLayer("conv4_2", available: ["conv1", "relu1"]))
         }
-        XCTAssertThrowsError(try self.session(StyleTransferConfiguration(steps: 0))) {
+        XCTAssertThrowsError(try self.session(StyleTransferConfiguration(steps: -1))) {
             XCTAssertEqual($0 as? StyleTransferError,
-                           .invalidConfiguration(name: "steps", value: "0", requirement: .atLeast(1)))
+                           .invalidConfiguration(name: "steps", value: "-1", requirement: .atLeast(0)))
+        }
+        XCTAssertThrowsError(try self.session(StyleTransferConfiguration(accentConversion: .init(strength: 3)))) {
+            XCTAssertEqual($0 as? StyleTransferError,
+                           .invalidConfiguration(name: "accentConversion.strength", value: "3.0",
+                                                 requirement: .within(0...2)))
+        }
+        XCTAssertThrowsError(
+            try self.session(StyleTransferConfiguration(accentConversion: .init(target: .named("en-mars"))))
+        ) {
+            guard case .invalidConfiguration(name: "accentConversion.target", value: "en-mars", _)? =
+                $0 as? StyleTransferError else { return XCTFail("\($0)") }
         }
         let tinyViT = VisionTransformer(configuration: .init(
             imageSize: 32, patchSize: 16, layerCount: 1, headCount: 1, hiddenDimension: 8, mlpDimension: 8, classCount: 2))

@@ -82,9 +82,16 @@ struct Evaluation {
             let content = try AudioFile.read(URL(fileURLWithPath: pair.content))
             let style = try AudioFile.read(URL(fileURLWithPath: pair.style))
             let start = ContinuousClock.now
-            let waveform = options.baseline == .vocoder
-                ? try session.vocoder.synthesize(session.analyze(content, what: "content"))
-                : try await session.run(content: content, style: style).waveform
+            let waveform: Waveform
+            if options.baseline == .vocoder {
+                waveform = try session.vocoder.synthesize(session.analyze(content, what: "content"))
+            } else {
+                let result = try await session.run(content: content, style: style)
+                waveform = result.waveform
+                if let accent = result.targetAccent, let (name, weight) = accent.max(by: { $0.value < $1.value }) {
+                    emit(String(format: "         %@ converted toward %@ (weight %.2f)", pair.id, name, weight))
+                }
+            }
             let seconds = (ContinuousClock.now - start) / .seconds(1)
             try AudioFile.write(waveform, to: url, format: .wav16)
             return seconds

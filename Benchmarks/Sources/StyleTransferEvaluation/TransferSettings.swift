@@ -60,6 +60,8 @@ struct TransferSettings {
     /// Content and style layers; `nil` keeps the backbone's recommended ones.
     var contentLayers: [String]?
     var styleLayers: [String]?
+    /// The checkpoint of the accent converter (`nil`: the shipped one).
+    var accentWeights: URL?
     /// Griffin-Lim iterations of the vocoder. Default 64, as `demo transfer`.
     var griffinLimIterations = 64
 
@@ -107,6 +109,20 @@ struct TransferSettings {
             $0.configuration.envelopeMatch = EnvelopeMatch(
                 fraction: try number(parts[0]), smoothingRows: parts.count > 1 ? try positive(parts[1]) : 1)
         },
+        .init(name: "--accent", help: "style | ACCENT | no: convert the content toward the style's accent (heard by the shipped backbone) or a named one first (default the preset's)") {
+            $0.configuration.accentConversion = switch $1 {
+            case "no": nil
+            case "style": AccentConversion(target: .style, strength: $0.configuration.accentConversion?.strength ?? 0.7)
+            default: AccentConversion(target: .named($1), strength: $0.configuration.accentConversion?.strength ?? 0.7)
+            }
+        },
+        .init(name: "--accent-strength", help: "share 0...2 of the accent converter's predicted change (default 0.7; implies --accent style unless given)") {
+            $0.configuration.accentConversion = AccentConversion(
+                target: $0.configuration.accentConversion?.target ?? .style, strength: try number($1))
+        },
+        .init(name: "--accent-weights", help: "checkpoint of the accent converter (demo train-accent; default the shipped one)") {
+            $0.accentWeights = URL(fileURLWithPath: $1)
+        },
         .init(name: "--pitch", help: "keep | match | SEMITONES: the content's pitch change first (default the preset's)") {
             guard let pitch = PitchChange.Pitch($1) else { throw InvalidValue(expected: "keep, match or semitones") }
             $0.configuration.pitchChange.pitch = pitch
@@ -127,8 +143,9 @@ struct TransferSettings {
         .init(name: "--optimizer", help: "adam:RATE or lbfgs[:EVALUATIONS per step, 5] (default the preset's)") {
             $0.configuration.optimizer = try optimizer($1)
         },
-        .init(name: "--steps", help: "optimisation steps (default the preset's)") {
-            $0.configuration.steps = try positive($1)
+        .init(name: "--steps", help: "optimisation steps, 0 for none (default the preset's)") {
+            guard let steps = Int($1), steps >= 0 else { throw InvalidValue(expected: "an integer ≥ 0") }
+            $0.configuration.steps = steps
         },
         .init(name: "--init", help: "content, style or noise:STANDARD_DEVIATION (default the preset's)") {
             $0.configuration.initialization = try initialization($1)
@@ -189,7 +206,9 @@ struct TransferSettings {
         configuration = configuration.withRecommendedLayers(for: extractor)
         if let contentLayers { configuration.contentLayers = contentLayers.map { WeightedLayer($0) } }
         if let styleLayers { configuration.styleLayers = styleLayers.map { WeightedLayer($0) } }
-        return try StyleTransferSession(featureExtractor: extractor, vocoder: vocoder, configuration: configuration)
+        return try StyleTransferSession(
+            featureExtractor: extractor, vocoder: vocoder, configuration: configuration,
+            accentConverter: accentWeights.map(AccentConverter.init(contentsOf:)))
     }
 
     /// One line naming every setting that differs between transfers.
@@ -197,7 +216,7 @@ struct TransferSettings {
     /// - Throws: `VocodersError.invalidParameter` for a front end the flags made invalid.
     func summary() throws -> String {
         let frontEnd = try frontEnd(from: configuration.frontEnd)
-        return "\(backboneDescription(rowCount: frontEnd.rowCount)); envelope match \(configuration.envelopeMatch.map { "\($0.fraction) over \($0.smoothingRows) rows" } ?? "no"), pitch \(configuration.pitchChange.pitch), formants \(configuration.pitchChange.formants), "
+        return "\(backboneDescription(rowCount: frontEnd.rowCount)); accent \(configuration.accentConversion.map { "\($0.target) × \($0.strength)" } ?? "no"); envelope match \(configuration.envelopeMatch.map { "\($0.fraction) over \($0.smoothingRows) rows" } ?? "no"), pitch \(configuration.pitchChange.pitch), formants \(configuration.pitchChange.formants), "
             + "style weight \(configuration.styleWeight), "
             + "content weight \(configuration.contentWeight), tv weight \(configuration.totalVariationWeight); "
             + "\(configuration.optimizer), \(configuration.steps) steps, init \(configuration.initialization), "

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Makes a second development set of accent pairs, wider than the main set's six: 15 pairs over the seven espeak-ng
+English accents and eleven voice variants, each with its ground truth (the style accent, same variant, saying the
+content's sentence). Its sentences are Harvard lists 5-7, used nowhere else in the project (the main development set
+takes lists 1-4, the backbone corpus its own sentences), so choices made on it are not fitted to either.
+
+usage: python3 Scripts/make_accent_dev_set.py [FOLDER]        (default: DevSet/accent-wide/ in the repository root)
+
+Writes `accent/<id>_content.wav`, `_style.wav`, `_reference.wav` and `pairs.json` in the format and with the clip
+processing of Scripts/make_dev_set.py (whose functions it uses); StyleTransferEvaluation reads it with --manifest.
+"""
+import json
+import os
+import sys
+import tempfile
+
+from make_dev_set import ROOT, duration_and_rms, missing_tools, speak, tool_versions
+
+# Harvard sentences, lists 5-7: pair k says SENTENCES[2k] as content and SENTENCES[2k + 1] as style.
+SENTENCES = [
+    "A king ruled the state in the early days.", "The ship was torn apart on the sharp reef.",
+    "Sickness kept him home the third week.", "The wide road shimmered in the hot sun.",
+    "The lazy cow lay in the cool grass.", "Lift the square stone over the fence.",
+    "The rope will bind the seven books at once.", "Hop over the fence and plunge in.",
+    "The friendly gang left the drug store.", "Mesh wire keeps chicks inside.",
+    "The frosty air passed through the coat.", "The crooked maze failed to fool the mouse.",
+    "Adding fast leads to wrong sums.", "The show was a flop from the very start.",
+    "A saw is a tool used for making boards.", "The wagon moved on well oiled wheels.",
+    "March the soldiers past the next hill.", "A cup of sugar makes sweet fudge.",
+    "Place a rosebush near the porch steps.", "Both lost their lives in the raging storm.",
+    "We talked of the side show in the circus.", "Use a pencil to write the first draft.",
+    "He ran half way to the hardware store.", "The clock struck to mark the third period.",
+    "A small creek cut across the field.", "Cars and busses stalled in snow drifts.",
+    "The set of china hit the floor with a crash.", "This is a grand season for hikes on the road.",
+    "The dune rose from the edge of the water.", "Those words were the cue for the actor to leave.",
+]
+
+# (content accent, style accent, variant): every accent appears as content and as style at least twice. British
+# English is "en" ("en-gb" ignores variants in espeak-ng 1.51).
+PAIRS = [
+    ("en-us", "en", "m2"), ("en", "en-gb-scotland", "f1"), ("en-gb-scotland", "en-us", "m4"),
+    ("en-029", "en-gb-x-rp", "f4"), ("en-gb-x-rp", "en-029", "m6"), ("en-gb-x-gbclan", "en-us", "f5"),
+    ("en-us", "en-gb-x-gbcwmd", "m5"), ("en-gb-x-gbcwmd", "en", "f2"), ("en", "en-029", "m7"),
+    ("en-029", "en-gb-x-gbclan", "m1"), ("en-gb-x-rp", "en-gb-scotland", "f3"), ("en-gb-scotland", "en-gb-x-gbcwmd", "m8"),
+    ("en-us", "en-gb-x-rp", "m3"), ("en-gb-x-gbclan", "en-029", "f1"), ("en-gb-x-gbcwmd", "en-us", None),
+]
+
+
+def voice(accent, variant):
+    return "espeak-ng:%s%s" % (accent, "+" + variant if variant else "")
+
+
+def main():
+    missing = missing_tools()
+    if missing:
+        print("missing: %s (see Scripts/make_dev_set.py)" % ", ".join(missing), file=sys.stderr)
+        return 1
+    folder = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "DevSet", "accent-wide")
+    os.makedirs(os.path.join(folder, "accent"), exist_ok=True)
+    manifest = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, (content_accent, style_accent, variant) in enumerate(PAIRS):
+            pair_id = "accent-w%02d" % (k + 1)
+            entry = {"id": pair_id, "kind": "accent"}
+            clips = {"content": (content_accent, 2 * k), "style": (style_accent, 2 * k + 1),
+                     "reference": (style_accent, 2 * k)}
+            for role, (accent, sentence) in clips.items():
+                relative = "accent/%s_%s.wav" % (pair_id, role)
+                speaker = voice(accent, variant)
+                speak(speaker, SENTENCES[sentence], os.path.join(folder, relative), tmp)
+                entry[role] = relative
+                entry[role + "_source"] = '%s: "%s"' % (speaker, SENTENCES[sentence])
+                print("%-12s %-9s %6.2f s %7.1f dBFS" % ((pair_id, role) + duration_and_rms(
+                    os.path.join(folder, relative))))
+            manifest.append(entry)
+    with open(os.path.join(folder, "pairs.json"), "w") as f:
+        json.dump(manifest, f, indent=1)
+        f.write("\n")
+    with open(os.path.join(folder, "tools.txt"), "w") as f:
+        f.write(tool_versions())
+    print("%d accent pairs in %s" % (len(manifest), os.path.join(folder, "pairs.json")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
