@@ -35,11 +35,6 @@ extension AccentConverter {
         public var trainingFrameCount: Int { training.count }
         public var validationFrameCount: Int { validation.count }
 
-        private struct Manifest: Decodable {
-            let labels: [String: [String]]
-            let clips: [[String: String?]]
-        }
-
         /// Reads `folder/manifest.json`, analyses every speech clip that has an accent and a source sentence, and
         /// aligns every parallel pair.
         ///
@@ -47,14 +42,7 @@ extension AccentConverter {
         ///   than two accents, an accent not in the label list, or no parallel training or validation pair; AudioDSP's
         ///   and ``BackbonesError/invalidClip(problem:)`` errors for an unreadable or silent clip.
         public init(folder: URL) throws {
-            let manifestURL = folder.appendingPathComponent("manifest.json")
-            let manifest: Manifest
-            do {
-                manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: manifestURL))
-            } catch {
-                throw BackbonesError.invalidCorpus(
-                    path: manifestURL.path, problem: "cannot read the manifest: \(error)")
-            }
+            let (manifestURL, manifest) = try CorpusManifest.read(folder: folder)
             let accents = manifest.labels["accent"] ?? []
             guard accents.count >= 2 else {
                 throw BackbonesError.invalidCorpus(path: manifestURL.path, problem: "fewer than two accents")

@@ -38,11 +38,6 @@ extension AudioBackbone {
         /// Bands of every clip.
         public let bandCount: Int
 
-        private struct Manifest: Decodable {
-            let labels: [String: [String]]
-            let clips: [[String: String?]]
-        }
-
         /// The order in which known label names become heads; other names follow, sorted.
         static let labelOrder = ["speaker", "gender", "accent", "instrument"]
 
@@ -54,14 +49,7 @@ extension AudioBackbone {
         ///   ``BackbonesError/invalidConfiguration(name:value:reason:)`` for a band count outside
         ///   `8...frontEnd.rowCount`; AudioDSP's errors for an unreadable clip.
         public init(folder: URL, frontEnd: FrontEnd, bandCount: Int) throws {
-            let manifestURL = folder.appendingPathComponent("manifest.json")
-            let manifest: Manifest
-            do {
-                manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: manifestURL))
-            } catch {
-                throw BackbonesError.invalidCorpus(
-                    path: manifestURL.path, problem: "cannot read the manifest: \(error)")
-            }
+            let (manifestURL, manifest) = try CorpusManifest.read(folder: folder)
             let names =
                 Self.labelOrder.filter { manifest.labels[$0] != nil }
                 + manifest.labels.keys.filter { !Self.labelOrder.contains($0) }.sorted()
@@ -119,6 +107,25 @@ extension AudioBackbone {
                 }
             }
             return values
+        }
+    }
+}
+
+/// A corpus folder's `manifest.json`, as `Scripts/make_backbone_corpus.py` writes it: the label lists and one
+/// dictionary of string (or null) values per clip.
+struct CorpusManifest: Decodable {
+    let labels: [String: [String]]
+    let clips: [[String: String?]]
+
+    /// Reads `folder/manifest.json`.
+    ///
+    /// - Throws: ``BackbonesError/invalidCorpus(path:problem:)`` for a missing or undecodable manifest.
+    static func read(folder: URL) throws -> (url: URL, manifest: CorpusManifest) {
+        let url = folder.appendingPathComponent("manifest.json")
+        do {
+            return (url, try JSONDecoder().decode(CorpusManifest.self, from: Data(contentsOf: url)))
+        } catch {
+            throw BackbonesError.invalidCorpus(path: url.path, problem: "cannot read the manifest: \(error)")
         }
     }
 }
