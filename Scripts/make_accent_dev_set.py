@@ -4,7 +4,11 @@ English accents and eleven voice variants, each with its ground truth (the style
 content's sentence). Its sentences are Harvard lists 5-7, used nowhere else in the project (the main development set
 takes lists 1-4, the backbone corpus its own sentences), so choices made on it are not fitted to either.
 
-usage: python3 Scripts/make_accent_dev_set.py [FOLDER]        (default: DevSet/accent-wide/ in the repository root)
+usage: python3 Scripts/make_accent_dev_set.py [--mixed] [FOLDER]
+       (default FOLDER: DevSet/accent-wide/, or DevSet/accent-mixed/ with --mixed, in the repository root)
+
+With --mixed it writes six pairs whose content and style voices differ in variant as well as accent (so the ground
+truth differs from the content in voice too), saying sentences 11-22 of the same lists.
 
 Writes `accent/<id>_content.wav`, `_style.wav`, `_reference.wav` and `pairs.json` in the format and with the clip
 processing of Scripts/make_dev_set.py (whose functions it uses); StyleTransferEvaluation reads it with --manifest.
@@ -46,8 +50,27 @@ PAIRS = [
 ]
 
 
+# (content voice, style voice) of the --mixed pairs: pair k says SENTENCES[(2k + 10) % 30] and the next one.
+MIXED_PAIRS = [
+    ("en-us+m2", "en-gb-scotland+m5"), ("en+f3", "en-us+f1"), ("en-029+m1", "en-gb-x-rp+m7"),
+    ("en-gb-x-gbclan+f4", "en+f2"), ("en-us", "en-gb-x-gbcwmd+m3"), ("en-gb-scotland+f5", "en-029+f1"),
+]
+
+
 def voice(accent, variant):
     return "espeak-ng:%s%s" % (accent, "+" + variant if variant else "")
+
+
+def planned(mixed):
+    """(pair id, {role: (espeak-ng voice, sentence index)}) for every pair."""
+    if mixed:
+        return [("accent-m%02d" % (k + 1), {"content": ("espeak-ng:" + c, (2 * k + 10) % 30),
+                                             "style": ("espeak-ng:" + s, (2 * k + 11) % 30),
+                                             "reference": ("espeak-ng:" + s, (2 * k + 10) % 30)})
+                for k, (c, s) in enumerate(MIXED_PAIRS)]
+    return [("accent-w%02d" % (k + 1), {"content": (voice(c, v), 2 * k), "style": (voice(s, v), 2 * k + 1),
+                                         "reference": (voice(s, v), 2 * k)})
+            for k, (c, s, v) in enumerate(PAIRS)]
 
 
 def main():
@@ -55,18 +78,16 @@ def main():
     if missing:
         print("missing: %s (see Scripts/make_dev_set.py)" % ", ".join(missing), file=sys.stderr)
         return 1
-    folder = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "DevSet", "accent-wide")
+    arguments = [a for a in sys.argv[1:] if a != "--mixed"]
+    mixed = len(arguments) < len(sys.argv) - 1
+    folder = arguments[0] if arguments else os.path.join(ROOT, "DevSet", "accent-mixed" if mixed else "accent-wide")
     os.makedirs(os.path.join(folder, "accent"), exist_ok=True)
     manifest = []
     with tempfile.TemporaryDirectory() as tmp:
-        for k, (content_accent, style_accent, variant) in enumerate(PAIRS):
-            pair_id = "accent-w%02d" % (k + 1)
+        for pair_id, clips in planned(mixed):
             entry = {"id": pair_id, "kind": "accent"}
-            clips = {"content": (content_accent, 2 * k), "style": (style_accent, 2 * k + 1),
-                     "reference": (style_accent, 2 * k)}
-            for role, (accent, sentence) in clips.items():
+            for role, (speaker, sentence) in clips.items():
                 relative = "accent/%s_%s.wav" % (pair_id, role)
-                speaker = voice(accent, variant)
                 speak(speaker, SENTENCES[sentence], os.path.join(folder, relative), tmp)
                 entry[role] = relative
                 entry[role + "_source"] = '%s: "%s"' % (speaker, SENTENCES[sentence])
