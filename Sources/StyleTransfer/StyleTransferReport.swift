@@ -68,11 +68,19 @@ public enum StyleTransferReport {
             \(figures)
             <p>One dB scale (the colour bar) for the three pictures: 80 dB below the loudest cell among them up to it.</p>
             <h2>Losses</h2>
-            <div class="row">\(LossChart.svg(result.history, title: "Content loss", value: \.contentLoss, color: "#1f77b4"))
-            \(LossChart.svg(result.history, title: "Style loss", value: \.styleLoss, color: "#d62728"))</div>
-            <p>Loss curves: weighted losses against steps (log scale), one line per chunk.</p>
+            \(lossCharts(result.history))
             </body></html>
 
+            """
+    }
+
+    /// The content and style loss curves, or a note when the configuration ran no optimisation step.
+    private static func lossCharts(_ history: [StepReport]) -> String {
+        guard !history.isEmpty else { return "<p>No optimisation steps (the configuration has 0 steps).</p>" }
+        return """
+            <div class="row">\(LossChart.svg(history, title: "Content loss", value: \.contentLoss, color: "#1f77b4"))
+            \(LossChart.svg(history, title: "Style loss", value: \.styleLoss, color: "#d62728"))</div>
+            <p>Loss curves: weighted losses against steps (log scale), one line per chunk.</p>
             """
     }
 

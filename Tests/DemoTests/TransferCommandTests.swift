@@ -109,11 +109,16 @@ final class TransferCommandTests: XCTestCase {
     /// The accent preset converts the bundled US voice toward the Scottish one's accent, without optimisation steps.
     func testTheAccentPresetConvertsTowardTheStylesAccent() throws {
         let folder = try makeTemporaryDirectory(self)
-        let out = folder.appendingPathComponent("out.wav")
-        let outcome = try runDemo(["transfer", "--preset", "accent", "--iterations", "2", "--out", out.path])
+        let out = folder.appendingPathComponent("out.wav"), report = folder.appendingPathComponent("report.html")
+        let outcome = try runDemo(
+            ["transfer", "--preset", "accent", "--iterations", "2", "--out", out.path, "--report", report.path])
         XCTAssertEqual(outcome.status, 0, outcome.standardError)
         XCTAssertTrue(outcome.standardOutput.contains("(0 steps); accent → en-gb-scotland"), outcome.standardOutput)
         XCTAssertFalse(try AudioFile.read(out).isSilent)
+        let page = try String(contentsOf: report, encoding: .utf8)
+        XCTAssertTrue(page.contains("accent → en-gb-scotland"))
+        XCTAssertTrue(page.contains("No optimisation steps"))
+        XCTAssertEqual(page.components(separatedBy: "<polyline").count - 1, 0)
     }
 
     /// `--shard` is parsed as an argument type: a malformed value is a usage error naming the option.
