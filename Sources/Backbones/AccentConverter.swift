@@ -139,10 +139,18 @@ public final class AccentConverter: Module {
     }
 
     /// The predicted change of `c1 … c24` for every frame of `clip` spoken in `accent`, frame-major `[frames, 24]`.
-    public func predictedChange(of clip: AnalysedClip, toward accent: [Float]) -> Tensor {
+    ///
+    /// The network runs on blocks of at most `framesPerBlock` frames (default 2 048, 24 s), so its activations take
+    /// the same memory whatever the clip's length; every frame still sees its full context.
+    public func predictedChange(of clip: AnalysedClip, toward accent: [Float], framesPerBlock: Int = 2048) -> Tensor {
+        precondition(framesPerBlock >= 1, "predictedChange: framesPerBlock must be at least 1")
         let frames = clip.frameCount
-        let values = input(cepstra: clip.cepstra, frameCount: frames, frames: Array(0..<frames), accent: accent)
-        return network(Tensor(shape: [frames, configuration.inputCount], scalars: values))
+        let blocks = stride(from: 0, to: frames, by: framesPerBlock).map { start in
+            let block = Array(start..<min(start + framesPerBlock, frames))
+            let values = input(cepstra: clip.cepstra, frameCount: frames, frames: block, accent: accent)
+            return network(Tensor(shape: [block.count, configuration.inputCount], scalars: values))
+        }
+        return blocks.count == 1 ? blocks[0] : concatenated(blocks, alongAxis: 0)
     }
 
     /// The weights over ``Configuration/accents`` that name one accent.
