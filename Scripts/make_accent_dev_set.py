@@ -4,11 +4,13 @@ English accents and eleven voice variants, each with its ground truth (the style
 content's sentence). Its sentences are Harvard lists 5-7, used nowhere else in the project (the main development set
 takes lists 1-4, the backbone corpus its own sentences), so choices made on it are not fitted to either.
 
-usage: python3 Scripts/make_accent_dev_set.py [--mixed] [FOLDER]
-       (default FOLDER: DevSet/accent-wide/, or DevSet/accent-mixed/ with --mixed, in the repository root)
+usage: python3 Scripts/make_accent_dev_set.py [--mixed | --same] [FOLDER]
+       (default FOLDER: DevSet/accent-wide/, DevSet/accent-mixed/ or DevSet/accent-same/ in the repository root)
 
 With --mixed it writes six pairs whose content and style voices differ in variant as well as accent (so the ground
-truth differs from the content in voice too), saying sentences 11-22 of the same lists.
+truth differs from the content in voice too), saying sentences 11-22 of the same lists. With --same it writes six
+pairs of one voice saying two sentences, so content and style share their accent and the ground truth is the content
+itself: how much a conversion changes speech that is already in the target accent.
 
 Writes `accent/<id>_content.wav`, `_style.wav`, `_reference.wav` and `pairs.json` in the format and with the clip
 processing of Scripts/make_dev_set.py (whose functions it uses); StyleTransferEvaluation reads it with --manifest.
@@ -61,9 +63,17 @@ def voice(accent, variant):
     return "espeak-ng:%s%s" % (accent, "+" + variant if variant else "")
 
 
-def planned(mixed):
-    """(pair id, {role: (espeak-ng voice, sentence index)}) for every pair."""
-    if mixed:
+# The voices of the --same pairs: pair k says SENTENCES[2k] as content (and reference) and SENTENCES[2k + 1] as style.
+SAME_VOICES = ["en-us+m2", "en+f3", "en-029+m1", "en-gb-x-gbclan+f4", "en-gb-scotland+m5", "en-gb-x-rp+f1"]
+
+
+def planned(mode):
+    """(pair id, {role: (espeak-ng voice, sentence index)}) for every pair of `mode` (wide, mixed or same)."""
+    if mode == "same":
+        return [("accent-s%02d" % (k + 1), {"content": ("espeak-ng:" + v, 2 * k), "style": ("espeak-ng:" + v, 2 * k + 1),
+                                             "reference": ("espeak-ng:" + v, 2 * k)})
+                for k, v in enumerate(SAME_VOICES)]
+    if mode == "mixed":
         return [("accent-m%02d" % (k + 1), {"content": ("espeak-ng:" + c, (2 * k + 10) % 30),
                                              "style": ("espeak-ng:" + s, (2 * k + 11) % 30),
                                              "reference": ("espeak-ng:" + s, (2 * k + 10) % 30)})
@@ -78,13 +88,17 @@ def main():
     if missing:
         print("missing: %s (see Scripts/make_dev_set.py)" % ", ".join(missing), file=sys.stderr)
         return 1
-    arguments = [a for a in sys.argv[1:] if a != "--mixed"]
-    mixed = len(arguments) < len(sys.argv) - 1
-    folder = arguments[0] if arguments else os.path.join(ROOT, "DevSet", "accent-mixed" if mixed else "accent-wide")
+    modes = [a[2:] for a in sys.argv[1:] if a in ("--mixed", "--same")]
+    arguments = [a for a in sys.argv[1:] if a not in ("--mixed", "--same")]
+    if len(modes) > 1:
+        print("give at most one of --mixed and --same", file=sys.stderr)
+        return 2
+    mode = modes[0] if modes else "wide"
+    folder = arguments[0] if arguments else os.path.join(ROOT, "DevSet", "accent-" + mode)
     os.makedirs(os.path.join(folder, "accent"), exist_ok=True)
     manifest = []
     with tempfile.TemporaryDirectory() as tmp:
-        for pair_id, clips in planned(mixed):
+        for pair_id, clips in planned(mode):
             entry = {"id": pair_id, "kind": "accent"}
             for role, (speaker, sentence) in clips.items():
                 relative = "accent/%s_%s.wav" % (pair_id, role)
