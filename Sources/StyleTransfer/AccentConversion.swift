@@ -35,44 +35,56 @@ public struct AccentConversion: Sendable, Equatable {
 struct AccentConversionStage {
     let conversion: AccentConversion
     let converter: AccentConverter
-    /// The accent head that names the style's accent (``AccentConversion/Target/style`` only).
-    let classifier: AudioBackbone?
+    /// The shipped backbone and, for each of the converter's accents, the class of its accent head with that name
+    /// (``AccentConversion/Target/style`` only).
+    private let classifier: (network: AudioBackbone, label: Int, classes: [Int?])?
 
     /// Loads what `conversion` needs: `converter` or the shipped one, and the shipped backbone when the target is the
     /// style's accent.
     ///
     /// - Throws: ``StyleTransferError/invalidConfiguration(name:value:requirement:)`` for a named accent the
-    ///   converter does not know; Backbones' errors loading a checkpoint.
+    ///   converter does not know; Backbones' errors loading a checkpoint, or one without an accent head.
     init(_ conversion: AccentConversion, converter: AccentConverter?) throws {
         self.conversion = conversion
         self.converter = try converter ?? AccentConverter.bundled()
-        if case let .named(accent) = conversion.target, !self.converter.configuration.accents.contains(accent) {
-            throw StyleTransferError.invalidConfiguration(
-                name: "accentConversion.target", value: accent,
-                requirement: .supportedBy(backbone: "AccentConverter", values: self.converter.configuration.accents))
+        let accents = self.converter.configuration.accents
+        switch conversion.target {
+        case let .named(accent):
+            guard accents.contains(accent) else {
+                throw StyleTransferError.invalidConfiguration(
+                    name: "accentConversion.target", value: accent,
+                    requirement: .supportedBy(backbone: "AccentConverter", values: accents))
+            }
+            classifier = nil
+        case .style:
+            let network = try AudioBackbone.bundled()
+            guard let label = network.configuration.labels.firstIndex(where: { $0.name == "accent" }) else {
+                throw BackbonesError.invalidCheckpoint(
+                    path: AudioBackbone.bundledCheckpointName, problem: "the shipped backbone has no accent head")
+            }
+            let classes = network.configuration.labels[label].classes
+            classifier = (network, label, accents.map { classes.firstIndex(of: $0) })
         }
-        classifier = conversion.target == .style ? try AudioBackbone.bundled() : nil
     }
 
-    /// The weight of each of the converter's accents that the conversion aims at for `style` (mono).
-    func targetAccent(style: Waveform) throws -> [Float] {
+    /// The weight of each of the converter's accents that the conversion aims at for the style: its clip `style`
+    /// (mono, at `features`' rate) and its spectrogram `features`, reused when the classifier reads the same front
+    /// end.
+    func targetAccent(style: Waveform, features: AcousticFeatures) throws -> [Float] {
         guard let classifier else {
             guard case let .named(accent) = conversion.target else { preconditionFailure("no classifier") }
             return try converter.accentWeights(accent)
         }
-        let frontEnd = classifier.configuration.frontEnd
-        let clip = style.sampleRate == frontEnd.sampleRate ? style : try style.resampled(to: frontEnd.sampleRate)
-        let spectrogram = try frontEnd.analyze(clip).spectrogram
-        let heard = try classifier.classProbabilities(Tensor(shape: spectrogram.shape, scalars: spectrogram.values))
-        guard let accent = heard.first(where: { $0.label == "accent" }),
-            let label = classifier.configuration.labels.first(where: { $0.name == "accent" })
-        else {
-            throw BackbonesError.invalidCheckpoint(
-                path: AudioBackbone.bundledCheckpointName, problem: "the shipped backbone has no accent head")
-        }
-        let weights = converter.configuration.accents.map { name in
-            label.classes.firstIndex(of: name).map { accent.probabilities[$0] } ?? 0
-        }
+        let frontEnd = classifier.network.configuration.frontEnd
+        let spectrogram =
+            try features.frontEnd == frontEnd
+            ? features.spectrogram
+            : frontEnd.analyze(
+                style.sampleRate == frontEnd.sampleRate ? style : style.resampled(to: frontEnd.sampleRate)
+            ).spectrogram
+        let heard = try classifier.network.classProbabilities(
+            Tensor(shape: spectrogram.shape, scalars: spectrogram.values))[classifier.label].probabilities
+        let weights = classifier.classes.map { $0.map { heard[$0] } ?? 0 }
         let total = weights.reduce(0, +)
         return total > 0 ? weights.map { $0 / total } : weights.map { _ in 1 / Float(weights.count) }
     }

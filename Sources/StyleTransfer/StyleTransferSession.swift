@@ -98,7 +98,7 @@ public final class StyleTransferSession {
         let contentFeatures = try analyzePrepared(contentClip, what: "content")
         let styleFeatures = try analyzePrepared(styleClip, what: "style")
         let accent = try accentStage.map { stage in
-            let weights = try stage.targetAccent(style: styleClip)
+            let weights = try stage.targetAccent(style: styleClip, features: styleFeatures)
             return (clip: try stage.converted(contentClip, toward: weights),
                     weights: Dictionary(uniqueKeysWithValues: zip(stage.converter.configuration.accents, weights)))
         }
