@@ -31,6 +31,21 @@ public struct AccentConversion: Sendable, Equatable {
     }
 }
 
+extension AccentConversion.Target: LosslessStringConvertible {
+    /// `style`, or an accent's name (e.g. `en-gb-scotland`): the command-line spelling. Empty is `nil`.
+    public init?(_ description: String) {
+        guard !description.isEmpty else { return nil }
+        self = description == "style" ? .style : .named(description)
+    }
+
+    public var description: String {
+        switch self {
+        case .style: "style"
+        case let .named(accent): accent
+        }
+    }
+}
+
 /// The converter and the accent classifier a session uses for ``StyleTransferConfiguration/accentConversion``.
 struct AccentConversionStage {
     let conversion: AccentConversion

@@ -97,6 +97,7 @@ struct TransferCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let steps, steps < 0 { throw ValidationError("--steps must be at least 0") }
+        if accent == "" { throw ValidationError("--accent must be style, an accent name or none") }
         if let accentStrength, !(0...2).contains(accentStrength) {
             throw ValidationError("--accent-strength must be between 0 and 2")
         }
@@ -122,16 +123,17 @@ struct TransferCommand: AsyncParsableCommand {
             if let pitch { configuration.pitchChange.pitch = pitch }
             if let formants { configuration.pitchChange.formants = formants }
             if let accent {
-                let strength = configuration.accentConversion?.strength ?? AccentConversion().strength
-                configuration.accentConversion = switch accent {
-                case "none": nil
-                case "style": AccentConversion(target: .style, strength: strength)
-                default: AccentConversion(target: .named(accent), strength: strength)
+                let target = accent == "none" ? nil : AccentConversion.Target(accent)
+                configuration.accentConversion = target.map { target in
+                    var conversion = configuration.accentConversion ?? AccentConversion()
+                    conversion.target = target
+                    return conversion
                 }
             }
             if let accentStrength {
-                configuration.accentConversion = AccentConversion(
-                    target: configuration.accentConversion?.target ?? .style, strength: accentStrength)
+                var conversion = configuration.accentConversion ?? AccentConversion()
+                conversion.strength = accentStrength
+                configuration.accentConversion = conversion
             }
             if let envelopeMatch {
                 var match = configuration.envelopeMatch ?? EnvelopeMatch()

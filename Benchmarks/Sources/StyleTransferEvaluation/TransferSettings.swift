@@ -110,15 +110,16 @@ struct TransferSettings {
                 fraction: try number(parts[0]), smoothingRows: parts.count > 1 ? try positive(parts[1]) : 1)
         },
         .init(name: "--accent", help: "style | ACCENT | no: convert the content toward the style's accent (heard by the shipped backbone) or a named one first (default the preset's)") {
-            $0.configuration.accentConversion = switch $1 {
-            case "no": nil
-            case "style": AccentConversion(target: .style, strength: $0.configuration.accentConversion?.strength ?? 0.7)
-            default: AccentConversion(target: .named($1), strength: $0.configuration.accentConversion?.strength ?? 0.7)
-            }
+            guard $1 != "no" else { return $0.configuration.accentConversion = nil }
+            guard let target = AccentConversion.Target($1) else { throw InvalidValue(expected: "style, an accent or no") }
+            var conversion = $0.configuration.accentConversion ?? AccentConversion()
+            conversion.target = target
+            $0.configuration.accentConversion = conversion
         },
-        .init(name: "--accent-strength", help: "share 0...2 of the accent converter's predicted change (default 0.7; implies --accent style unless given)") {
-            $0.configuration.accentConversion = AccentConversion(
-                target: $0.configuration.accentConversion?.target ?? .style, strength: try number($1))
+        .init(name: "--accent-strength", help: "share 0...2 of the accent converter's predicted change (default the preset's, else AccentConversion's 0.85; implies --accent style unless given)") {
+            var conversion = $0.configuration.accentConversion ?? AccentConversion()
+            conversion.strength = try number($1)
+            $0.configuration.accentConversion = conversion
         },
         .init(name: "--accent-weights", help: "checkpoint of the accent converter (demo train-accent; default the shipped one)") {
             $0.accentWeights = URL(fileURLWithPath: $1)
