@@ -50,7 +50,8 @@ extension AccentConverter {
             self.accents = accents
             let analyser = try AccentConverter(configuration: Configuration(accents: accents))
             var groups: [String: [(utterance: Int, isValidation: Bool)]] = [:]
-            var utterances: [Utterance] = [], active: [[Int]] = []
+            // Per utterance: its active frames, and their c1 … c24 (what DTW aligns), made once for all its pairs.
+            var utterances: [Utterance] = [], active: [[Int]] = [], envelopes: [[Float]] = []
             for entry in manifest.clips {
                 guard let path = entry["path"] ?? nil, let accent = entry["accent"] ?? nil,
                     let speaker = entry["speaker"] ?? nil, let source = entry["source"] ?? nil
@@ -64,7 +65,10 @@ extension AccentConverter {
                 groups[source + "\n" + Self.variant(of: speaker, accent: accent), default: []].append(
                     (utterances.count, (entry["split"] ?? nil) == "validation"))
                 utterances.append(Utterance(cepstra: clip.cepstra, frameCount: clip.frameCount, accent: accentIndex))
-                active.append(clip.isActive.indices.filter { clip.isActive[$0] })
+                let frames = clip.isActive.indices.filter { clip.isActive[$0] }
+                let count = Analysis.coefficientCount
+                active.append(frames)
+                envelopes.append(frames.flatMap { clip.cepstra[($0 * count + 1)..<(($0 + 1) * count)] })
             }
             var training: [AlignedFrame] = [], validation: [AlignedFrame] = []
             var pairs = (training: 0, validation: 0)
@@ -76,7 +80,7 @@ extension AccentConverter {
                         != utterances[source.utterance].accent
                     {
                         let aligned = Self.aligned(
-                            utterances, active, source: source.utterance, target: target.utterance)
+                            active, envelopes, source: source.utterance, target: target.utterance)
                         if source.isValidation {
                             validation += aligned
                             pairs.validation += 1
@@ -105,16 +109,14 @@ extension AccentConverter {
             return voice == accent ? engine + ":default" : engine + ":" + voice
         }
 
-        /// The DTW alignment (on `c1 … c24`) of the active frames of two utterances, as full-clip frame indices.
+        /// The DTW alignment of two utterances' active frames (`envelopes`: their c1 … c24), as full-clip frame
+        /// indices.
         private static func aligned(
-            _ utterances: [Utterance], _ active: [[Int]], source: Int, target: Int
+            _ active: [[Int]], _ envelopes: [[Float]], source: Int, target: Int
         ) -> [AlignedFrame] {
-            let count = Analysis.coefficientCount
-            func envelope(_ utterance: Int) -> [Float] {
-                active[utterance].flatMap { utterances[utterance].cepstra[($0 * count + 1)..<(($0 + 1) * count)] }
-            }
             guard !active[source].isEmpty, !active[target].isEmpty else { return [] }
-            return DynamicTimeWarping.path(envelope(source), envelope(target), dimension: count - 1).map { i, j in
+            let dimension = Analysis.coefficientCount - 1
+            return DynamicTimeWarping.path(envelopes[source], envelopes[target], dimension: dimension).map { i, j in
                 AlignedFrame(
                     source: Int32(source), sourceFrame: Int32(active[source][i]), target: Int32(target),
                     targetFrame: Int32(active[target][j]))
