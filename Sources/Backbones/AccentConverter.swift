@@ -171,8 +171,8 @@ public final class AccentConverter: Module {
     /// - Parameters:
     ///   - accent: weights over ``Configuration/accents`` (≥ 0, summing to 1: one-hot, or a classifier's
     ///     probabilities).
-    ///   - strength: the share of the predicted change applied, 0…2. Default 0.85: on the development sets' accent pairs
-    ///     1 moves the accent a little further but takes intelligibility below STOI 0.8 on some pairs.
+    ///   - strength: the share of the predicted change applied, 0…2. Default 0.85: on the development sets' accent
+    ///     pairs 1 moves the accent a little further but takes intelligibility below STOI 0.8 on some pairs.
     /// - Throws: ``BackbonesError/invalidConfiguration(name:value:reason:)`` for weights of another length or not
     ///   summing to 1 or a strength out of range; ``BackbonesError/invalidClip(problem:)`` for a silent or non-finite
     ///   clip; AudioDSP's errors.

@@ -114,7 +114,8 @@ public final class StyleTransferSession {
             spectrogram: output, frontEnd: configuration.frontEnd, sampleCount: contentFeatures.sampleCount)
         let waveform = try vocoder.synthesize(outputFeatures)
         return StyleTransferResult(waveform: waveform, output: outputFeatures, content: contentFeatures,
-                                   targetAccent: accent?.weights, pitchChange: pitchChange, shiftedContent: startFeatures, style: styleFeatures, history: history,
+                                   targetAccent: accent?.weights, pitchChange: pitchChange,
+                                   shiftedContent: startFeatures, style: styleFeatures, history: history,
                                    wasCancelled: cancelled)
     }
 
