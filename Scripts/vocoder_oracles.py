@@ -6,7 +6,11 @@ For each clip x of CORPUS/heldout (made by Scripts/make_vocoder_corpus.py) at 22
   mag_glphase the true STFT magnitude with gl_mel's phase, one inverse STFT: the best any network can do that
               keeps Griffin-Lim's phase and only restores the magnitude
   gl_linear   Griffin-Lim 32 from the true STFT magnitude: what a perfect mel-to-linear magnitude gives Griffin-Lim
-Prints one line per clip and kind, then the means (PESQ-WB, STOI, LSD).
+  aligned_K   plain Griffin-Lim (momentum 0) from the true STFT magnitude started at gl_mel's phase, K = 4 and 16
+              iterations: the training target of a guided WaveNet (Sources/Vocoders/WaveNetGuide.swift), which keeps
+              gl_mel's phase trajectory while taking the true magnitude
+Prints one line per clip and kind, then the means (PESQ-WB, STOI, LSD, and the correlation of the samples with
+gl_mel's).
 
 usage: python3 Scripts/vocoder_oracles.py CORPUS [--judge ../shared/eval/vocoder_judge.py] [--limit N]
 (librosa, soundfile and the judge's own packages: the judge's venv from ../shared/eval/README.md)
@@ -43,21 +47,33 @@ with tempfile.TemporaryDirectory() as folder:
         from_mel = librosa.feature.inverse.mel_to_stft(mel, sr=SR, n_fft=N_FFT, fmax=FMAX, power=1)
         gl_mel = librosa.griffinlim(from_mel, n_iter=32, hop_length=HOP, n_fft=N_FFT, length=len(x), random_state=0)
         phase = np.angle(librosa.stft(gl_mel, n_fft=N_FFT, hop_length=HOP))
+
+        def aligned(iterations):
+            angles = np.exp(1j * phase)
+            for _ in range(iterations):
+                rebuilt = librosa.stft(librosa.istft(magnitude * angles, hop_length=HOP, n_fft=N_FFT, length=len(x)),
+                                       n_fft=N_FFT, hop_length=HOP)
+                angles = rebuilt / np.maximum(np.abs(rebuilt), 1e-8)
+            return librosa.istft(magnitude * angles, hop_length=HOP, n_fft=N_FFT, length=len(x))
+
         outputs = {
             "gl_mel": gl_mel,
             "mag_glphase": librosa.istft(magnitude * np.exp(1j * phase), hop_length=HOP, n_fft=N_FFT, length=len(x)),
             "gl_linear": librosa.griffinlim(magnitude, n_iter=32, hop_length=HOP, n_fft=N_FFT, length=len(x),
                                             random_state=0),
+            "aligned_4": aligned(4),
+            "aligned_16": aligned(16),
         }
         for kind, samples in outputs.items():
             out = os.path.join(folder, f"{kind}.wav")
             sf.write(out, samples, SR)
             judged = subprocess.run([sys.executable, args.judge, path, out], capture_output=True, text=True, check=True)
             r = json.loads(judged.stdout)
-            scores.setdefault(kind, []).append((r["pesq_wb"], r["stoi"], r["lsd_db"]))
+            correlation = np.corrcoef(samples, gl_mel)[0, 1]
+            scores.setdefault(kind, []).append((r["pesq_wb"], r["stoi"], r["lsd_db"], correlation))
             print(f"{os.path.basename(path)} {kind}: PESQ {r['pesq_wb']:.2f} STOI {r['stoi']:.3f} "
-                  f"LSD {r['lsd_db']:.1f} dB", flush=True)
-print("| design bound | PESQ-WB | STOI | LSD (dB) |\n|---|---|---|---|")
+                  f"LSD {r['lsd_db']:.1f} dB, correlation with gl_mel {correlation:.3f}", flush=True)
+print("| design bound | PESQ-WB | STOI | LSD (dB) | correlation with gl_mel |\n|---|---|---|---|---|")
 for kind, rows in scores.items():
-    pesq, stoi, lsd = np.mean(rows, axis=0)
-    print(f"| {kind} | {pesq:.2f} | {stoi:.3f} | {lsd:.1f} |")
+    pesq, stoi, lsd, correlation = np.mean(rows, axis=0)
+    print(f"| {kind} | {pesq:.2f} | {stoi:.3f} | {lsd:.1f} | {correlation:.3f} |")

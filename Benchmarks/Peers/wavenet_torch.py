@@ -5,7 +5,8 @@ written by `demo train-wavenet` (the architecture comes from the checkpoint's "w
 fixture script Tests/Fixtures/make_wavenet_fixtures.py imports it for the parity fixtures.
 
 Benchmark usage: python wavenet_torch.py CHECKPOINT SAMPLES THREADS REPEATS
-  → generates SAMPLES samples from a fixed random mel with the incremental loop (Paine et al. queues, each layer's
+  → generates SAMPLES samples from a fixed random mel (and for a guided model a fixed random guide waveform) with the
+    incremental loop (Paine et al. queues, each layer's
     conditioning precomputed for the whole utterance, per-sample matrix–vector products with the conv weights),
     REPEATS times after one warm-up, and prints the median wall seconds and the median process CPU seconds. Pinned: torch==2.11.0 (CPU), safetensors.
 """
@@ -37,7 +38,11 @@ class WaveNetLayer(nn.Module):
 
 
 class WaveNet(nn.Module):
-    """Same keys as Swift: upsample.i, input, layers.l.{dilated,condition,residual,skip}, output1, output2."""
+    """Same keys as Swift: upsample.i, input, [guide,] layers.l.{dilated,condition,residual,skip}, output1, output2.
+
+    With a "guide" in the configuration (Swift's WaveNet.Guide), the input has a second channel (the guide's current
+    sample) and `guide`, a centred convolution over the guide waveform, adds to the upsampled conditioning.
+    """
 
     def __init__(self, c, mel_bands):
         super().__init__()
@@ -48,15 +53,23 @@ class WaveNet(nn.Module):
                                              padding=factor // 2))
             channels = c["conditionChannels"]
         self.upsample = nn.ModuleList(stages)
-        self.input = nn.Conv1d(1, c["residualChannels"], 1)
+        guide = c.get("guide")
+        self.input = nn.Conv1d(2 if guide else 1, c["residualChannels"], 1)
+        if guide:
+            self.guide = nn.Conv1d(1, c["conditionChannels"], guide["kernelSize"], bias=False)
         per_stack = c["layerCount"] // c["stackCount"]
         self.layers = nn.ModuleList(WaveNetLayer(c, 2 ** (i % per_stack)) for i in range(c["layerCount"]))
         self.output1 = nn.Conv1d(c["skipChannels"], c["skipChannels"], 1)
         self.output2 = nn.Conv1d(c["skipChannels"], c["mu"] + 1, 1)
 
-    def conditioning(self, mel):
+    def conditioning(self, mel, guide=None, samples=None):
+        """The upsampled mel, cut to `samples`; with a guide waveform [N, 1, samples], plus its centred convolution."""
         for stage in self.upsample:
             mel = F.leaky_relu(stage(mel), 0.4)
+        mel = mel[:, :, :samples]
+        if guide is not None:
+            reach = self.guide.weight.shape[2] // 2
+            mel = mel + self.guide(F.pad(guide, (reach, reach)))
         return mel
 
     def input_value(self, classes):
@@ -70,9 +83,9 @@ class WaveNet(nn.Module):
         return self.output2(F.relu(self.output1(F.relu(skips * math.sqrt(1 / len(self.layers))))))
 
     @torch.no_grad()
-    def generate(self, mel, samples, generator, temperature=1.0):
+    def generate(self, mel, samples, generator, temperature=1.0, guide=None):
         """Incremental generation with per-layer queues; returns the classes (temperature 0: greedy argmax)."""
-        conditioning = self.conditioning(mel)[0, :, :samples]
+        conditioning = self.conditioning(mel, guide, samples)[0]
         projections = [(layer.condition.weight[:, :, 0] @ conditioning + layer.dilated.bias[:, None]).T.contiguous()
                        for layer in self.layers]
         taps = [[layer.dilated.weight[:, :, j] for j in range(layer.kernel)] for layer in self.layers]
@@ -85,6 +98,8 @@ class WaveNet(nn.Module):
         out = []
         for t in range(samples):
             x = w_in * self.input_value(previous) + b_in
+            if guide is not None:
+                x = x + self.input.weight[:, 1, 0] * guide[0, 0, t]
             skips = 0
             for l, layer in enumerate(self.layers):
                 d, k, q = layer.dilation, layer.kernel, queues[l]
@@ -126,10 +141,11 @@ def main():
     mel_bands = description["frontEnd"]["frequencyAxis"]["mel"]["_0"]["count"]
     g = torch.Generator().manual_seed(0)
     mel = torch.rand(1, mel_bands, samples // hop + 2, generator=g) * 6 - 8
+    guide = (torch.rand(1, 1, samples, generator=g) - 0.5) * 0.5 if description["configuration"].get("guide") else None
     wall, cpu = [], []
     for _ in range(repeats + 1):
         start, start_cpu = time.perf_counter(), time.process_time()
-        model.generate(mel, samples, torch.Generator().manual_seed(1))
+        model.generate(mel, samples, torch.Generator().manual_seed(1), guide=guide)
         wall.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
     print(statistics.median(wall[1:]), statistics.median(cpu[1:]))

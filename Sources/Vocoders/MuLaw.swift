@@ -45,21 +45,26 @@ public struct MuLaw: Sendable, Equatable {
     /// - Parameter samples: audio in `[−1, 1]`.
     /// - Throws: ``VocodersError/sampleOutOfRange(index:value:)`` for the first sample outside `[−1, 1]` (or NaN).
     public func encode(_ samples: [Float]) throws -> [Int] {
-        let muValue = Double(mu), step = 2 / muValue
-        func edge(_ index: Int) -> Double { index == mu ? 1 : Double(index) * step - 1 }  // NumPy's linspace
         var classes = [Int](repeating: 0, count: samples.count)
         for (position, sample) in samples.enumerated() {
             guard sample >= -1 && sample <= 1 else {
                 throw VocodersError.sampleOutOfRange(index: position, value: sample)
             }
-            let y = compressedDouble(Double(sample))
-            // Start from the analytic bin and step to the exact `right=True` bin of the rounded edges.
-            var index = min(mu, max(0, Int(((y + 1) / step).rounded(.up))))
-            while index > 0, y <= edge(index - 1) { index -= 1 }
-            while index < mu, y > edge(index) { index += 1 }
-            classes[position] = index
+            classes[position] = encode(sample)
         }
         return classes
+    }
+
+    /// The class of one sample in `[−1, 1]` (``encode(_:)`` without the check or the array).
+    func encode(_ sample: Float) -> Int {
+        let step = 2 / Double(mu)
+        func edge(_ index: Int) -> Double { index == mu ? 1 : Double(index) * step - 1 }  // NumPy's linspace
+        let y = compressedDouble(Double(sample))
+        // Start from the analytic bin and step to the exact `right=True` bin of the rounded edges.
+        var index = min(mu, max(0, Int(((y + 1) / step).rounded(.up))))
+        while index > 0, y <= edge(index - 1) { index -= 1 }
+        while index < mu, y > edge(index) { index += 1 }
+        return index
     }
 
     /// The samples of class indices (librosa `mu_expand(i − (mu + 1) // 2, mu, quantize=True)`), in `[−1, 1)`.

@@ -49,7 +49,7 @@ extension WaveNet {
         let firstStep = (done?.step ?? 0) + 1, previousSeconds = done?.seconds ?? 0
         let corpus = try WaveNetTrainingCorpus(
             folder: folder, frontEnd: configuration.frontEnd, mu: MuLaw(mu: configuration.model.mu),
-            cropLength: configuration.cropLength)
+            guide: configuration.model.guide, cropLength: configuration.cropLength)
         // One replica per further thread, for data-parallel steps (see lossAndGradients).
         let replicas = try (1..<max(1, min(NeuralCoreThreads.threadCount, configuration.batchSize))).map { _ in
             try WaveNet(configuration: configuration.model, frontEnd: configuration.frontEnd)
@@ -97,10 +97,12 @@ extension WaveNet {
         /// The loss and gradients of crops `range` on `network`.
         func shard(_ range: Range<Int>, on network: WaveNet) -> (loss: Tensor, gradients: [String: Tensor]) {
             let targets = Array(batch.targets[(range.lowerBound * cropLength)..<(range.upperBound * cropLength)])
-            let (mel, previous) = range == 0..<crops ? (batch.mel, batch.previous)
-                : (batch.mel.sliced(alongAxis: 0, range: range), batch.previous.sliced(alongAxis: 0, range: range))
+            let whole = range == 0..<crops
+            func part(_ tensor: Tensor) -> Tensor { whole ? tensor : tensor.sliced(alongAxis: 0, range: range) }
+            let (mel, previous, guide) = (part(batch.mel), part(batch.previous), batch.guide.map(part))
             let (loss, gradients) = valueWithGradient(of: network) { network in
-                let conditioning = network.conditioning(mel).sliced(alongAxis: 2, range: margin..<(margin + cropLength))
+                var conditioning = network.conditioning(mel).sliced(alongAxis: 2, range: margin..<(margin + cropLength))
+                if let guide { conditioning = conditioning + network.guideConditioning(guide) }
                 let logits = network.logits(conditioning: conditioning, previousClasses: previous)
                 let flat = logits.permuted([0, 2, 1]).reshaped([targets.count, network.configuration.classCount])
                 return crossEntropy(flat, targets: targets)

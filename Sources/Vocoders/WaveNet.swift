@@ -13,7 +13,8 @@ import NeuralCore
 ///
 /// State-dict keys: `upsample.{i}.weight|bias`, `input.weight|bias`, `layers.{l}.dilated.weight|bias`,
 /// `layers.{l}.condition.weight`, `layers.{l}.residual.weight|bias`, `layers.{l}.skip.weight|bias`,
-/// `output1.weight|bias`, `output2.weight|bias` — PyTorch layouts, so a PyTorch twin loads the same safetensors file.
+/// `output1.weight|bias`, `output2.weight|bias`, and with a guide `guide.weight` — PyTorch layouts, so a PyTorch
+/// twin loads the same safetensors file.
 public final class WaveNet: Module {
     /// The sizes (validated against ``frontEnd``).
     public let configuration: Configuration
@@ -21,8 +22,11 @@ public final class WaveNet: Module {
     public let frontEnd: FrontEnd
     /// The conditioning upsampler: `ConvTranspose1d(stride s, kernel 2s, padding s/2)` per factor.
     public let upsample: [ConvTranspose1d]
-    /// `1 → residualChannels`, 1×1: embeds the previous sample's value.
+    /// `inputChannels → residualChannels`, 1×1: embeds the previous sample's value (and the guide's current sample).
     public let input: Conv1d
+    /// With a ``Configuration/guide``: `1 → conditionChannels`, kernel `guide.kernelSize`, no bias, applied centred
+    /// to the guide waveform and added to the upsampled conditioning; otherwise `nil`.
+    public let guide: Conv1d?
     /// The residual layers, dilations ``Configuration/dilations``.
     public let layers: [WaveNetLayer]
     /// `skipChannels → skipChannels`, 1×1.
@@ -48,8 +52,12 @@ public final class WaveNet: Module {
                                    kernelSize: 2 * factor, stride: factor, padding: factor / 2,
                                    seed: seed &+ UInt64(index))
         }
-        input = Conv1d(inputChannels: 1, outputChannels: configuration.residualChannels, kernelSize: 1,
-                       seed: seed &+ 100)
+        input = Conv1d(inputChannels: configuration.inputChannels, outputChannels: configuration.residualChannels,
+                       kernelSize: 1, seed: seed &+ 100)
+        guide = configuration.guide.map {
+            Conv1d(inputChannels: 1, outputChannels: configuration.conditionChannels, kernelSize: $0.kernelSize,
+                   bias: false, seed: seed &+ 300)
+        }
         layers = configuration.dilations.enumerated().map { index, dilation in
             WaveNetLayer(configuration: configuration, dilation: dilation, seed: seed &+ 1000 &+ 4 * UInt64(index))
         }
@@ -69,6 +77,16 @@ public final class WaveNet: Module {
         return Self.upsampled(mel, stages: upsample.map { ($0.weight, $0.bias, $0.stride) })
     }
 
+    /// The guide's share of the conditioning (``Configuration/guide`` must be set).
+    ///
+    /// - Parameter window: the guide waveform `[N, 1, T + kernelSize − 1]`: the `T` samples to condition plus
+    ///   `(kernelSize − 1) / 2` on each side (zeros beyond the utterance).
+    /// - Returns: `[N, conditionChannels, T]`, to add to ``conditioning(_:)`` cut to the same `T` samples.
+    public func guideConditioning(_ window: Tensor) -> Tensor {
+        guard let guide else { preconditionFailure("WaveNet.guideConditioning: the configuration has no guide") }
+        return guide(window)
+    }
+
     /// The upsampler as a function of its weights, shared by the module and ``WaveNetGenerator``.
     static func upsampled(_ mel: Tensor, stages: [(weight: Tensor, bias: Tensor?, factor: Int)]) -> Tensor {
         stages.reduce(mel) { x, stage in
@@ -83,11 +101,13 @@ public final class WaveNet: Module {
     ///
     /// - Parameters:
     ///   - conditioning: `[N, conditionChannels, T]` (from ``conditioning(_:)``, cut to `T`).
-    ///   - previousClasses: `[N, 1, T]`, the input at `t`: the value ``Configuration/inputValue(ofClass:)`` of the
-    ///     class of sample `t − 1` (for `t = 0`, of ``Configuration/silenceClass``).
+    ///   - previousClasses: `[N, inputChannels, T]`, the input at `t`: the value ``Configuration/inputValue(ofClass:)``
+    ///     of the class of sample `t − 1` (for `t = 0`, of ``Configuration/silenceClass``), and with a guide, the
+    ///     guide's sample `t` in channel 1.
     /// - Returns: `[N, µ + 1, T]` logits; the softmax over axis 1 is the distribution of sample `t`'s class.
     public func logits(conditioning: Tensor, previousClasses: Tensor) -> Tensor {
-        precondition(conditioning.rank == 3 && previousClasses.rank == 3 && previousClasses.shape[1] == 1
+        precondition(conditioning.rank == 3 && previousClasses.rank == 3
+                     && previousClasses.shape[1] == configuration.inputChannels
                      && conditioning.shape[0] == previousClasses.shape[0]
                      && conditioning.shape[2] == previousClasses.shape[2]
                      && conditioning.shape[1] == configuration.conditionChannels,

@@ -11,13 +11,14 @@ extension WaveNet {
     ///   ``upsampleFactors`` (stride `s`, kernel `2s`, padding `s/2`, each followed by a leaky ReLU of slope 0.4),
     ///   the first mapping `melBands → conditionChannels`, the others `conditionChannels → conditionChannels`; their
     ///   product must be the front end's hop, so frame `f` lands on samples around `f · hop`;
-    /// - input: the previous sample's µ-law class `i` as the value `2i/µ − 1`, through a 1×1 convolution `1 → residualChannels`;
+    /// - input: the previous sample's µ-law class `i` as the value `2i/µ − 1` (with a ``guide``, also the guide's
+    ///   current sample), through a 1×1 convolution ``inputChannels`` `→ residualChannels`;
     /// - each layer: `z = causalConv_d(x) + conv1x1(c)` (`residualChannels → gateChannels`, kernel ``kernelSize``,
     ///   dilation `d`; the conditioning projection `conditionChannels → gateChannels` has no bias); the gated unit
     ///   `a = tanh(z[:gate/2]) ⊙ σ(z[gate/2:])`; `x ← (x + conv1x1(a)) · √½` (`gateChannels/2 → residualChannels`)
     ///   and `skip += conv1x1(a)` (`gateChannels/2 → skipChannels`);
     /// - output: `ReLU(skip · √(1/L)) → conv1x1 (skip → skip) → ReLU → conv1x1 (skip → µ + 1)`, the logits of the
-    ///   8-bit (µ = 255) µ-law softmax.
+    ///   8-bit (µ = 255) µ-law softmax; with a ``guide``, of the correction to the guide's sample.
     ///
     /// Codable (the checkpoint stores it as JSON); ``validate(frontEnd:)`` checks every value.
     public struct Configuration: Sendable, Equatable, Codable {
@@ -41,6 +42,9 @@ extension WaveNet {
         public var upsampleFactors: [Int]
         /// µ of the output's µ-law quantisation, `1 ... 65535`: `µ + 1` classes. Default 255 (8 bits).
         public var mu: Int
+        /// A Griffin-Lim waveform the network refines (see ``Guide``), or `nil` for a network that generates the
+        /// whole waveform from the mel. Default `nil`.
+        public var guide: Guide?
 
         /// Makes a configuration; ``validate(frontEnd:)`` checks it (``WaveNet/init(configuration:frontEnd:seed:)``
         /// calls it).
@@ -48,7 +52,7 @@ extension WaveNet {
         /// - Parameters: see the properties; the defaults are the shipped model's sizes.
         public init(layerCount: Int = 16, stackCount: Int = 2, kernelSize: Int = 2, residualChannels: Int = 32,
                     gateChannels: Int = 64, skipChannels: Int = 64, conditionChannels: Int = 32,
-                    upsampleFactors: [Int] = [16, 16], mu: Int = 255) {
+                    upsampleFactors: [Int] = [16, 16], mu: Int = 255, guide: Guide? = nil) {
             self.layerCount = layerCount
             self.stackCount = stackCount
             self.kernelSize = kernelSize
@@ -58,6 +62,7 @@ extension WaveNet {
             self.conditionChannels = conditionChannels
             self.upsampleFactors = upsampleFactors
             self.mu = mu
+            self.guide = guide
         }
 
         /// The dilation of every layer, `2^(l mod (layerCount / stackCount))` for layer `l`.
@@ -69,6 +74,10 @@ extension WaveNet {
         /// The receptive field in samples, `(kernelSize − 1) · Σ dilations + 1`: how many past samples (including
         /// the current input) one output can see.
         public var receptiveField: Int { (kernelSize - 1) * dilations.reduce(0, +) + 1 }
+
+        /// Channels of the network's input: the previous sample's value, and with a ``guide`` the guide's current
+        /// sample.
+        public var inputChannels: Int { guide == nil ? 1 : 2 }
 
         /// The number of output classes, `µ + 1`.
         public var classCount: Int { mu + 1 }
@@ -116,6 +125,7 @@ extension WaveNet {
             guard case .mel = frontEnd.frequencyAxis else {
                 throw invalid("frontEnd", "linear", "WaveNet is conditioned on a mel spectrogram")
             }
+            try guide?.validate()
         }
     }
 }

@@ -43,6 +43,8 @@ public struct WaveNetGenerator: Sendable {
     static let blockLength = 4096
 
     private let upsampleStages: [UpsampleStage]
+    /// The guide's conditioning convolution `[conditionChannels, 1, kernelSize]`, for a guided model.
+    private let guideWeight: Tensor?
     /// `[conditionChannels, layers · gateChannels]`: every layer's conditioning projection, transposed.
     private let conditionWeights: Tensor
     /// `layers · gateChannels`: every layer's dilated-convolution bias.
@@ -72,6 +74,7 @@ public struct WaveNetGenerator: Sendable {
         configuration = model.configuration
         frontEnd = model.frontEnd
         upsampleStages = model.upsample.map { UpsampleStage(weight: $0.weight, bias: $0.bias, factor: $0.stride) }
+        guideWeight = model.guide?.weight
         let c = configuration, gate = c.gateChannels, layerCount = c.layerCount
         var projection = [Float](repeating: 0, count: c.conditionChannels * layerCount * gate)
         var bias = [Float](repeating: 0, count: layerCount * gate)
@@ -131,40 +134,67 @@ public struct WaveNetGenerator: Sendable {
     /// - Parameters:
     ///   - features: one ``AudioDSP/AcousticFeatures`` per utterance, each from ``frontEnd``; an utterance is
     ///     `sampleCount` samples long when set, else `hopLength · (frames − 1)`.
-    ///   - temperature: the softmax temperature (see ``WaveNetSampler``). Default 1.
+    ///   - sampler: how each class is chosen (``WaveNetSampler``). Default: draws at temperature 1.
     ///   - seed: utterance `i` samples with `RandomGenerator(seed: seed &+ i)`. Default 0.
     ///   - threadCount: threads to spread the utterances over, ≥ 1. Default ``NeuralCoreThreads/threadCount``.
     ///   - progress: called with (samples generated, total samples) every 4096 samples of an utterance, from the
     ///     generating threads (one call at a time).
-    /// - Returns: one mono waveform per utterance at `frontEnd.sampleRate`, in `[−1, 1]`.
+    /// - Returns: one mono waveform per utterance at `frontEnd.sampleRate`, in `[−1, 1]`: the decoded classes, or
+    ///   for a guided model the guide (``guides(for:)``) plus the decoded corrections.
     /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` for features of another front
-    ///   end, and ``VocodersError/invalidParameter(name:value:reason:)`` for a bad temperature or thread count.
+    ///   end, and ``VocodersError/invalidParameter(name:value:reason:)`` for a bad thread count.
     public func generate(
-        _ features: [AcousticFeatures], temperature: Float = 1, seed: UInt64 = 0,
+        _ features: [AcousticFeatures], sampler: WaveNetSampler = .standard, seed: UInt64 = 0,
         threadCount: Int = NeuralCoreThreads.threadCount, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> [Waveform] {
         for item in features { try frontEnd.requireMatch(item.frontEnd) }
         let lengths = features.map { $0.sampleCount ?? max(1, frontEnd.hopLength * ($0.spectrogram.frameCount - 1)) }
-        let classes = try generateClasses(features.map(\.spectrogram), sampleCounts: lengths, temperature: temperature,
-                                          seed: seed, threadCount: threadCount, progress: progress)
+        let guides = try guides(for: features)
+        let classes = try generateClasses(features.map(\.spectrogram), sampleCounts: lengths, guides: guides,
+                                          sampler: sampler, seed: seed, threadCount: threadCount,
+                                          progress: progress)
         let codec = try MuLaw(mu: configuration.mu)
-        return try classes.map { Waveform(samples: try codec.decode($0), sampleRate: frontEnd.sampleRate) }
+        return try classes.enumerated().map { index, classes in
+            var samples = try codec.decode(classes)
+            if !guides.isEmpty {
+                for t in samples.indices { samples[t] = min(1, max(-1, samples[t] + guides[index][t])) }
+            }
+            return Waveform(samples: samples, sampleRate: frontEnd.sampleRate)
+        }
     }
 
-    /// Generates the µ-law classes of several utterances at once (``generate(_:temperature:seed:threadCount:progress:)``
+    /// The guide waveform of each utterance (``WaveNet/Guide``), as long as the utterance; empty for a model without
+    /// a guide.
+    ///
+    /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` for features of another front
+    ///   end, and AudioDSP's errors for empty or non-finite features.
+    public func guides(for features: [AcousticFeatures]) throws -> [[Float]] {
+        guard let guide = configuration.guide else { return [] }
+        let vocoder = try guide.vocoder(frontEnd: frontEnd)
+        return try features.map { item in
+            let length = item.sampleCount ?? max(1, frontEnd.hopLength * (item.spectrogram.frameCount - 1))
+            let samples = try vocoder.synthesize(item).samples
+            return Array((samples + [Float](repeating: 0, count: max(0, length - samples.count)))[..<length])
+        }
+    }
+
+    /// Generates the µ-law classes of several utterances at once (``generate(_:sampler:seed:threadCount:progress:)``
     /// without the decoding).
     ///
     /// - Parameters:
     ///   - mels: `[melBands, frames]` per utterance, on the front end's value scale.
     ///   - sampleCounts: samples to generate per utterance, `1 ... frames · hopLength`.
+    ///   - guides: for a guided model, each utterance's guide waveform (``guides(for:)``), at least `sampleCounts`
+    ///     long; otherwise empty (the default).
+    /// - Returns: the classes of each utterance: of its samples, or for a guided model of its corrections to the guide.
     /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` (field `melBandCount`) for a
     ///   mel of another height; ``VocodersError/invalidParameter(name:value:reason:)`` for mismatched counts, a bad
-    ///   sample count, temperature or thread count.
+    ///   sample count, missing or short guides, or a thread count.
     public func generateClasses(
-        _ mels: [Spectrogram], sampleCounts: [Int], temperature: Float = 1, seed: UInt64 = 0,
+        _ mels: [Spectrogram], sampleCounts: [Int], guides: [[Float]] = [], sampler: WaveNetSampler = .standard,
+        seed: UInt64 = 0,
         threadCount: Int = NeuralCoreThreads.threadCount, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> [[Int]] {
-        let sampler = try WaveNetSampler(temperature: temperature)
         guard threadCount >= 1 else {
             throw VocodersError.invalidParameter(name: "threadCount", value: "\(threadCount)", reason: "must be ≥ 1")
         }
@@ -183,13 +213,21 @@ public struct WaveNetGenerator: Sendable {
                     reason: "must be in 1...\(mel.frameCount * frontEnd.hopLength) for \(mel.frameCount) frames")
             }
         }
+        let guided = configuration.guide != nil
+        guard guides.count == (guided ? mels.count : 0), zip(guides, sampleCounts).allSatisfy({ $0.count >= $1 }) else {
+            throw VocodersError.invalidParameter(
+                name: "guides", value: "\(guides.count) guides",
+                reason: guided ? "the model is guided: one guide per utterance, as long as its sample count"
+                    : "the model has no guide")
+        }
         let results = ResultSlots(count: mels.count)
         let reporter = ProgressReporter(total: sampleCounts.reduce(0, +), callback: progress)
         let workers = min(threadCount, mels.count)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let indices = Array(stride(from: worker, to: mels.count, by: workers))
             let lanes = indices.map { index in
-                Lane(mel: mels[index], sampleCount: sampleCounts[index], seed: seed &+ UInt64(index), generator: self)
+                Lane(mel: mels[index], guide: guided ? guides[index] : [], sampleCount: sampleCounts[index],
+                     seed: seed &+ UInt64(index), generator: self)
             }
             run(lanes, sampler: sampler, reporter: reporter)
             for (index, lane) in zip(indices, lanes) { results.store(lane.classes, at: index) }
@@ -208,9 +246,15 @@ public struct WaveNetGenerator: Sendable {
             let w = wBuffer.baseAddress!
             for t in 0..<longest {
                 for lane in lanes where t < lane.sampleCount {
-                    if t % Self.blockLength == 0 { lane.condition = conditionBlock(of: lane.mel, start: t) }
+                    if t % Self.blockLength == 0 {
+                        lane.condition = conditionBlock(of: lane.mel, guide: lane.guide, start: t)
+                    }
                     let input = c.inputValue(ofClass: lane.previousClass)
                     for i in 0..<residual { lane.x[i] = w[layout.inputWeight + i] * input + w[layout.inputBias + i] }
+                    if !lane.guide.isEmpty {
+                        let guide = lane.guide[t]
+                        for i in 0..<residual { lane.x[i] += w[layout.inputWeight + residual + i] * guide }
+                    }
                     lane.skip.update(repeating: 0, count: skipCount)
                 }
                 for l in 0..<c.layerCount {
@@ -263,8 +307,9 @@ public struct WaveNetGenerator: Sendable {
     /// `[blockLength, layers · gateChannels]` row-major (fewer rows at the end of the mel).
     ///
     /// Upsamples only the frames within ``WaveNetTrainingCorpus/marginFrames`` of the block: the frames beyond
-    /// contribute exactly zero there.
-    private func conditionBlock(of mel: Tensor, start: Int) -> [Float] {
+    /// contribute exactly zero there. For a guided model, adds the guide's convolution over the block (zeros beyond
+    /// the utterance).
+    private func conditionBlock(of mel: Tensor, guide: [Float], start: Int) -> [Float] {
         let hop = frontEnd.hopLength, frames = mel.shape[2], margin = WaveNetTrainingCorpus.marginFrames
         let firstFrame = max(0, start / hop - margin)
         let endFrame = min(frames, (start + Self.blockLength) / hop + margin + 1)
@@ -272,8 +317,14 @@ public struct WaveNetGenerator: Sendable {
         let upsampled = WaveNet.upsampled(window, stages: upsampleStages.map { ($0.weight, $0.bias, $0.factor) })
         let offset = start - firstFrame * hop
         let length = min(Self.blockLength, frames * hop - start)
-        let block = upsampled.sliced(alongAxis: 2, range: offset..<(offset + length))
-            .reshaped([configuration.conditionChannels, length]).transposed
+        var conditioning = upsampled.sliced(alongAxis: 2, range: offset..<(offset + length))
+        if let guideWeight {
+            let reach = guideWeight.shape[2] / 2
+            let window = ((start - reach)..<(start + length + reach)).map { guide.indices.contains($0) ? guide[$0] : 0 }
+            conditioning = conditioning
+                + conv1d(Tensor(shape: [1, 1, window.count], scalars: window), weight: guideWeight)
+        }
+        let block = conditioning.reshaped([configuration.conditionChannels, length]).transposed
         var values = matmul(block, conditionWeights).scalars
         let width = conditionBias.count
         for row in 0..<length { for j in 0..<width { values[row * width + j] += conditionBias[j] } }
@@ -284,6 +335,8 @@ public struct WaveNetGenerator: Sendable {
     /// once; the conditioning block; the classes so far and the random generator.
     private final class Lane {
         let mel: Tensor
+        /// The guide waveform, empty for a model without one.
+        let guide: [Float]
         let sampleCount: Int
         let x, z, a, rs, skip, hidden, logits, scratch: UnsafeMutablePointer<Float>
         let queues: [UnsafeMutablePointer<Float>]
@@ -293,9 +346,10 @@ public struct WaveNetGenerator: Sendable {
         var previousClass: Int
         var generator: RandomGenerator
 
-        init(mel: Spectrogram, sampleCount: Int, seed: UInt64, generator owner: WaveNetGenerator) {
+        init(mel: Spectrogram, guide: [Float], sampleCount: Int, seed: UInt64, generator owner: WaveNetGenerator) {
             let c = owner.configuration
             self.mel = Tensor(shape: [1, mel.rowCount, mel.frameCount], scalars: mel.values)
+            self.guide = guide
             self.sampleCount = sampleCount
             func zeros(_ count: Int) -> UnsafeMutablePointer<Float> {
                 let pointer = UnsafeMutablePointer<Float>.allocate(capacity: count)

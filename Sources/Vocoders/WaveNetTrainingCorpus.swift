@@ -2,23 +2,29 @@ import AudioDSP
 import Foundation
 import NeuralCore
 
-/// The clips of a training folder, analysed once: each clip's µ-law classes and its mel frames, with random crops
-/// drawn from them.
+/// The clips of a training folder, analysed once: each clip's µ-law classes, its mel frames and (for a guided
+/// model) its guide waveform, with random crops drawn from them.
 struct WaveNetTrainingCorpus {
     /// One analysed clip.
     struct Clip {
-        /// µ-law class of every sample.
+        /// µ-law class of every sample: of the sample itself, or for a guided model of the correction from the guide
+        /// to the training target (``WaveNet/Guide/target(for:guide:frontEnd:)``).
         let classes: [Int]
         /// `[melBands, frames]` features on the front end's scale.
         let mel: Spectrogram
+        /// The guide waveform (``WaveNet/Guide/vocoder(frontEnd:)`` of `mel`), empty without a guide.
+        let guide: [Float]
     }
 
     /// A batch of crops: conditioning frames, network inputs and targets.
     struct Batch {
         /// `[N, melBands, cropFrames + 2 · margin]`.
         let mel: Tensor
-        /// `[N, 1, cropLength]`: the input value of each target's previous sample.
+        /// `[N, inputChannels, cropLength]`: the input value of each target's previous sample, and for a guided
+        /// model the guide's sample at the target.
         let previous: Tensor
+        /// For a guided model, the guide `[N, 1, cropLength + kernelSize − 1]` around each crop; else `nil`.
+        let guide: Tensor?
         /// `N · cropLength` target classes, crop by crop.
         let targets: [Int]
     }
@@ -41,7 +47,7 @@ struct WaveNetTrainingCorpus {
     ///
     /// - Throws: ``VocodersError/noTrainingAudio(folder:reason:)`` when the folder cannot be listed, holds no audio
     ///   file, or no clip is long enough for one crop; AudioDSP's errors for an unreadable file.
-    init(folder: URL, frontEnd: FrontEnd, mu: MuLaw, cropLength: Int) throws {
+    init(folder: URL, frontEnd: FrontEnd, mu: MuLaw, guide: WaveNet.Guide?, cropLength: Int) throws {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
@@ -53,11 +59,18 @@ struct WaveNetTrainingCorpus {
             throw VocodersError.noTrainingAudio(
                 folder: folder.path, reason: "no \(Self.audioExtensions.sorted().joined(separator: "/")) files")
         }
+        let guideVocoder = try guide?.vocoder(frontEnd: frontEnd)
         clips = try files.map { name in
             let waveform = try AudioFile.read(folder.appendingPathComponent(name), sampleRate: frontEnd.sampleRate)
             let samples = waveform.samples.map { min(1, max(-1, $0)) }
             let features = try frontEnd.analyze(Waveform(samples: samples, sampleRate: frontEnd.sampleRate))
-            return Clip(classes: try mu.encode(samples), mel: features.spectrogram)
+            guard let guide, let guideVocoder else {
+                return Clip(classes: try mu.encode(samples), mel: features.spectrogram, guide: [])
+            }
+            let guideSamples = try guideVocoder.synthesize(features).samples
+            let target = try guide.target(for: samples, guide: guideSamples, frontEnd: frontEnd)
+            let correction = zip(target, guideSamples).map { min(1, max(-1, $0 - $1)) }
+            return Clip(classes: try mu.encode(correction), mel: features.spectrogram, guide: guideSamples)
         }
         self.cropLength = cropLength
         hopLength = frontEnd.hopLength
@@ -81,11 +94,13 @@ struct WaveNetTrainingCorpus {
     /// `count` crops drawn uniformly over every valid crop position of every clip (frame-aligned starts).
     ///
     /// A crop starting at frame `j` takes samples `j·hop ..< j·hop + cropLength` as targets, the samples before
-    /// them as inputs, and frames `j − margin ..< j + cropFrames + margin` as conditioning.
+    /// them as inputs, and frames `j − margin ..< j + cropFrames + margin` as conditioning. A guided model's inputs
+    /// get ``WaveNet/Guide/inputNoise``.
     func batch(count: Int, model: WaveNet, generator: inout RandomGenerator) -> Batch {
         let cropFrames = cropLength / hopLength, margin = Self.marginFrames
         let melBands = clips[0].mel.rowCount, frames = cropFrames + 2 * margin
-        var mel = [Float](), previous = [Float](), targets = [Int]()
+        let guided = model.configuration.guide, reach = (guided?.kernelSize ?? 1) / 2
+        var mel = [Float](), previous = [Float](), guide = [Float](), targets = [Int]()
         mel.reserveCapacity(count * melBands * frames)
         previous.reserveCapacity(count * cropLength)
         targets.reserveCapacity(count * cropLength)
@@ -105,8 +120,23 @@ struct WaveNetTrainingCorpus {
             let start = (firstFrame + margin) * hopLength
             previous += clip.classes[(start - 1) ..< (start + cropLength - 1)].map(model.configuration.inputValue(ofClass:))
             targets += clip.classes[start ..< (start + cropLength)]
+            if let guided {
+                if guided.inputNoise > 0 {
+                    let noise = Tensor.randomNormal(shape: [cropLength], standardDeviation: guided.inputNoise,
+                                                    generator: &generator).scalars
+                    let first = previous.count - cropLength
+                    for (offset, value) in noise.enumerated() { previous[first + offset] += value }
+                }
+                previous += clip.guide[start ..< (start + cropLength)]
+                guide += ((start - reach) ..< (start + cropLength + reach)).map {
+                    clip.guide.indices.contains($0) ? clip.guide[$0] : 0
+                }
+            }
         }
+        let inputs = model.configuration.inputChannels
         return Batch(mel: Tensor(shape: [count, melBands, frames], scalars: mel),
-                     previous: Tensor(shape: [count, 1, cropLength], scalars: previous), targets: targets)
+                     previous: Tensor(shape: [count, inputs, cropLength], scalars: previous),
+                     guide: guided.map { _ in Tensor(shape: [count, 1, cropLength + 2 * reach], scalars: guide) },
+                     targets: targets)
     }
 }

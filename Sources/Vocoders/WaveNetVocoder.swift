@@ -11,14 +11,14 @@ import NeuralCore
 /// let audio = try vocoder.synthesize(features)
 /// ```
 ///
-/// Deterministic: the same features, ``temperature`` and ``seed`` give the same samples, whatever the thread count.
+/// Deterministic: the same features, ``sampler`` and ``seed`` give the same samples, whatever the thread count.
 public struct WaveNetVocoder: Vocoder {
     /// The analysis the model was trained on; other features are rejected.
     public var frontEnd: FrontEnd { generator.frontEnd }
     /// The packed model.
     public let generator: WaveNetGenerator
-    /// The softmax temperature of every draw (see ``WaveNetSampler``), ≥ 0. Default 1.
-    public let temperature: Float
+    /// How each sample's class is chosen. Default: ``defaultSampler(for:)``.
+    public let sampler: WaveNetSampler
     /// The sampling seed. Default 0.
     public let seed: UInt64
     /// Threads for ``synthesize(batch:progress:)`` (one utterance uses one thread), ≥ 1. Default
@@ -28,27 +28,36 @@ public struct WaveNetVocoder: Vocoder {
     /// File name of the shipped checkpoint among the Vocoders module's resources.
     public static let bundledCheckpointName = "wavenet-espeak-small"
 
+    /// How a model generates best when no sampler is given: draws at temperature 1 (its own distribution) for a
+    /// model of the whole waveform; for a guided one, the expected correction (``WaveNetSampler/expectation``),
+    /// since draws of its small corrections add noise the size of their spread (measured in `Docs/Vocoders.md`).
+    public static func defaultSampler(for configuration: WaveNet.Configuration) throws -> WaveNetSampler {
+        guard configuration.guide != nil else { return .standard }
+        return try WaveNetSampler(expectation: MuLaw(mu: configuration.mu))
+    }
+
     /// Wraps a trained model.
     ///
-    /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` for a bad temperature or thread count.
-    public init(model: WaveNet, temperature: Float = 1, seed: UInt64 = 0,
+    /// - Parameter sampler: how classes are chosen, or `nil` (the default) for ``defaultSampler(for:)``.
+    /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` for a bad thread count.
+    public init(model: WaveNet, sampler: WaveNetSampler? = nil, seed: UInt64 = 0,
                 threadCount: Int = NeuralCoreThreads.threadCount) throws {
-        _ = try WaveNetSampler(temperature: temperature)
         guard threadCount >= 1 else {
             throw VocodersError.invalidParameter(name: "threadCount", value: "\(threadCount)", reason: "must be ≥ 1")
         }
+        self.sampler = try sampler ?? Self.defaultSampler(for: model.configuration)
         generator = WaveNetGenerator(model: model)
-        self.temperature = temperature
         self.seed = seed
         self.threadCount = threadCount
     }
 
     /// Loads a checkpoint (``WaveNet/init(contentsOf:)``).
     ///
-    /// - Throws: ``VocodersError/invalidCheckpoint(path:problem:)`` and the errors of ``init(model:temperature:seed:threadCount:)``.
-    public init(contentsOf url: URL, temperature: Float = 1, seed: UInt64 = 0,
+    /// - Throws: ``VocodersError/invalidCheckpoint(path:problem:)`` and the errors of
+    ///   ``init(model:sampler:seed:threadCount:)``.
+    public init(contentsOf url: URL, sampler: WaveNetSampler? = nil, seed: UInt64 = 0,
                 threadCount: Int = NeuralCoreThreads.threadCount) throws {
-        try self.init(model: WaveNet(contentsOf: url), temperature: temperature, seed: seed, threadCount: threadCount)
+        try self.init(model: WaveNet(contentsOf: url), sampler: sampler, seed: seed, threadCount: threadCount)
     }
 
     /// The checkpoint shipped as a resource of this module: a small WaveNet (16 layers, 32/64/64 channels) trained
@@ -68,10 +77,10 @@ public struct WaveNetVocoder: Vocoder {
 
     /// The shipped model (``bundledCheckpointURL``) as a vocoder.
     ///
-    /// - Throws: the errors of ``init(contentsOf:temperature:seed:threadCount:)``.
-    public static func bundled(temperature: Float = 1, seed: UInt64 = 0,
+    /// - Throws: the errors of ``init(contentsOf:sampler:seed:threadCount:)``.
+    public static func bundled(sampler: WaveNetSampler? = nil, seed: UInt64 = 0,
                                threadCount: Int = NeuralCoreThreads.threadCount) throws -> WaveNetVocoder {
-        try WaveNetVocoder(contentsOf: bundledCheckpointURL, temperature: temperature, seed: seed,
+        try WaveNetVocoder(contentsOf: bundledCheckpointURL, sampler: sampler, seed: seed,
                            threadCount: threadCount)
     }
 
@@ -89,6 +98,6 @@ public struct WaveNetVocoder: Vocoder {
     /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` for features of another front end.
     public func synthesize(batch: [AcousticFeatures],
                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [Waveform] {
-        try generator.generate(batch, temperature: temperature, seed: seed, threadCount: threadCount, progress: progress)
+        try generator.generate(batch, sampler: sampler, seed: seed, threadCount: threadCount, progress: progress)
     }
 }

@@ -35,8 +35,8 @@ struct ReconstructCommand: ParsableCommand {
     @Option(help: "WaveNet checkpoint (.safetensors from 'demo train-wavenet'); default: the shipped model.")
     var checkpoint: URL?
 
-    @Option(help: "WaveNet sampling temperature (0 = greedy).")
-    var temperature: Float = 1
+    @Option(help: "WaveNet sampling temperature (0 = greedy); default: the expected value for a guided model, else 1.")
+    var temperature: Float?
 
     func validate() throws {
         guard (audio == nil) != (fromImage == nil) else {
@@ -70,9 +70,10 @@ struct ReconstructCommand: ParsableCommand {
 
     /// Analyses `audio` with the WaveNet's own front end and generates it back.
     private func runWaveNet(audio: URL) throws {
+        let sampler = try temperature.map { try WaveNetSampler(temperature: $0) }
         let wavenet = try checkpoint.map {
-            try WaveNetVocoder(contentsOf: $0, temperature: temperature, seed: seed)
-        } ?? WaveNetVocoder.bundled(temperature: temperature, seed: seed)
+            try WaveNetVocoder(contentsOf: $0, sampler: sampler, seed: seed)
+        } ?? WaveNetVocoder.bundled(sampler: sampler, seed: seed)
         let clip = try AudioFile.read(audio, sampleRate: wavenet.frontEnd.sampleRate)
         let start = Date()
         let waveform = try wavenet.synthesize(wavenet.frontEnd.analyze(clip))

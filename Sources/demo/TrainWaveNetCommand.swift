@@ -17,26 +17,45 @@ struct TrainWaveNetCommand: ParsableCommand {
     @Option(help: "Samples per crop, a multiple of the hop.")
     var cropLength: Int = defaults.cropLength
 
+    @Flag(help: "Refine a Griffin-Lim guide instead of generating the whole waveform (see Docs/Vocoders.md).")
+    var guide = false
+
+    @Option(help: "Plain Griffin-Lim iterations from the true magnitude that make a guided model's target.")
+    var guideTargetIterations: Int = WaveNet.Guide().targetIterations
+
+    @Option(help: "Standard deviation of the noise on a guided model's previous-correction input in training.")
+    var guideInputNoise: Float = WaveNet.Guide().inputNoise
+
     @OptionGroup var training: TrainingOptions<WaveNet.TrainingConfiguration>
 
     func run() throws {
         try reportingErrors {
             var configuration = try training.configuration()
             configuration.cropLength = cropLength
+            if guide {
+                configuration.model.guide = WaveNet.Guide(
+                    targetIterations: guideTargetIterations,
+                    inputNoise: guideInputNoise)
+            }
             let model = configuration.model
-            say("WaveNet: \(model.layerCount) layers in \(model.stackCount) stacks, residual \(model.residualChannels), "
-                + "gate \(model.gateChannels), skip \(model.skipChannels), receptive field \(model.receptiveField) samples")
+            let guided = model.guide.map { ", refining a Griffin-Lim \($0.iterations) guide (kernel \($0.kernelSize))" }
+            say(
+                "WaveNet: \(model.layerCount) layers in \(model.stackCount) stacks, "
+                    + "residual \(model.residualChannels), gate \(model.gateChannels), skip \(model.skipChannels), "
+                    + "receptive field \(model.receptiveField) samples" + (guided ?? ""))
             let training = training
             _ = try WaveNet.train(
                 on: data, configuration: configuration, checkpoint: training.out, resume: training.resume,
                 timeLimit: training.untilSeconds
             ) { progress in
                 guard training.logs(step: progress.step, checkpoint: progress.checkpoint) else { return }
-                let line = String(format: "step %d/%d  loss %.4f  lr %.2e  %.0f s  %.0f samples/s  ETA %@",
-                                  progress.step, progress.steps, progress.loss, progress.learningRate,
-                                  progress.seconds, progress.samplesPerSecond, duration(progress.secondsRemaining))
-                training.report(line, checkpoint: progress.checkpoint, step: progress.step,
-                                stoppedAtTimeLimit: progress.stoppedAtTimeLimit)
+                let line = String(
+                    format: "step %d/%d  loss %.4f  lr %.2e  %.0f s  %.0f samples/s  ETA %@",
+                    progress.step, progress.steps, progress.loss, progress.learningRate,
+                    progress.seconds, progress.samplesPerSecond, duration(progress.secondsRemaining))
+                training.report(
+                    line, checkpoint: progress.checkpoint, step: progress.step,
+                    stoppedAtTimeLimit: progress.stoppedAtTimeLimit)
             }
         }
     }

@@ -39,6 +39,30 @@ final class WaveNetCommandLineTests: XCTestCase {
         XCTAssertTrue(negative.standardError.contains("--until-seconds must be ≥ 0"), negative.standardError)
     }
 
+    /// `--guide` trains a model that refines Griffin-Lim, says so, and records the guide; a bad guide option is one
+    /// error line.
+    func testGuidedTraining() throws {
+        let folder = try makeTemporaryDirectory(self)
+        let tone = (0..<11_025).map { Float(0.3 * sin(2 * Double.pi * 220 * Double($0) / 22_050)) }
+        try AudioFile.write(Waveform(samples: tone, sampleRate: 22_050), to: folder.appendingPathComponent("tone.wav"))
+        let out = folder.appendingPathComponent("g.safetensors")
+        let arguments = ["train-wavenet", "--data", folder.path, "--out", out.path, "--steps", "1", "--batch-size", "1",
+                         "--crop-length", "256", "--guide", "--guide-target-iterations", "2"]
+        let result = try runDemo(arguments)
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertTrue(result.standardOutput.hasPrefix("WaveNet: 16 layers") && result.standardOutput.contains(
+            "refining a Griffin-Lim 32 guide (kernel 65)"), result.standardOutput)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("g.json")))
+        let guide = ((json as? [String: Any])?["configuration"] as? [String: Any])?["guide"] as? [String: Any]
+        XCTAssertEqual(guide?["targetIterations"] as? Int, 2)
+        XCTAssertEqual(guide?["kernelSize"] as? Int, 65)
+
+        let bad = try runDemo(arguments + ["--guide-input-noise=-1"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertEqual(bad.standardError.split(separator: "\n").count, 1, bad.standardError)
+        XCTAssertTrue(bad.standardError.contains("guide.inputNoise"), bad.standardError)
+    }
+
     /// The fields of the checkpoint's `.json` description this test reads.
     private struct TrainingDescription: Decodable {
         struct Training: Decodable { let step: Int; let optimizerStepCount: Int? }

@@ -13,6 +13,15 @@ and run on a seeded random mel and random previous classes:
     previous.npy            [1, 1, 300] input values 2i/mu - 1 of random classes i
     conditioning.npy        [1, 4, 320] model.conditioning(mel)
     logits.npy              [1, 256, 300] model(conditioning[:, :, :300], previous)
+
+and the same for a guided model (WaveNet.Guide, kernel 5), initialised from seed 2 on the same mel:
+
+    guided.safetensors          the checkpoint
+    guided_guide.npy            [1, 1, 100] a random guide waveform
+    guided_previous.npy         [1, 2, 100] input values of random classes, and the guide
+    guided_conditioning.npy     [1, 4, 100] model.conditioning(mel, guide, 100): the upsampled mel plus the guide's
+                                centred convolution (zeros beyond the waveform)
+    guided_logits.npy           [1, 256, 100] model(guided_conditioning, guided_previous)
 """
 import json
 import os
@@ -55,6 +64,21 @@ with torch.no_grad():
     conditioning = model.conditioning(mel)
     logits = model(conditioning[:, :, :300], previous)
 for name, array in [("mel", mel), ("previous", previous), ("conditioning", conditioning), ("logits", logits)]:
+    np.save(os.path.join(OUT, f"{name}.npy"), np.ascontiguousarray(array.numpy(), dtype=np.float32))
+guided_configuration = dict(configuration, guide={"kernelSize": 5, "iterations": 4, "seed": 0, "targetIterations": 4,
+                                                  "inputNoise": 0})
+torch.manual_seed(2)
+guided = WaveNet(guided_configuration, 8).eval()
+state = {key: value.contiguous() for key, value in guided.state_dict().items()}
+save_file(state, os.path.join(OUT, "guided.safetensors"),
+          metadata={"wavenet": json.dumps({"configuration": guided_configuration, "frontEnd": front_end})})
+guide = (torch.rand(1, 1, 100, generator=g) - 0.5) * 0.8
+guided_previous = torch.cat([guided.input_value(torch.randint(0, 256, (1, 1, 100), generator=g)), guide], dim=1)
+with torch.no_grad():
+    guided_conditioning = guided.conditioning(mel, guide, 100)
+    guided_logits = guided(guided_conditioning, guided_previous)
+for name, array in [("guided_guide", guide), ("guided_previous", guided_previous),
+                    ("guided_conditioning", guided_conditioning), ("guided_logits", guided_logits)]:
     np.save(os.path.join(OUT, f"{name}.npy"), np.ascontiguousarray(array.numpy(), dtype=np.float32))
 with open(os.path.join(OUT, "versions.json"), "w") as f:
     json.dump(FOUND, f, indent=2)

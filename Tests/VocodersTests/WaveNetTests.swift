@@ -123,7 +123,7 @@ final class WaveNetGenerationTests: XCTestCase {
         let mel = TinyWaveNet.mel(frames: 40, seed: 2)
         let count = 400, seed: UInt64 = 11
         let generated = try WaveNetGenerator(model: model)
-            .generateClasses([mel], sampleCounts: [count], temperature: 1, seed: seed, threadCount: 1)[0]
+            .generateClasses([mel], sampleCounts: [count], seed: seed, threadCount: 1)[0]
         XCTAssertEqual(generated.count, count)
 
         let conditioning = model.conditioning(TinyWaveNet.tensor(mel)).sliced(alongAxis: 2, range: 0..<count)
@@ -183,6 +183,31 @@ final class WaveNetGenerationTests: XCTestCase {
         XCTAssertThrowsError(try WaveNetSampler(temperature: -1)) { error in
             guard case .invalidParameter(name: "temperature", _, _)? = error as? VocodersError else { return XCTFail("\(error)") }
         }
+    }
+
+    /// The expectation takes the class nearest the softmax's mean amplitude, without drawing: for a broad
+    /// distribution centred on 0 that is the class of 0, where the most likely class is an outer one.
+    func testExpectationTakesTheMeanAmplitude() throws {
+        let codec = try MuLaw(mu: 255)
+        let amplitudes = try codec.decode(Array(0...255))
+        // A Gaussian of standard deviation 0.1 over the amplitudes, weighted by each class's width.
+        let logits = amplitudes.indices.map { k -> Float in
+            let width = k == 255 ? amplitudes[k] - amplitudes[k - 1] : amplitudes[k + 1] - amplitudes[k]
+            return -amplitudes[k] * amplitudes[k] / (2 * 0.01) + Foundation.log(width)
+        }
+        let expectation = try WaveNetSampler(expectation: codec)
+        var generator = RandomGenerator(seed: 1), untouched = RandomGenerator(seed: 1)
+        let chosen = expectation.draw(logits: logits, generator: &generator)
+        XCTAssertEqual(generator.next(), untouched.next(), "no random number is used")
+        XCTAssertLessThan(abs(amplitudes[chosen]), 0.01)
+        let greedy = try WaveNetSampler(temperature: 0).draw(logits: logits, generator: &generator)
+        XCTAssertGreaterThan(abs(amplitudes[greedy]), 0.03)
+
+        let shifted = logits.indices.map { logits[$0] + 4 * amplitudes[$0] / 0.1 }  // mean moves to about 0.04
+        let shiftedWeights = shifted.map { Foundation.exp(Double($0)) }, shiftedTotal = shiftedWeights.reduce(0, +)
+        let mean = zip(shiftedWeights, amplitudes).map { $0 * Double($1) }.reduce(0, +) / shiftedTotal
+        XCTAssertEqual(expectation.draw(logits: shifted, generator: &generator), try codec.encode([Float(mean)])[0])
+        XCTAssertThrowsError(try WaveNetSampler(temperature: 0, expectation: codec))
     }
 
     func testWrongMelBandCountIsRejected() throws {

@@ -1,0 +1,98 @@
+import AudioDSP
+import Foundation
+
+extension WaveNet {
+    /// A Griffin-Lim waveform that guides a ``WaveNet``: the network sees it and predicts only the correction to it.
+    ///
+    /// Why: Griffin-Lim from the mel already has the right harmonics in roughly the right places, and a network that
+    /// learns the whole waveform from the mel needs far more training than two cores give (`Docs/Vocoders.md`). With
+    /// a guide `g` (``GriffinLimVocoder`` with ``iterations`` and ``seed`` from the same features):
+    ///
+    /// - the conditioning gains a non-causal view of `g`: `conv1d(g, kernel kernelSize, centred)` →
+    ///   `conditionChannels`, added to the upsampled mel;
+    /// - the network's input gains a second channel, `g_t`, so the causal stack sees the guide's past as well;
+    /// - the µ-law classes code the correction `r_t = x_t − g_t`, and generation outputs `g_t + r_t` (by default
+    ///   the expected correction, ``WaveNetVocoder/defaultSampler(for:)``);
+    /// - optionally, in training, the previous correction's input value gets Gaussian noise (``inputNoise``), as
+    ///   LPCNet does to its excitation input.
+    ///
+    /// What the correction is trained toward: the original's phase is unrelated to the guide's (their samples correlate
+    /// about ±0.3), so the original itself cannot be learnt from the guide. The training target is instead Griffin-Lim
+    /// from the original's *true* STFT magnitude, started from the guide's phase and run ``targetIterations`` plain
+    /// iterations (momentum 0): a waveform with the original's harmonic detail that stays aligned with the guide
+    /// (correlation 0.89 at 16 iterations). Judged against the original (`vocoder_judge.py`, 4 held-out clips of the
+    /// vocoder corpus, librosa's Griffin-Lim), that target scores PESQ-WB 3.50 where its guide scores 2.96.
+    ///
+    /// Codable as part of ``Configuration``; ``validate()`` checks it.
+    public struct Guide: Sendable, Equatable, Codable {
+        /// Taps of the centred conditioning convolution over the guide, odd and ≥ 1. Default 65 (±1.5 ms at 22 050 Hz).
+        public var kernelSize: Int
+        /// Griffin-Lim iterations of the guide (``GriffinLimVocoder/iterations``), ≥ 0. Default 32.
+        public var iterations: Int
+        /// Seed of the guide's random initial phase (``GriffinLimVocoder/seed``). Default 0.
+        public var seed: UInt64
+        /// Plain Griffin-Lim iterations from the true magnitude, started at the guide's phase, that make the training
+        /// target, ≥ 0 (0 trains toward the original magnitude under the guide's phase). Default 16.
+        public var targetIterations: Int
+        /// Standard deviation of the Gaussian noise added in training to the previous correction's input value
+        /// (``Configuration/inputValue(ofClass:)``, which spans `[−1, 1]`), ≥ 0. Default 0: with 0.25 or 0.5 the
+        /// generated audio was worse at every step measured (`Docs/Vocoders.md`).
+        public var inputNoise: Float
+
+        /// Makes a guide configuration.
+        ///
+        /// - Parameters: see the properties.
+        public init(kernelSize: Int = 65, iterations: Int = 32, seed: UInt64 = 0, targetIterations: Int = 16,
+                    inputNoise: Float = 0) {
+            self.kernelSize = kernelSize
+            self.iterations = iterations
+            self.seed = seed
+            self.targetIterations = targetIterations
+            self.inputNoise = inputNoise
+        }
+
+        /// Checks every value.
+        ///
+        /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` naming the first bad value.
+        public func validate() throws {
+            guard kernelSize >= 1, kernelSize % 2 == 1 else {
+                throw VocodersError.invalidParameter(name: "guide.kernelSize", value: "\(kernelSize)",
+                                                     reason: "must be odd and ≥ 1")
+            }
+            for (name, value) in [("guide.iterations", iterations), ("guide.targetIterations", targetIterations)]
+            where value < 0 {
+                throw VocodersError.invalidParameter(name: name, value: "\(value)", reason: "must be ≥ 0")
+            }
+            guard inputNoise >= 0, inputNoise.isFinite else {
+                throw VocodersError.invalidParameter(name: "guide.inputNoise", value: "\(inputNoise)",
+                                                     reason: "must be ≥ 0 and finite")
+            }
+        }
+
+        /// The Griffin-Lim vocoder that makes the guide.
+        ///
+        /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` for a front end it cannot invert.
+        public func vocoder(frontEnd: FrontEnd) throws -> GriffinLimVocoder {
+            try GriffinLimVocoder(frontEnd: frontEnd, iterations: iterations, seed: seed)
+        }
+
+        /// The training target of one clip: Griffin-Lim from `samples`' STFT magnitude, started at the phase of
+        /// `guide`, ``targetIterations`` plain iterations, as long as `samples`.
+        ///
+        /// - Parameters:
+        ///   - samples: the original clip at the front end's rate.
+        ///   - guide: its guide waveform, the same length.
+        /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` for a guide of another length, and
+    ///   AudioDSP's errors for empty or non-finite samples.
+        public func target(for samples: [Float], guide: [Float], frontEnd: FrontEnd) throws -> [Float] {
+            guard samples.count == guide.count else {
+                throw VocodersError.invalidParameter(name: "guide", value: "\(guide.count) samples",
+                                                     reason: "the clip has \(samples.count)")
+            }
+            let transform = try frontEnd.makeTransform()
+            let reconstruction = try GriffinLim(stft: transform, iterations: targetIterations, momentum: 0,
+                                                initialPhase: .given(transform.forward(guide)))
+            return try reconstruction.reconstruct(magnitude: transform.magnitude(samples), sampleCount: samples.count)
+        }
+    }
+}
