@@ -294,14 +294,16 @@ final class WaveNetCheckpointTests: XCTestCase {
         }
     }
 
-    /// The shipped checkpoint loads, has the documented sizes and front end, and generates bounded audio.
+    /// The shipped checkpoint loads, has the documented sizes, guide and front end, keeps its optimiser state, uses
+    /// the expectation by default, and generates bounded audio.
     func testBundledModel() throws {
         let vocoder = try WaveNetVocoder.bundled(seed: 1, threadCount: 1)
         XCTAssertEqual(vocoder.frontEnd, .default)
-        XCTAssertEqual(vocoder.generator.configuration, WaveNet.Configuration())
+        XCTAssertEqual(vocoder.generator.configuration, WaveNet.Configuration(guide: WaveNet.Guide()))
+        XCTAssertEqual(vocoder.sampler, try WaveNetSampler(expectation: MuLaw()))
         let description = try WaveNet.checkpointDescription(at: WaveNetVocoder.bundledCheckpointURL)
-        XCTAssertNotNil(description.training)
-        XCTAssertNil(description.training?.optimizerStepCount, "written before checkpoints held Adam's moments")
+        XCTAssertEqual(description.training?.step, 2000)
+        XCTAssertEqual(description.training?.optimizerStepCount, 2000, "the training checkpoint, moments included")
         let clip = try VocoderFixtures.clip()
         let short = Waveform(samples: Array(clip.samples[0..<300]), sampleRate: 22_050)
         let audio = try vocoder.resynthesize(short)
