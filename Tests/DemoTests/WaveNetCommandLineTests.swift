@@ -13,11 +13,17 @@ final class WaveNetCommandLineTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("m.safetensors").path))
     }
 
-    /// `--until-seconds 0` stops after one step with a checkpoint and a note; `--resume` continues at the next step.
-    func testTrainingStopsAtTheTimeLimitAndResumes() throws {
+    /// A temporary folder holding half a second of a 220 Hz tone at 22 050 Hz.
+    private func makeToneFolder() throws -> URL {
         let folder = try makeTemporaryDirectory(self)
         let tone = (0..<11_025).map { Float(0.3 * sin(2 * Double.pi * 220 * Double($0) / 22_050)) }
         try AudioFile.write(Waveform(samples: tone, sampleRate: 22_050), to: folder.appendingPathComponent("tone.wav"))
+        return folder
+    }
+
+    /// `--until-seconds 0` stops after one step with a checkpoint and a note; `--resume` continues at the next step.
+    func testTrainingStopsAtTheTimeLimitAndResumes() throws {
+        let folder = try makeToneFolder()
         let out = folder.appendingPathComponent("m.safetensors")
         let arguments = ["train-wavenet", "--data", folder.path, "--out", out.path, "--steps", "3", "--batch-size", "1",
                          "--crop-length", "256", "--log-interval", "1", "--until-seconds", "0"]
@@ -42,9 +48,7 @@ final class WaveNetCommandLineTests: XCTestCase {
     /// `--guide` trains a model that refines Griffin-Lim, says so, and records the guide; a bad guide option is one
     /// error line.
     func testGuidedTraining() throws {
-        let folder = try makeTemporaryDirectory(self)
-        let tone = (0..<11_025).map { Float(0.3 * sin(2 * Double.pi * 220 * Double($0) / 22_050)) }
-        try AudioFile.write(Waveform(samples: tone, sampleRate: 22_050), to: folder.appendingPathComponent("tone.wav"))
+        let folder = try makeToneFolder()
         let out = folder.appendingPathComponent("g.safetensors")
         let arguments = ["train-wavenet", "--data", folder.path, "--out", out.path, "--steps", "1", "--batch-size", "1",
                          "--crop-length", "256", "--guide", "--guide-target-iterations", "2"]
