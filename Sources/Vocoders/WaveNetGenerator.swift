@@ -148,7 +148,7 @@ public struct WaveNetGenerator: Sendable {
         threadCount: Int = NeuralCoreThreads.threadCount, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> [Waveform] {
         for item in features { try frontEnd.requireMatch(item.frontEnd) }
-        let lengths = features.map { $0.sampleCount ?? max(1, frontEnd.hopLength * ($0.spectrogram.frameCount - 1)) }
+        let lengths = features.map(length(of:))
         let guides = try guides(for: features)
         let classes = try generateClasses(features.map(\.spectrogram), sampleCounts: lengths, guides: guides,
                                           sampler: sampler, seed: seed, threadCount: threadCount,
@@ -172,10 +172,15 @@ public struct WaveNetGenerator: Sendable {
         guard let guide = configuration.guide else { return [] }
         let vocoder = try guide.vocoder(frontEnd: frontEnd)
         return try features.map { item in
-            let length = item.sampleCount ?? max(1, frontEnd.hopLength * (item.spectrogram.frameCount - 1))
+            let length = length(of: item)
             let samples = try vocoder.synthesize(item).samples
             return Array((samples + [Float](repeating: 0, count: max(0, length - samples.count)))[..<length])
         }
+    }
+
+    /// An utterance's length in samples: its `sampleCount` when set, else `hopLength · (frames − 1)` (at least 1).
+    private func length(of features: AcousticFeatures) -> Int {
+        features.sampleCount ?? max(1, frontEnd.hopLength * (features.spectrogram.frameCount - 1))
     }
 
     /// Generates the µ-law classes of several utterances at once (``generate(_:sampler:seed:threadCount:progress:)``
@@ -318,9 +323,8 @@ public struct WaveNetGenerator: Sendable {
         let offset = start - firstFrame * hop
         let length = min(Self.blockLength, frames * hop - start)
         var conditioning = upsampled.sliced(alongAxis: 2, range: offset..<(offset + length))
-        if let guideWeight {
-            let reach = guideWeight.shape[2] / 2
-            let window = ((start - reach)..<(start + length + reach)).map { guide.indices.contains($0) ? guide[$0] : 0 }
+        if let guideWeight, let settings = configuration.guide {
+            let window = settings.window(of: guide, around: start..<(start + length))
             conditioning = conditioning
                 + conv1d(Tensor(shape: [1, 1, window.count], scalars: window), weight: guideWeight)
         }

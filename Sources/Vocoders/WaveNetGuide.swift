@@ -69,6 +69,17 @@ extension WaveNet {
             }
         }
 
+        /// What the guide's conditioning convolution reads for samples `range` of a guide waveform: those samples and
+        /// `kernelSize / 2` more on each side, zeros beyond the waveform.
+        ///
+        /// - Returns: `range.count + kernelSize − 1` values (the input of ``WaveNet/guideConditioning(_:)``).
+        public func window(of guide: [Float], around range: Range<Int>) -> [Float] {
+            let reach = kernelSize / 2
+            return ((range.lowerBound - reach)..<(range.upperBound + reach)).map {
+                guide.indices.contains($0) ? guide[$0] : 0
+            }
+        }
+
         /// The Griffin-Lim vocoder that makes the guide.
         ///
         /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` for a front end it cannot invert.

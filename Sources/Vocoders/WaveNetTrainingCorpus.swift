@@ -99,7 +99,7 @@ struct WaveNetTrainingCorpus {
     func batch(count: Int, model: WaveNet, generator: inout RandomGenerator) -> Batch {
         let cropFrames = cropLength / hopLength, margin = Self.marginFrames
         let melBands = clips[0].mel.rowCount, frames = cropFrames + 2 * margin
-        let guided = model.configuration.guide, reach = (guided?.kernelSize ?? 1) / 2
+        let guided = model.configuration.guide
         var mel = [Float](), previous = [Float](), guide = [Float](), targets = [Int]()
         mel.reserveCapacity(count * melBands * frames)
         previous.reserveCapacity(count * cropLength)
@@ -128,15 +128,13 @@ struct WaveNetTrainingCorpus {
                     for (offset, value) in noise.enumerated() { previous[first + offset] += value }
                 }
                 previous += clip.guide[start ..< (start + cropLength)]
-                guide += ((start - reach) ..< (start + cropLength + reach)).map {
-                    clip.guide.indices.contains($0) ? clip.guide[$0] : 0
-                }
+                guide += guided.window(of: clip.guide, around: start ..< (start + cropLength))
             }
         }
         let inputs = model.configuration.inputChannels
         return Batch(mel: Tensor(shape: [count, melBands, frames], scalars: mel),
                      previous: Tensor(shape: [count, inputs, cropLength], scalars: previous),
-                     guide: guided.map { _ in Tensor(shape: [count, 1, cropLength + 2 * reach], scalars: guide) },
+                     guide: guided.map { Tensor(shape: [count, 1, cropLength + $0.kernelSize - 1], scalars: guide) },
                      targets: targets)
     }
 }

@@ -33,29 +33,25 @@ struct TrainWaveNetCommand: ParsableCommand {
             var configuration = try training.configuration()
             configuration.cropLength = cropLength
             if guide {
-                configuration.model.guide = WaveNet.Guide(
-                    targetIterations: guideTargetIterations,
-                    inputNoise: guideInputNoise)
+                configuration.model.guide = WaveNet.Guide(targetIterations: guideTargetIterations,
+                                                          inputNoise: guideInputNoise)
             }
             let model = configuration.model
             let guided = model.guide.map { ", refining a Griffin-Lim \($0.iterations) guide (kernel \($0.kernelSize))" }
-            say(
-                "WaveNet: \(model.layerCount) layers in \(model.stackCount) stacks, "
-                    + "residual \(model.residualChannels), gate \(model.gateChannels), skip \(model.skipChannels), "
-                    + "receptive field \(model.receptiveField) samples" + (guided ?? ""))
+            say("WaveNet: \(model.layerCount) layers in \(model.stackCount) stacks, residual \(model.residualChannels), "
+                + "gate \(model.gateChannels), skip \(model.skipChannels), receptive field \(model.receptiveField) samples"
+                + (guided ?? ""))
             let training = training
             _ = try WaveNet.train(
                 on: data, configuration: configuration, checkpoint: training.out, resume: training.resume,
                 timeLimit: training.untilSeconds
             ) { progress in
                 guard training.logs(step: progress.step, checkpoint: progress.checkpoint) else { return }
-                let line = String(
-                    format: "step %d/%d  loss %.4f  lr %.2e  %.0f s  %.0f samples/s  ETA %@",
-                    progress.step, progress.steps, progress.loss, progress.learningRate,
-                    progress.seconds, progress.samplesPerSecond, duration(progress.secondsRemaining))
-                training.report(
-                    line, checkpoint: progress.checkpoint, step: progress.step,
-                    stoppedAtTimeLimit: progress.stoppedAtTimeLimit)
+                let line = String(format: "step %d/%d  loss %.4f  lr %.2e  %.0f s  %.0f samples/s  ETA %@",
+                                  progress.step, progress.steps, progress.loss, progress.learningRate,
+                                  progress.seconds, progress.samplesPerSecond, duration(progress.secondsRemaining))
+                training.report(line, checkpoint: progress.checkpoint, step: progress.step,
+                                stoppedAtTimeLimit: progress.stoppedAtTimeLimit)
             }
         }
     }

@@ -40,7 +40,8 @@ final class WaveNetGuideTests: XCTestCase {
         let before = GriffinLim.spectralConvergence(try transform.magnitude(guide), reference: reference)
         let after = GriffinLim.spectralConvergence(try transform.magnitude(target), reference: reference)
         XCTAssertLessThan(after, 0.5 * before, "a 260 Hz guide is pulled toward the 220 Hz original's magnitude")
-        XCTAssertThrowsError(try WaveNet.Guide().target(for: samples, guide: Array(guide.prefix(100)), frontEnd: frontEnd))
+        XCTAssertThrowsError(
+            try WaveNet.Guide().target(for: samples, guide: Array(guide.prefix(100)), frontEnd: frontEnd))
     }
 
     /// The guided generator draws exactly the classes of the naive loop: the whole teacher-forced network with the
@@ -57,7 +58,8 @@ final class WaveNetGuideTests: XCTestCase {
         let generated = try generator.generateClasses([mel], sampleCounts: [count], guides: [guide],
                                                       seed: seed, threadCount: 1)[0]
 
-        let window = [Float](repeating: 0, count: reach) + guide + [Float](repeating: 0, count: reach)
+        let window = Self.guide.window(of: guide, around: 0..<count)
+        XCTAssertEqual(window, [Float](repeating: 0, count: reach) + guide + [Float](repeating: 0, count: reach))
         let conditioning = model.conditioning(TinyWaveNet.tensor(mel)).sliced(alongAxis: 2, range: 0..<count)
             + model.guideConditioning(Tensor(shape: [1, 1, window.count], scalars: window))
         let sampler = try WaveNetSampler(temperature: 1)
