@@ -59,9 +59,7 @@ extension WaveNet {
         try runTrainingSteps(from: firstStep, through: configuration.steps, timeLimit: timeLimit) { step in
             var generator = RandomGenerator(seed: configuration.seed ^ (UInt64(step) &* 0x9E37_79B9_7F4A_7C15))
             let batch = corpus.batch(count: configuration.batchSize, model: model, generator: &generator)
-            let (loss, gradients) = try lossAndGradients(
-                of: model, replicas: replicas, batch: batch,
-                ownHistory: (configuration.ownHistoryPasses, seed: generator.next()))
+            let (loss, gradients) = try lossAndGradients(of: model, replicas: replicas, batch: batch)
             optimizer.learningRate = configuration.learningRate(atStep: step)
             optimizer.update(model, gradients: gradients)
             return loss
@@ -92,33 +90,20 @@ extension WaveNet {
     /// parallel over `model` and `replicas` (``NeuralCore/dataParallelLossAndGradients(of:replicas:itemCount:shard:)``),
     /// so a step's result depends on the seed and the thread count only.
     static func lossAndGradients(
-        of model: WaveNet, replicas: [WaveNet], batch: WaveNetTrainingCorpus.Batch,
-        ownHistory: (passes: Int, seed: UInt64) = (0, 0)
+        of model: WaveNet, replicas: [WaveNet], batch: WaveNetTrainingCorpus.Batch
     ) throws -> (loss: Float, gradients: [String: Tensor]) {
         let crops = batch.mel.shape[0], cropLength = batch.previous.shape[2]
         let margin = WaveNetTrainingCorpus.marginFrames * model.frontEnd.hopLength
-        let sampler = try WaveNetVocoder.defaultSampler(for: model.configuration)
         /// The loss and gradients of crops `range` on `network`.
         func shard(_ range: Range<Int>, on network: WaveNet) -> (loss: Tensor, gradients: [String: Tensor]) {
             let targets = Array(batch.targets[(range.lowerBound * cropLength)..<(range.upperBound * cropLength)])
             let whole = range == 0..<crops
             func part(_ tensor: Tensor) -> Tensor { whole ? tensor : tensor.sliced(alongAxis: 0, range: range) }
-            let (mel, guide) = (part(batch.mel), batch.guide.map(part))
-            func conditioning(of network: WaveNet) -> Tensor {
-                let upsampled = network.conditioning(mel).sliced(alongAxis: 2, range: margin..<(margin + cropLength))
-                return guide.map { upsampled + network.guideConditioning($0) } ?? upsampled
-            }
-            var previous = part(batch.previous)
-            if ownHistory.passes > 0 {
-                let fixed = conditioning(of: network)
-                var generators = range.map { RandomGenerator(seed: ownHistory.seed ^ UInt64($0)) }
-                for _ in 0..<ownHistory.passes {
-                    previous = network.ownHistory(logits: network.logits(conditioning: fixed, previousClasses: previous),
-                                                  replacing: previous, sampler: sampler, generators: &generators)
-                }
-            }
+            let (mel, previous, guide) = (part(batch.mel), part(batch.previous), batch.guide.map(part))
             let (loss, gradients) = valueWithGradient(of: network) { network in
-                let logits = network.logits(conditioning: conditioning(of: network), previousClasses: previous)
+                var conditioning = network.conditioning(mel).sliced(alongAxis: 2, range: margin..<(margin + cropLength))
+                if let guide { conditioning = conditioning + network.guideConditioning(guide) }
+                let logits = network.logits(conditioning: conditioning, previousClasses: previous)
                 let flat = logits.permuted([0, 2, 1]).reshaped([targets.count, network.configuration.classCount])
                 return crossEntropy(flat, targets: targets)
             }
@@ -152,23 +137,5 @@ extension WaveNet {
             throw VocodersError.invalidCheckpoint(path: checkpoint.path, problem: .optimizerStateMismatch(error))
         }
         return (model, training)
-    }
-
-    /// `previous` with channel 0 at every `t ≥ 1` set to the input value of the class `sampler` picks from `logits`
-    /// at `t − 1`: the history the network would have fed itself.
-    func ownHistory(logits: Tensor, replacing previous: Tensor, sampler: WaveNetSampler,
-                    generators: inout [RandomGenerator]) -> Tensor {
-        let (crops, classes, length) = (logits.shape[0], logits.shape[1], logits.shape[2])
-        let channels = previous.shape[1]
-        let values = logits.scalars
-        var inputs = previous.scalars, column = [Float](repeating: 0, count: classes)
-        for crop in 0..<crops {
-            for t in 0..<(length - 1) {
-                for k in 0..<classes { column[k] = values[(crop * classes + k) * length + t] }
-                let chosen = sampler.draw(logits: column, generator: &generators[crop])
-                inputs[crop * channels * length + t + 1] = configuration.inputValue(ofClass: chosen)
-            }
-        }
-        return Tensor(shape: previous.shape, scalars: inputs)
     }
 }

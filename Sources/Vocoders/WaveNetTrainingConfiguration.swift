@@ -29,15 +29,12 @@ extension WaveNet {
         /// Seed of the initial weights and of the crops (the crops of step `s` come from `seed` and `s` only, so a
         /// resumed run draws the same crops as an uninterrupted one). Default 0.
         public var seed: UInt64
-        /// Teacher-forced passes whose predictions replace the network's previous-sample input before the pass that
-        /// is trained, ≥ 0. Default 0 (pure teacher forcing); parallel scheduled sampling (Duckworth et al. 2019).
-        public var ownHistoryPasses: Int
 
         /// Makes a configuration; the defaults are the shipped model's run.
         public init(model: Configuration = Configuration(), frontEnd: FrontEnd = .default, steps: Int = 3000,
                     batchSize: Int = 4, cropLength: Int = 2048, learningRate: Float = 1e-3,
                     finalLearningRate: Float = 1e-4, warmupSteps: Int = 100, checkpointInterval: Int = 100,
-                    seed: UInt64 = 0, ownHistoryPasses: Int = 0) {
+                    seed: UInt64 = 0) {
             self.model = model
             self.frontEnd = frontEnd
             self.steps = steps
@@ -48,23 +45,6 @@ extension WaveNet {
             self.warmupSteps = warmupSteps
             self.checkpointInterval = checkpointInterval
             self.seed = seed
-            self.ownHistoryPasses = ownHistoryPasses
-        }
-
-        /// Decodes a configuration; one written before ``ownHistoryPasses`` existed has 0.
-        public init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(model: try container.decode(Configuration.self, forKey: .model),
-                      frontEnd: try container.decode(FrontEnd.self, forKey: .frontEnd),
-                      steps: try container.decode(Int.self, forKey: .steps),
-                      batchSize: try container.decode(Int.self, forKey: .batchSize),
-                      cropLength: try container.decode(Int.self, forKey: .cropLength),
-                      learningRate: try container.decode(Float.self, forKey: .learningRate),
-                      finalLearningRate: try container.decode(Float.self, forKey: .finalLearningRate),
-                      warmupSteps: try container.decode(Int.self, forKey: .warmupSteps),
-                      checkpointInterval: try container.decode(Int.self, forKey: .checkpointInterval),
-                      seed: try container.decode(UInt64.self, forKey: .seed),
-                      ownHistoryPasses: try container.decodeIfPresent(Int.self, forKey: .ownHistoryPasses) ?? 0)
         }
 
         /// The learning-rate schedule these settings describe.

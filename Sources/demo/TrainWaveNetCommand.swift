@@ -26,16 +26,12 @@ struct TrainWaveNetCommand: ParsableCommand {
     @Option(help: "Standard deviation of the noise on a guided model's previous-correction input in training.")
     var guideInputNoise: Float = WaveNet.Guide().inputNoise
 
-    @Option(help: "Teacher-forced passes whose predictions replace the previous-sample input before each trained pass.")
-    var ownHistoryPasses: Int = defaults.ownHistoryPasses
-
     @OptionGroup var training: TrainingOptions<WaveNet.TrainingConfiguration>
 
     func run() throws {
         try reportingErrors {
             var configuration = try training.configuration()
             configuration.cropLength = cropLength
-            configuration.ownHistoryPasses = ownHistoryPasses
             if guide {
                 configuration.model.guide = WaveNet.Guide(targetIterations: guideTargetIterations,
                                                           inputNoise: guideInputNoise)
