@@ -13,12 +13,13 @@
 // utterance at a time, so it uses one thread.
 // With --judge PYTHON (the judge's venv, ../shared/eval/README.md), every output is also written to a temporary WAV
 // and judged against the original by ../shared/eval/vocoder_judge.py (or --judge-script PATH): PESQ-WB, STOI and
-// LSD per clip, and their means. --wavenet-only skips the Griffin-Lim rows; --stride N takes every Nth clip.
+// LSD per clip, and their means. --wavenet-only skips the Griffin-Lim rows; --stride N takes every Nth clip;
+// --keep DIR also writes every output there as DIR/<row>-<clip>.wav (32-bit float), for listening or further judging.
 //
 //   python3 Scripts/make_vocoder_corpus.py /tmp/vocoder-corpus
 //   swift run -c release --package-path Benchmarks VocoderQuality /tmp/vocoder-corpus [--threads 2] [--wavenet PATH] \
 //       [--temperatures 1,0.6] [--judge ~/judge-venv/bin/python] [--judge-script ../shared/eval/vocoder_judge.py] \
-//       [--wavenet-only] [--stride N]
+//       [--wavenet-only] [--stride N] [--keep DIR]
 
 import AudioDSP
 import NeuralCore
@@ -33,6 +34,7 @@ var judge: String?
 var judgeScript = "../shared/eval/vocoder_judge.py"
 var wavenetOnly = false
 var stride = 1
+var keep: URL?
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
@@ -43,6 +45,7 @@ while let argument = arguments.next() {
     case "--judge-script": judgeScript = arguments.next() ?? judgeScript
     case "--wavenet-only": wavenetOnly = true
     case "--stride": stride = max(1, Int(arguments.next() ?? "") ?? 1)
+    case "--keep": keep = arguments.next().map { URL(fileURLWithPath: $0, isDirectory: true) }
     default: corpus = URL(fileURLWithPath: argument)
     }
 }
@@ -119,6 +122,10 @@ for clip in clips {
         let audio = try configuration.vocoder.resynthesize(original)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         realTimeFactors[index].append(seconds / original.duration)
+        if let keep {
+            try FileManager.default.createDirectory(at: keep, withIntermediateDirectories: true)
+            try AudioFile.write(audio, to: keep.appendingPathComponent("\(index)-\(clip)"), format: .wavFloat)
+        }
         for (band, measure) in bands.map(\.measure).enumerated() {
             reports[index][band].append(try measure.measure(audio, reference: original))
         }
