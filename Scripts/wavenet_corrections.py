@@ -45,7 +45,6 @@ args = parser.parse_args()
 torch.set_num_threads(1)
 model, description = load(args.checkpoint)
 iterations = description["configuration"]["guide"]["targetIterations"]
-pitch_lags = description["configuration"]["guide"].get("pitchLags", 0)
 amplitudes = torch.tensor(librosa.mu_expand(np.arange(MU + 1) - (MU + 1) // 2, mu=MU, quantize=True),
                           dtype=torch.float32)
 
@@ -62,22 +61,10 @@ def explained(r, estimate):
     return 1 - np.sum((r - estimate) ** 2) / np.sum(r ** 2)
 
 
-def guide_inputs(guide, period):
-    """Guide.inputs(of:sampleRate:): g, then g at t - m*T and t + m*T for m = 1 ... pitchLags (0 where unvoiced)."""
-    channels, t = [guide], np.arange(len(guide))
-    for multiple in range(1, pitch_lags + 1):
-        for sign in (-1, 1):
-            lagged = t + sign * multiple * period
-            inside = (period > 0) & (lagged >= 0) & (lagged < len(guide))
-            channels.append(np.where(inside, guide[np.clip(lagged, 0, len(guide) - 1)], 0))
-    return channels
-
-
-def teacher_forced(previous, channels, conditioning):
+def teacher_forced(previous, guide, conditioning):
     """The expected correction at every sample given the previous classes (the first input is the middle class)."""
     inputs = np.concatenate([[(MU + 1) // 2], previous[:-1]])
-    stacked = torch.stack([model.input_value(torch.tensor(inputs))]
-                          + [torch.tensor(channel, dtype=torch.float32) for channel in channels])[None]
+    stacked = torch.stack([model.input_value(torch.tensor(inputs)), torch.tensor(guide, dtype=torch.float32)])[None]
     with torch.no_grad():
         probabilities = torch.softmax(model(conditioning, stacked)[0], 0)
     return (amplitudes[:, None] * probabilities).sum(0).numpy()
@@ -115,11 +102,9 @@ for path in sorted(glob.glob(os.path.join(args.corpus, "heldout", "*.wav")))[:: 
     f0, voiced, _ = librosa.pyin(guide, fmin=60, fmax=400, sr=SR, frame_length=N_FFT, hop_length=HOP)
     frame = np.minimum(np.arange(count) // HOP, len(voiced) - 1)
     period = np.round(SR / np.nan_to_num(f0, nan=150.0)[frame]).astype(int)
-    nearest = np.minimum((np.arange(count) + HOP // 2) // HOP, len(voiced) - 1)
-    lag_period = np.where(voiced[nearest], np.round(SR / np.nan_to_num(f0, nan=1.0)[nearest]), 0).astype(int)
     row = {
         "|r|/|g|": np.linalg.norm(r) / np.linalg.norm(guide),
-        "teacher": explained(r, teacher_forced(target_classes, guide_inputs(guide, lag_period), conditioning)),
+        "teacher": explained(r, teacher_forced(target_classes, guide, conditioning)),
         "generated": explained(r, generated - guide),
         "comb_pitch": comb_fit(r, guide, period, voiced[frame]),
         "comb_fixed": comb_fit(r, guide, np.full(count, 147), voiced[frame]),

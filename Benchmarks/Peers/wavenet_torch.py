@@ -40,9 +40,8 @@ class WaveNetLayer(nn.Module):
 class WaveNet(nn.Module):
     """Same keys as Swift: upsample.i, input, [guide,] layers.l.{dilated,condition,residual,skip}, output1, output2.
 
-    With a "guide" in the configuration (Swift's WaveNet.Guide), the input has further channels, the guide's inputs
-    (its current sample, then 2 * pitchLags lagged ones: Guide.inputs(of:sampleRate:)), and `guide`, a centred
-    convolution over the guide waveform, adds to the upsampled conditioning.
+    With a "guide" in the configuration (Swift's WaveNet.Guide), the input has a second channel (the guide's current
+    sample) and `guide`, a centred convolution over the guide waveform, adds to the upsampled conditioning.
     """
 
     def __init__(self, c, mel_bands):
@@ -55,7 +54,7 @@ class WaveNet(nn.Module):
             channels = c["conditionChannels"]
         self.upsample = nn.ModuleList(stages)
         guide = c.get("guide")
-        self.input = nn.Conv1d(1 + (1 + 2 * guide.get("pitchLags", 0) if guide else 0), c["residualChannels"], 1)
+        self.input = nn.Conv1d(2 if guide else 1, c["residualChannels"], 1)
         if guide:
             self.guide = nn.Conv1d(1, c["conditionChannels"], guide["kernelSize"], bias=False)
         per_stack = c["layerCount"] // c["stackCount"]
@@ -85,10 +84,8 @@ class WaveNet(nn.Module):
 
     @torch.no_grad()
     def generate(self, mel, samples, generator, temperature=1.0, guide=None):
-        """Incremental generation with per-layer queues; returns the classes (temperature 0: greedy argmax).
-
-        `guide`: for a guided model, its inputs [1, 1 + 2 * pitchLags, samples], the waveform first."""
-        conditioning = self.conditioning(mel, None if guide is None else guide[:, :1], samples)[0]
+        """Incremental generation with per-layer queues; returns the classes (temperature 0: greedy argmax)."""
+        conditioning = self.conditioning(mel, guide, samples)[0]
         projections = [(layer.condition.weight[:, :, 0] @ conditioning + layer.dilated.bias[:, None]).T.contiguous()
                        for layer in self.layers]
         taps = [[layer.dilated.weight[:, :, j] for j in range(layer.kernel)] for layer in self.layers]
@@ -102,7 +99,7 @@ class WaveNet(nn.Module):
         for t in range(samples):
             x = w_in * self.input_value(previous) + b_in
             if guide is not None:
-                x = x + self.input.weight[:, 1:, 0] @ guide[0, :, t]
+                x = x + self.input.weight[:, 1, 0] * guide[0, 0, t]
             skips = 0
             for l, layer in enumerate(self.layers):
                 d, k, q = layer.dilation, layer.kernel, queues[l]
@@ -144,9 +141,7 @@ def main():
     mel_bands = description["frontEnd"]["frequencyAxis"]["mel"]["_0"]["count"]
     g = torch.Generator().manual_seed(0)
     mel = torch.rand(1, mel_bands, samples // hop + 2, generator=g) * 6 - 8
-    settings = description["configuration"].get("guide")
-    channels = 1 + 2 * settings.get("pitchLags", 0) if settings else 0
-    guide = (torch.rand(1, channels, samples, generator=g) - 0.5) * 0.5 if settings else None
+    guide = (torch.rand(1, 1, samples, generator=g) - 0.5) * 0.5 if description["configuration"].get("guide") else None
     wall, cpu = [], []
     for _ in range(repeats + 1):
         start, start_cpu = time.perf_counter(), time.process_time()

@@ -75,9 +75,9 @@ extension WaveNet {
         /// the current input) one output can see.
         public var receptiveField: Int { (kernelSize - 1) * dilations.reduce(0, +) + 1 }
 
-        /// Channels of the network's input: the previous sample's value, and with a ``guide`` the guide's inputs
-        /// (``Guide/inputs(of:sampleRate:)``: its current sample, and `2 · pitchLags` lagged ones).
-        public var inputChannels: Int { 1 + (guide.map { 1 + 2 * $0.pitchLags } ?? 0) }
+        /// Channels of the network's input: the previous sample's value, and with a ``guide`` the guide's current
+        /// sample.
+        public var inputChannels: Int { guide == nil ? 1 : 2 }
 
         /// The number of output classes, `µ + 1`.
         public var classCount: Int { mu + 1 }

@@ -194,7 +194,7 @@ public struct WaveNetGenerator: Sendable {
     /// - Returns: the classes of each utterance: of its samples, or for a guided model of its corrections to the guide.
     /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` (field `melBandCount`) for a
     ///   mel of another height; ``VocodersError/invalidParameter(name:value:reason:)`` for mismatched counts, a bad
-    ///   sample count, missing or short guides, or a thread count; AudioDSP's errors for a non-finite guide.
+    ///   sample count, missing or short guides, or a thread count.
     public func generateClasses(
         _ mels: [Spectrogram], sampleCounts: [Int], guides: [[Float]] = [], sampler: WaveNetSampler = .standard,
         seed: UInt64 = 0,
@@ -225,17 +225,13 @@ public struct WaveNetGenerator: Sendable {
                 reason: guided ? "the model is guided: one guide per utterance, as long as its sample count"
                     : "the model has no guide")
         }
-        let guideInputs = try configuration.guide.map { settings in
-            try guides.map { try settings.inputs(of: $0, sampleRate: frontEnd.sampleRate) }
-        } ?? []
         let results = ResultSlots(count: mels.count)
         let reporter = ProgressReporter(total: sampleCounts.reduce(0, +), callback: progress)
         let workers = min(threadCount, mels.count)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let indices = Array(stride(from: worker, to: mels.count, by: workers))
             let lanes = indices.map { index in
-                Lane(mel: mels[index], guide: guided ? guides[index] : [],
-                     guideInputs: guided ? guideInputs[index] : [], sampleCount: sampleCounts[index],
+                Lane(mel: mels[index], guide: guided ? guides[index] : [], sampleCount: sampleCounts[index],
                      seed: seed &+ UInt64(index), generator: self)
             }
             run(lanes, sampler: sampler, reporter: reporter)
@@ -260,9 +256,9 @@ public struct WaveNetGenerator: Sendable {
                     }
                     let input = c.inputValue(ofClass: lane.previousClass)
                     for i in 0..<residual { lane.x[i] = w[layout.inputWeight + i] * input + w[layout.inputBias + i] }
-                    for (channel, values) in lane.guideInputs.enumerated() {
-                        let value = values[t], column = w + layout.inputWeight + (1 + channel) * residual
-                        for i in 0..<residual { lane.x[i] += column[i] * value }
+                    if !lane.guide.isEmpty {
+                        let guide = lane.guide[t]
+                        for i in 0..<residual { lane.x[i] += w[layout.inputWeight + residual + i] * guide }
                     }
                     lane.skip.update(repeating: 0, count: skipCount)
                 }
@@ -345,8 +341,6 @@ public struct WaveNetGenerator: Sendable {
         let mel: Tensor
         /// The guide waveform, empty for a model without one.
         let guide: [Float]
-        /// The network inputs the guide makes (``WaveNet/Guide/inputs(of:sampleRate:)``), empty without a guide.
-        let guideInputs: [[Float]]
         let sampleCount: Int
         let x, z, a, rs, skip, hidden, logits, scratch: UnsafeMutablePointer<Float>
         let queues: [UnsafeMutablePointer<Float>]
@@ -356,12 +350,10 @@ public struct WaveNetGenerator: Sendable {
         var previousClass: Int
         var generator: RandomGenerator
 
-        init(mel: Spectrogram, guide: [Float], guideInputs: [[Float]], sampleCount: Int, seed: UInt64,
-             generator owner: WaveNetGenerator) {
+        init(mel: Spectrogram, guide: [Float], sampleCount: Int, seed: UInt64, generator owner: WaveNetGenerator) {
             let c = owner.configuration
             self.mel = Tensor(shape: [1, mel.rowCount, mel.frameCount], scalars: mel.values)
             self.guide = guide
-            self.guideInputs = guideInputs
             self.sampleCount = sampleCount
             func zeros(_ count: Int) -> UnsafeMutablePointer<Float> {
                 let pointer = UnsafeMutablePointer<Float>.allocate(capacity: count)

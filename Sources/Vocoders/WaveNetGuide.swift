@@ -10,9 +10,7 @@ extension WaveNet {
     ///
     /// - the conditioning gains a non-causal view of `g`: `conv1d(g, kernel kernelSize, centred)` →
     ///   `conditionChannels`, added to the upsampled mel;
-    /// - the network's input gains a second channel, `g_t`, so the causal stack sees the guide's past as well, and
-    ///   with ``pitchLags`` `k` > 0 also `g` one to `k` pitch periods before and after `t`
-    ///   (``inputs(of:sampleRate:)``), so it can compare the guide with itself a period away — where the harmonic detail the mel lost shows;
+    /// - the network's input gains a second channel, `g_t`, so the causal stack sees the guide's past as well;
     /// - the µ-law classes code the correction `r_t = x_t − g_t`, and generation outputs `g_t + r_t` (by default
     ///   the expected correction, ``WaveNetVocoder/defaultSampler(for:)``);
     /// - optionally, in training, the previous correction's input value gets Gaussian noise (``inputNoise``), as
@@ -41,66 +39,17 @@ extension WaveNet {
         /// (``Configuration/inputValue(ofClass:)``, which spans `[−1, 1]`), ≥ 0. Default 0: with 0.25 or 0.5 the
         /// generated audio was worse at every step measured (`Docs/Vocoders.md`).
         public var inputNoise: Float
-        /// Pitch periods `k`, ≥ 0, at which the guide is also an input: `g` at `t ± T`, …, `t ± k·T`, with `T` the
-        /// guide's own pitch period at `t` (``inputs(of:sampleRate:)``). Default 0 (the guide's current sample only).
-        public var pitchLags: Int
 
         /// Makes a guide configuration.
         ///
         /// - Parameters: see the properties.
         public init(kernelSize: Int = 65, iterations: Int = 32, seed: UInt64 = 0, targetIterations: Int = 4,
-                    inputNoise: Float = 0, pitchLags: Int = 0) {
+                    inputNoise: Float = 0) {
             self.kernelSize = kernelSize
             self.iterations = iterations
             self.seed = seed
             self.targetIterations = targetIterations
             self.inputNoise = inputNoise
-            self.pitchLags = pitchLags
-        }
-
-        /// Decodes a guide; one written before ``pitchLags`` existed has 0.
-        public init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(kernelSize: try container.decode(Int.self, forKey: .kernelSize),
-                      iterations: try container.decode(Int.self, forKey: .iterations),
-                      seed: try container.decode(UInt64.self, forKey: .seed),
-                      targetIterations: try container.decode(Int.self, forKey: .targetIterations),
-                      inputNoise: try container.decode(Float.self, forKey: .inputNoise),
-                      pitchLags: try container.decodeIfPresent(Int.self, forKey: .pitchLags) ?? 0)
-        }
-
-        /// The network inputs the guide makes, `1 + 2·pitchLags` channels: `g` itself, then for `m` = 1 …
-        /// ``pitchLags`` the guide at `t − m·T(t)` and at `t + m·T(t)`.
-        ///
-        /// `T(t)` is the pitch period in samples (rounded) of the frame nearest `t` in a pYIN track of `g`
-        /// (``AudioDSP/PitchTracker``: 60–400 Hz, 1024-sample frames, hop 256, centred); in unvoiced frames, and where
-        /// the lag falls outside the guide, the lagged channels are 0.
-        ///
-        /// - Parameters:
-        ///   - guide: the guide waveform.
-        ///   - sampleRate: its rate in Hz (above 800, so 400 Hz is below Nyquist).
-        /// - Returns: the channels, each as long as `guide`.
-        /// - Throws: AudioDSP's errors for an empty or non-finite guide or an unusable rate.
-        public func inputs(of guide: [Float], sampleRate: Int) throws -> [[Float]] {
-            guard pitchLags > 0 else { return [guide] }
-            let hop = 256
-            let track = try PitchTracker(minimumFrequency: 60, maximumFrequency: 400, sampleRate: sampleRate,
-                                         frameLength: 1024, hopLength: hop)(guide)
-            let periods = track.frequencies.indices.map { frame in
-                track.voicedFlags[frame] && track.frequencies[frame] > 0
-                    ? Int((Float(sampleRate) / track.frequencies[frame]).rounded()) : 0
-            }
-            var channels = [guide]
-            for multiple in 1...pitchLags {
-                for sign in [-1, 1] {
-                    channels.append(guide.indices.map { t in
-                        let period = periods[min(periods.count - 1, (t + hop / 2) / hop)]
-                        let lagged = t + sign * multiple * period
-                        return period > 0 && guide.indices.contains(lagged) ? guide[lagged] : 0
-                    })
-                }
-            }
-            return channels
         }
 
         /// Checks every value.
@@ -111,8 +60,8 @@ extension WaveNet {
                 throw VocodersError.invalidParameter(name: "guide.kernelSize", value: "\(kernelSize)",
                                                      reason: "must be odd and ≥ 1")
             }
-            for (name, value) in [("guide.iterations", iterations), ("guide.targetIterations", targetIterations),
-                                  ("guide.pitchLags", pitchLags)] where value < 0 {
+            for (name, value) in [("guide.iterations", iterations), ("guide.targetIterations", targetIterations)]
+            where value < 0 {
                 throw VocodersError.invalidParameter(name: name, value: "\(value)", reason: "must be ≥ 0")
             }
             guard inputNoise >= 0, inputNoise.isFinite else {

@@ -14,8 +14,6 @@ struct WaveNetTrainingCorpus {
         let mel: Spectrogram
         /// The guide waveform (``WaveNet/Guide/vocoder(frontEnd:)`` of `mel`), empty without a guide.
         let guide: [Float]
-        /// The network inputs the guide makes (``WaveNet/Guide/inputs(of:sampleRate:)``), empty without a guide.
-        let guideInputs: [[Float]]
     }
 
     /// A batch of crops: conditioning frames, network inputs and targets.
@@ -23,7 +21,7 @@ struct WaveNetTrainingCorpus {
         /// `[N, melBands, cropFrames + 2 · margin]`.
         let mel: Tensor
         /// `[N, inputChannels, cropLength]`: the input value of each target's previous sample, and for a guided
-        /// model the guide's inputs at the target.
+        /// model the guide's sample at the target.
         let previous: Tensor
         /// For a guided model, the guide `[N, 1, cropLength + kernelSize − 1]` around each crop; else `nil`.
         let guide: Tensor?
@@ -67,13 +65,12 @@ struct WaveNetTrainingCorpus {
             let samples = waveform.samples.map { min(1, max(-1, $0)) }
             let features = try frontEnd.analyze(Waveform(samples: samples, sampleRate: frontEnd.sampleRate))
             guard let guide, let guideVocoder else {
-                return Clip(classes: try mu.encode(samples), mel: features.spectrogram, guide: [], guideInputs: [])
+                return Clip(classes: try mu.encode(samples), mel: features.spectrogram, guide: [])
             }
             let guideSamples = try guideVocoder.synthesize(features).samples
             let target = try guide.target(for: samples, guide: guideSamples, frontEnd: frontEnd)
             let correction = zip(target, guideSamples).map { min(1, max(-1, $0 - $1)) }
-            return Clip(classes: try mu.encode(correction), mel: features.spectrogram, guide: guideSamples,
-                        guideInputs: try guide.inputs(of: guideSamples, sampleRate: frontEnd.sampleRate))
+            return Clip(classes: try mu.encode(correction), mel: features.spectrogram, guide: guideSamples)
         }
         self.cropLength = cropLength
         hopLength = frontEnd.hopLength
@@ -105,7 +102,7 @@ struct WaveNetTrainingCorpus {
         let guided = model.configuration.guide
         var mel = [Float](), previous = [Float](), guide = [Float](), targets = [Int]()
         mel.reserveCapacity(count * melBands * frames)
-        previous.reserveCapacity(count * model.configuration.inputChannels * cropLength)
+        previous.reserveCapacity(count * cropLength)
         targets.reserveCapacity(count * cropLength)
         for _ in 0..<count {
             var position = Int(generator.next() % UInt64(totalPositions))
@@ -130,7 +127,7 @@ struct WaveNetTrainingCorpus {
                     let first = previous.count - cropLength
                     for (offset, value) in noise.enumerated() { previous[first + offset] += value }
                 }
-                for channel in clip.guideInputs { previous += channel[start ..< (start + cropLength)] }
+                previous += clip.guide[start ..< (start + cropLength)]
                 guide += guided.window(of: clip.guide, around: start ..< (start + cropLength))
             }
         }

@@ -26,9 +26,6 @@ struct TrainWaveNetCommand: ParsableCommand {
     @Option(help: "Standard deviation of the noise on a guided model's previous-correction input in training.")
     var guideInputNoise: Float = WaveNet.Guide().inputNoise
 
-    @Option(help: "Pitch periods at which a guided model also sees the guide (its input at t ± T … t ± k·T).")
-    var guidePitchLags: Int = WaveNet.Guide().pitchLags
-
     @OptionGroup var training: TrainingOptions<WaveNet.TrainingConfiguration>
 
     func run() throws {
@@ -37,7 +34,7 @@ struct TrainWaveNetCommand: ParsableCommand {
             configuration.cropLength = cropLength
             if guide {
                 configuration.model.guide = WaveNet.Guide(targetIterations: guideTargetIterations,
-                                                          inputNoise: guideInputNoise, pitchLags: guidePitchLags)
+                                                          inputNoise: guideInputNoise)
             }
             let model = configuration.model
             let guided = model.guide.map { ", refining a Griffin-Lim \($0.iterations) guide (kernel \($0.kernelSize))" }

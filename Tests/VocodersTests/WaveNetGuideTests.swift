@@ -44,55 +44,21 @@ final class WaveNetGuideTests: XCTestCase {
             try WaveNet.Guide().target(for: samples, guide: Array(guide.prefix(100)), frontEnd: frontEnd))
     }
 
-    /// The guide's inputs: the guide, then the guide one and two pitch periods before and after (a 200 Hz tone at
-    /// 8 kHz: 40 samples), zero where that falls outside the guide or where nothing is voiced.
-    func testPitchLagInputsFollowTheGuidesPeriod() throws {
-        let tone = Self.tone(count: 4000, frequency: 200), lags = WaveNet.Guide(pitchLags: 2)
-        let inputs = try lags.inputs(of: tone, sampleRate: 8000)
-        XCTAssertEqual(inputs.count, 5)
-        XCTAssertEqual(inputs[0], tone)
-        for (channel, lag) in [(1, -40), (2, 40), (3, -80), (4, 80)] {
-            XCTAssertEqual(Array(inputs[channel][1000..<3000]), Array(tone[(1000 + lag)..<(3000 + lag)]), "lag \(lag)")
-        }
-        XCTAssertEqual(Array(inputs[1][0..<40]), [Float](repeating: 0, count: 40), "before the guide starts")
-        XCTAssertEqual(Array(inputs[4][3920...]), [Float](repeating: 0, count: 80), "after the guide ends")
-        let silent = try lags.inputs(of: [Float](repeating: 0, count: 4000), sampleRate: 8000)
-        XCTAssertTrue(silent.dropFirst().allSatisfy { $0.allSatisfy { $0 == 0 } }, "no pitch, no lagged input")
-        XCTAssertEqual(try WaveNet.Guide().inputs(of: tone, sampleRate: 8000), [tone])
-    }
-
     /// The guided generator draws exactly the classes of the naive loop: the whole teacher-forced network with the
-    /// guide's conditioning (zeros beyond the utterance) and the guide's inputs after the previous sample; its
-    /// waveform is the guide plus the decoded corrections. With pitch lags (and a voiced guide, so they are not 0).
+    /// guide's conditioning (zeros beyond the utterance) and the guide as second input; its waveform is the guide
+    /// plus the decoded corrections.
     func testGuidedGenerationEqualsNaiveForward() throws {
-        try assertGuidedGenerationEqualsNaiveForward(guide: Self.guide, count: 400)
-        var lagged = Self.guide
-        lagged.pitchLags = 1
-        try assertGuidedGenerationEqualsNaiveForward(guide: lagged, count: 600,
-                                                     waveform: Self.tone(count: 600, frequency: 200))
-    }
-
-    /// Runs ``testGuidedGenerationEqualsNaiveForward()`` for a model with `settings`, guided by `waveform` (default:
-    /// its own Griffin-Lim guide, which is checked).
-    private func assertGuidedGenerationEqualsNaiveForward(guide settings: WaveNet.Guide, count: Int,
-                                                          waveform: [Float]? = nil) throws {
-        var configuration = TinyWaveNet.configuration
-        configuration.guide = settings
-        let model = try TinyWaveNet.model(configuration: configuration)
-        let mel = TinyWaveNet.mel(frames: count / TinyWaveNet.frontEnd.hopLength + 1, seed: 4)
-        let seed: UInt64 = 5, reach = settings.kernelSize / 2
+        let model = try TinyWaveNet.model(configuration: Self.configuration)
+        let mel = TinyWaveNet.mel(frames: 26, seed: 4)
+        let count = 400, seed: UInt64 = 5, reach = Self.guide.kernelSize / 2
         let features = try AcousticFeatures(spectrogram: mel, frontEnd: TinyWaveNet.frontEnd, sampleCount: count)
         let generator = WaveNetGenerator(model: model)
-        let own = try generator.guides(for: [features])[0]
-        XCTAssertEqual(own, try settings.vocoder(frontEnd: TinyWaveNet.frontEnd).synthesize(features).samples)
-        let guide = waveform ?? own
+        let guide = try generator.guides(for: [features])[0]
+        XCTAssertEqual(guide, try Self.guide.vocoder(frontEnd: TinyWaveNet.frontEnd).synthesize(features).samples)
         let generated = try generator.generateClasses([mel], sampleCounts: [count], guides: [guide],
                                                       seed: seed, threadCount: 1)[0]
-        let inputs = try settings.inputs(of: guide, sampleRate: TinyWaveNet.frontEnd.sampleRate)
-        XCTAssertEqual(inputs.count, 1 + 2 * settings.pitchLags)
-        XCTAssertTrue(inputs.dropFirst().allSatisfy { $0.contains { $0 != 0 } }, "every lagged input is used")
 
-        let window = settings.window(of: guide, around: 0..<count)
+        let window = Self.guide.window(of: guide, around: 0..<count)
         XCTAssertEqual(window, [Float](repeating: 0, count: reach) + guide + [Float](repeating: 0, count: reach))
         let conditioning = model.conditioning(TinyWaveNet.tensor(mel)).sliced(alongAxis: 2, range: 0..<count)
             + model.guideConditioning(Tensor(shape: [1, 1, window.count], scalars: window))
@@ -101,17 +67,15 @@ final class WaveNetGuideTests: XCTestCase {
         var history = [model.configuration.inputValue(ofClass: model.configuration.silenceClass)]
         var naive: [Int] = []
         for t in 0..<count {
-            let previous = Tensor(shape: [1, inputs.count + 1, t + 1],
-                                  scalars: history + inputs.flatMap { $0[0...t] })
+            let inputs = Tensor(shape: [1, 2, t + 1], scalars: history + guide[0...t])
             let logits = model.logits(conditioning: conditioning.sliced(alongAxis: 2, range: 0..<(t + 1)),
-                                      previousClasses: previous)
+                                      previousClasses: inputs)
             let drawn = sampler.draw(logits: (0..<256).map { logits.scalars[$0 * (t + 1) + t] }, generator: &random)
             naive.append(drawn)
             history.append(model.configuration.inputValue(ofClass: drawn))
         }
         XCTAssertEqual(generated, naive)
 
-        guard waveform == nil else { return }
         let audio = try generator.generate([features], seed: seed, threadCount: 1)[0]
         let corrections = try MuLaw(mu: 255).decode(generated)
         XCTAssertEqual(audio.samples.count, count)
@@ -141,27 +105,16 @@ final class WaveNetGuideTests: XCTestCase {
         }
         configuration.guide = WaveNet.Guide(targetIterations: -1)
         XCTAssertThrowsError(try TinyWaveNet.model(configuration: configuration))
-        configuration.guide = WaveNet.Guide(pitchLags: -1)
-        XCTAssertThrowsError(try TinyWaveNet.model(configuration: configuration)) {
-            guard case .invalidParameter(name: "guide.pitchLags", _, _)? = $0 as? VocodersError else {
-                return XCTFail("\($0)")
-            }
-        }
     }
 
-    /// A guided model has a two-channel input (four with one pitch lag) and a `guide` convolution, saves and loads
-    /// with its guide, and descriptions written before guides or pitch lags existed decode as unguided or without
-    /// lags.
+    /// A guided model has a two-channel input and a `guide` convolution, saves and loads with its guide, and a
+    /// description written before guides existed decodes as unguided.
     func testCheckpointsKeepTheGuide() throws {
         let model = try TinyWaveNet.model(configuration: Self.configuration)
         let shapes = Dictionary(uniqueKeysWithValues: model.stateDictShapes.map { ($0.key, $0.shape) })
         XCTAssertEqual(shapes["input.weight"], [8, 2, 1])
         XCTAssertEqual(shapes["guide.weight"], [4, 1, 5])
         XCTAssertNil(try TinyWaveNet.model().stateDictShapes.first { $0.key.hasPrefix("guide") })
-        var lagged = Self.configuration
-        lagged.guide?.pitchLags = 1
-        XCTAssertEqual(try TinyWaveNet.model(configuration: lagged).stateDictShapes.first { $0.key == "input.weight" }?
-                        .shape, [8, 4, 1])
 
         let url = try makeTemporaryDirectory(self).appendingPathComponent("guided.safetensors")
         try model.save(to: url)
@@ -174,10 +127,6 @@ final class WaveNetGuideTests: XCTestCase {
         let old = try JSONDecoder().decode(WaveNet.Configuration.self,
                                            from: JSONSerialization.data(withJSONObject: json))
         XCTAssertEqual(old, TinyWaveNet.configuration)
-        var guide = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Self.guide)) as! [String: Any]
-        XCTAssertEqual(guide.removeValue(forKey: "pitchLags") as? Int, 0)
-        let decoded = try JSONDecoder().decode(WaveNet.Guide.self, from: JSONSerialization.data(withJSONObject: guide))
-        XCTAssertEqual(decoded, Self.guide)
     }
 
     /// Training a guided model on two tones lowers the loss of the corrections, and its checkpoint records the guide.
