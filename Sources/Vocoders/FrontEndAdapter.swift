@@ -10,6 +10,10 @@ import Foundation
 /// ``AudioDSP/FrontEnd/analyze(_:)`` would compute from the same STFT. So both front ends must share the STFT: sample
 /// rate, FFT size, hop, window length, window, centring and padding.
 ///
+/// A guided ``WaveNetVocoder`` (``WaveNet/Guide``) is guided by Griffin-Lim of the source spectrogram itself (the
+/// guide's iterations and seed, ``WaveNetVocoder/synthesize(_:guide:)``) rather than of the converted mel, which has
+/// lost the source's detail between and above the mel bands.
+///
 /// ```swift
 /// let vocoder = try FrontEndAdapter(from: StyleTransferConfiguration.log1pMagnitude, to: WaveNetVocoder.bundled())
 /// ```
@@ -42,7 +46,7 @@ public struct FrontEndAdapter: Vocoder {
     /// Converts `features` to the wrapped vocoder's front end and synthesises them.
     ///
     /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` for features of another front
-    ///   end, and the wrapped vocoder's errors.
+    ///   end, Griffin-Lim's errors for a guided WaveNet's guide, and the wrapped vocoder's errors.
     public func synthesize(_ features: AcousticFeatures) throws -> Waveform {
         try frontEnd.requireMatch(features.frontEnd)
         let target = vocoder.frontEnd
@@ -51,8 +55,12 @@ public struct FrontEndAdapter: Vocoder {
         if exponent != 1 {
             for index in magnitude.values.indices { magnitude.values[index] = powf(max(0, magnitude.values[index]), exponent) }
         }
-        let converted = target.scaled(filterbank?.apply(magnitude) ?? magnitude)
-        return try vocoder.synthesize(
-            AcousticFeatures(spectrogram: converted, frontEnd: target, sampleCount: features.sampleCount))
+        let converted = try AcousticFeatures(spectrogram: target.scaled(filterbank?.apply(magnitude) ?? magnitude),
+                                             frontEnd: target, sampleCount: features.sampleCount)
+        if let wavenet = vocoder as? WaveNetVocoder, let guide = wavenet.generator.configuration.guide {
+            let rendering = try GriffinLimVocoder(frontEnd: frontEnd, iterations: guide.iterations, seed: guide.seed)
+            return try wavenet.synthesize(converted, guide: rendering.synthesize(features).samples)
+        }
+        return try vocoder.synthesize(converted)
     }
 }

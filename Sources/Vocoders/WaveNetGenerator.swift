@@ -134,22 +134,26 @@ public struct WaveNetGenerator: Sendable {
     /// - Parameters:
     ///   - features: one ``AudioDSP/AcousticFeatures`` per utterance, each from ``frontEnd``; an utterance is
     ///     `sampleCount` samples long when set, else `hopLength · (frames − 1)`.
+    ///   - guides: for a guided model, the guide of each utterance, at least as long as it; `nil` (the default)
+    ///     for ``guides(for:)``, the Griffin-Lim guide of its features.
     ///   - sampler: how each class is chosen (``WaveNetSampler``). Default: draws at temperature 1.
     ///   - seed: utterance `i` samples with `RandomGenerator(seed: seed &+ i)`. Default 0.
     ///   - threadCount: threads to spread the utterances over, ≥ 1. Default ``NeuralCoreThreads/threadCount``.
     ///   - progress: called with (samples generated, total samples) every 4096 samples of an utterance, from the
     ///     generating threads (one call at a time).
     /// - Returns: one mono waveform per utterance at `frontEnd.sampleRate`, in `[−1, 1]`: the decoded classes, or
-    ///   for a guided model the guide (``guides(for:)``) plus the decoded corrections.
+    ///   for a guided model the guide plus the decoded corrections.
     /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` for features of another front
-    ///   end, and ``VocodersError/invalidParameter(name:value:reason:)`` for a bad thread count.
+    ///   end, and ``VocodersError/invalidParameter(name:value:reason:)`` for a bad thread count or guides that do
+    ///   not match the model and the features.
     public func generate(
-        _ features: [AcousticFeatures], sampler: WaveNetSampler = .standard, seed: UInt64 = 0,
-        threadCount: Int = NeuralCoreThreads.threadCount, progress: (@Sendable (Int, Int) -> Void)? = nil
+        _ features: [AcousticFeatures], guides: [[Float]]? = nil, sampler: WaveNetSampler = .standard,
+        seed: UInt64 = 0, threadCount: Int = NeuralCoreThreads.threadCount,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> [Waveform] {
         for item in features { try frontEnd.requireMatch(item.frontEnd) }
         let lengths = features.map(length(of:))
-        let guides = try guides(for: features)
+        let guides = try guides ?? self.guides(for: features)
         let classes = try generateClasses(features.map(\.spectrogram), sampleCounts: lengths, guides: guides,
                                           sampler: sampler, seed: seed, threadCount: threadCount,
                                           progress: progress)

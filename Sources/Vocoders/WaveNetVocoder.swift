@@ -100,4 +100,15 @@ public struct WaveNetVocoder: Vocoder {
                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [Waveform] {
         try generator.generate(batch, sampler: sampler, seed: seed, threadCount: threadCount, progress: progress)
     }
+
+    /// Generates audio for a guided model from `features` and a guide of the caller's instead of its own Griffin-Lim
+    /// guide — a better rendering of the same sound than the mel allows, such as the Griffin-Lim rendering of the
+    /// linear spectrogram a ``FrontEndAdapter`` converts.
+    ///
+    /// - Parameter guide: the guide waveform at the front end's rate, at least as long as the output.
+    /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` (name `guides`) for a model without a guide or
+    ///   a guide too short, and the errors of ``synthesize(_:)``.
+    public func synthesize(_ features: AcousticFeatures, guide: [Float]) throws -> Waveform {
+        try generator.generate([features], guides: [guide], sampler: sampler, seed: seed, threadCount: threadCount)[0]
+    }
 }

@@ -37,6 +37,32 @@ final class FrontEndAdapterTests: XCTestCase {
         }
     }
 
+    /// A guided WaveNet behind the adapter refines Griffin-Lim of the source spectrogram (the guide's iterations and
+    /// seed): every output sample is that rendering plus one decoded µ-law correction.
+    func testGuidedWaveNetRefinesTheSourceRendering() throws {
+        var configuration = TinyWaveNet.configuration
+        configuration.guide = WaveNet.Guide(kernelSize: 5, iterations: 4, seed: 1)
+        let vocoder = try WaveNetVocoder(model: TinyWaveNet.model(configuration: configuration), threadCount: 1)
+        let source = try FrontEnd(sampleRate: 8000, fftSize: 256, hopLength: 16, frequencyAxis: .linear,
+                                  valueScale: .log1p)
+        let tone = (0..<800).map { Float(0.5 * sin(2 * Double.pi * 220 * Double($0) / 8000)) }
+        let features = try source.analyze(Waveform(samples: tone, sampleRate: 8000))
+        let output = try FrontEndAdapter(from: source, to: vocoder).synthesize(features).samples
+        let rendering = try GriffinLimVocoder(frontEnd: source, iterations: 4, seed: 1).synthesize(features).samples
+        let corrections = try MuLaw(mu: 255).decode(Array(0...255))
+        XCTAssertEqual(output.count, tone.count)
+        for (sample, guide) in zip(output, rendering) where abs(sample) < 1 {
+            let nearest = corrections.map { abs(sample - guide - $0) }.min()!
+            XCTAssertLessThan(nearest, 1e-5, "\(sample) is not \(guide) plus a µ-law correction")
+        }
+        XCTAssertThrowsError(try vocoder.synthesize(features, guide: rendering))  // features of another front end
+        let plain = try WaveNetVocoder(model: TinyWaveNet.model(), threadCount: 1)
+        let mel = try TinyWaveNet.frontEnd.analyze(Waveform(samples: tone, sampleRate: 8000))
+        XCTAssertThrowsError(try plain.synthesize(mel, guide: rendering)) {
+            guard case .invalidParameter(name: "guides", _, _)? = $0 as? VocodersError else { return XCTFail("\($0)") }
+        }
+    }
+
     func testRejectsAnotherSTFTOrAMelSource() throws {
         let hop128 = try FrontEnd(sampleRate: 22_050, fftSize: 1024, hopLength: 128, frequencyAxis: .linear, valueScale: .log1p)
         XCTAssertThrowsError(try FrontEndAdapter(from: hop128, to: RecordingVocoder(frontEnd: .default))) { error in
