@@ -58,8 +58,8 @@ public struct FrontEndAdapter: Vocoder {
         let converted = try AcousticFeatures(spectrogram: target.scaled(filterbank?.apply(magnitude) ?? magnitude),
                                              frontEnd: target, sampleCount: features.sampleCount)
         if let wavenet = vocoder as? WaveNetVocoder, let guide = wavenet.generator.configuration.guide {
-            let rendering = try GriffinLimVocoder(frontEnd: frontEnd, iterations: guide.iterations, seed: guide.seed)
-            return try wavenet.synthesize(converted, guide: rendering.synthesize(features).samples)
+            let rendering = try guide.vocoder(frontEnd: frontEnd).synthesize(features)
+            return try wavenet.synthesize(converted, guide: rendering.samples)
         }
         return try vocoder.synthesize(converted)
     }

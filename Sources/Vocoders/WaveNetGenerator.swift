@@ -187,8 +187,8 @@ public struct WaveNetGenerator: Sendable {
         features.sampleCount ?? max(1, frontEnd.hopLength * (features.spectrogram.frameCount - 1))
     }
 
-    /// Generates the µ-law classes of several utterances at once (``generate(_:sampler:seed:threadCount:progress:)``
-    /// without the decoding).
+    /// Generates the µ-law classes of several utterances at once
+    /// (``generate(_:guides:sampler:seed:threadCount:progress:)`` without the decoding).
     ///
     /// - Parameters:
     ///   - mels: `[melBands, frames]` per utterance, on the front end's value scale.
