@@ -198,7 +198,7 @@ public struct WaveNetGenerator: Sendable {
     /// - Returns: the classes of each utterance: of its samples, or for a guided model of its corrections to the guide.
     /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` (field `melBandCount`) for a
     ///   mel of another height; ``VocodersError/invalidParameter(name:value:reason:)`` for mismatched counts, a bad
-    ///   sample count, missing or short guides, or a thread count.
+    ///   sample count, missing, short or non-finite guides, or a thread count.
     public func generateClasses(
         _ mels: [Spectrogram], sampleCounts: [Int], guides: [[Float]] = [], sampler: WaveNetSampler = .standard,
         seed: UInt64 = 0,
@@ -228,6 +228,9 @@ public struct WaveNetGenerator: Sendable {
                 name: "guides", value: "\(guides.count) guides",
                 reason: guided ? "the model is guided: one guide per utterance, as long as its sample count"
                     : "the model has no guide")
+        }
+        if let index = guides.firstIndex(where: { !$0.allSatisfy(\.isFinite) }) {
+            throw VocodersError.invalidParameter(name: "guides", value: "guide \(index)", reason: "must be finite")
         }
         let results = ResultSlots(count: mels.count)
         let reporter = ProgressReporter(total: sampleCounts.reduce(0, +), callback: progress)

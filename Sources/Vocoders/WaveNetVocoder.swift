@@ -106,8 +106,8 @@ public struct WaveNetVocoder: Vocoder {
     /// linear spectrogram a ``FrontEndAdapter`` converts.
     ///
     /// - Parameter guide: the guide waveform at the front end's rate, at least as long as the output.
-    /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` (name `guides`) for a model without a guide or
-    ///   a guide too short, and the errors of ``synthesize(_:)``.
+    /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` (name `guides`) for a model without a guide,
+    ///   a guide too short or with a non-finite sample, and the errors of ``synthesize(_:)``.
     public func synthesize(_ features: AcousticFeatures, guide: [Float]) throws -> Waveform {
         try generator.generate([features], guides: [guide], sampler: sampler, seed: seed, threadCount: threadCount)[0]
     }

@@ -89,6 +89,7 @@ final class WaveNetGuideTests: XCTestCase {
         let guided = WaveNetGenerator(model: try TinyWaveNet.model(configuration: Self.configuration))
         let plain = WaveNetGenerator(model: try TinyWaveNet.model())
         for (generator, guides) in [(guided, [[Float]]()), (guided, [[Float](repeating: 0, count: 50)]),
+                                    (guided, [[Float](repeating: 0, count: 99) + [.nan]]),
                                     (plain, [[Float](repeating: 0, count: 100)])] {
             XCTAssertThrowsError(try generator.generateClasses([mel], sampleCounts: [100], guides: guides)) {
                 guard case .invalidParameter(name: "guides", _, _)? = $0 as? VocodersError else {
