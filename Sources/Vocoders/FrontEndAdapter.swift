@@ -10,9 +10,9 @@ import Foundation
 /// ``AudioDSP/FrontEnd/analyze(_:)`` would compute from the same STFT. So both front ends must share the STFT: sample
 /// rate, FFT size, hop, window length, window, centring and padding.
 ///
-/// A guided ``WaveNetVocoder`` (``WaveNet/Guide``) is guided by Griffin-Lim of the source spectrogram itself (the
-/// guide's iterations and seed, ``WaveNetVocoder/synthesize(_:guide:)``) rather than of the converted mel, which has
-/// lost the source's detail between and above the mel bands.
+/// The wrapped vocoder gets the source features too (``Vocoder/synthesize(_:convertedFrom:)``): a guided
+/// ``WaveNetVocoder`` (``WaveNet/Guide``) is then guided by Griffin-Lim of the source spectrogram itself rather than
+/// of the converted mel, which has lost the source's detail between and above the mel bands.
 ///
 /// ```swift
 /// let vocoder = try FrontEndAdapter(from: StyleTransferConfiguration.log1pMagnitude, to: WaveNetVocoder.bundled())
@@ -46,7 +46,7 @@ public struct FrontEndAdapter: Vocoder {
     /// Converts `features` to the wrapped vocoder's front end and synthesises them.
     ///
     /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` for features of another front
-    ///   end, Griffin-Lim's errors for a guided WaveNet's guide, and the wrapped vocoder's errors.
+    ///   end, and the wrapped vocoder's errors (``Vocoder/synthesize(_:convertedFrom:)``).
     public func synthesize(_ features: AcousticFeatures) throws -> Waveform {
         try frontEnd.requireMatch(features.frontEnd)
         let target = vocoder.frontEnd
@@ -57,10 +57,6 @@ public struct FrontEndAdapter: Vocoder {
         }
         let converted = try AcousticFeatures(spectrogram: target.scaled(filterbank?.apply(magnitude) ?? magnitude),
                                              frontEnd: target, sampleCount: features.sampleCount)
-        if let wavenet = vocoder as? WaveNetVocoder, let guide = wavenet.generator.configuration.guide {
-            let rendering = try guide.vocoder(frontEnd: frontEnd).synthesize(features)
-            return try wavenet.synthesize(converted, guide: rendering.samples)
-        }
-        return try vocoder.synthesize(converted)
+        return try vocoder.synthesize(converted, convertedFrom: features)
     }
 }

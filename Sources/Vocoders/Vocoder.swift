@@ -23,9 +23,21 @@ public protocol Vocoder: Sendable {
     /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` when `features.frontEnd` is not
     ///   ``frontEnd``, and the vocoder's own errors.
     func synthesize(_ features: AcousticFeatures) throws -> Waveform
+
+    /// Synthesises `features`, which were converted from `source`, the same sound on another front end with the same
+    /// STFT (what ``FrontEndAdapter`` passes). A vocoder that can use the source's detail does; the default ignores
+    /// `source` and calls ``synthesize(_:)``.
+    ///
+    /// - Throws: the errors of ``synthesize(_:)``, and those of whatever the vocoder does with `source`.
+    func synthesize(_ features: AcousticFeatures, convertedFrom source: AcousticFeatures) throws -> Waveform
 }
 
 extension Vocoder {
+    /// Ignores `source`: ``synthesize(_:)`` of `features`.
+    public func synthesize(_ features: AcousticFeatures, convertedFrom source: AcousticFeatures) throws -> Waveform {
+        try synthesize(features)
+    }
+
     /// Synthesises audio from a bare spectrogram said to come from `frontEnd` (see
     /// ``AudioDSP/AcousticFeatures/init(spectrogram:frontEnd:sampleCount:)`` for the checks).
     ///

@@ -111,4 +111,14 @@ public struct WaveNetVocoder: Vocoder {
     public func synthesize(_ features: AcousticFeatures, guide: [Float]) throws -> Waveform {
         try generator.generate([features], guides: [guide], sampler: sampler, seed: seed, threadCount: threadCount)[0]
     }
+
+    /// For a guided model, refines Griffin-Lim of `source` itself (the guide's iterations and seed) rather than of
+    /// `features`: a mel converted from a linear spectrogram has lost the detail between and above its bands. An
+    /// unguided model synthesises `features` alone.
+    ///
+    /// - Throws: Griffin-Lim's errors for `source`, and those of ``synthesize(_:guide:)``.
+    public func synthesize(_ features: AcousticFeatures, convertedFrom source: AcousticFeatures) throws -> Waveform {
+        guard let guide = generator.configuration.guide else { return try synthesize(features) }
+        return try synthesize(features, guide: guide.vocoder(frontEnd: source.frontEnd).synthesize(source).samples)
+    }
 }
