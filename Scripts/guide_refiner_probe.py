@@ -154,9 +154,10 @@ def multi_resolution_stft_loss(x, y):
     return total / 3
 
 
-def per_sample_mel(item):
-    """The normalised log mel at every sample (nearest frame): [80, samples]."""
-    frame = np.minimum((np.arange(len(item["y"])) + HOP // 2) // HOP, item["log_mel"].shape[1] - 1)
+def per_sample_mel(item, window=None):
+    """The normalised log mel at every sample of `window` (default: the whole clip), nearest frame: [80, samples]."""
+    samples = np.arange(len(item["y"]))[window or slice(None)]
+    frame = np.minimum((samples + HOP // 2) // HOP, item["log_mel"].shape[1] - 1)
     return (item["log_mel"][:, frame] + 5) / 3
 
 
@@ -184,7 +185,7 @@ def run_refiner():
             start = rng.integers(0, len(item["y"]) - crop)
             window = slice(start, start + crop)
             guides.append(item["guide"][window] * scale)
-            mels.append(per_sample_mel(item)[:, window])
+            mels.append(per_sample_mel(item, window))
             goal = item["target"] - item["guide"] if args.loss == "mse" else item["y"]
             goals.append(goal[window] * scale)
         g, c, goal = (torch.tensor(np.stack(v)) for v in (guides, mels, goals))
