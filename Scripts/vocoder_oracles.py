@@ -2,7 +2,9 @@
 """Upper bounds for vocoder designs, measured with ../shared/eval/vocoder_judge.py on held-out clips.
 
 For each clip x of CORPUS/heldout (made by Scripts/make_vocoder_corpus.py) at 22 050 Hz, n_fft 1024, hop 256:
-  gl_mel      Griffin-Lim 32 from the 80-band amplitude mel (0-8 kHz) via librosa's inverse mel: today's baseline
+  gl_mel      Griffin-Lim 32 from the 80-band amplitude mel (0-8 kHz) via the inverse mel of --inverse: librosa's
+              mel_to_stft (the default), or kullback-leibler, 50 multiplicative updates from a flat start (AudioDSP's
+              MelInversion.smooth, GriffinLimVocoder's default): the baseline
   mag_glphase the true STFT magnitude with gl_mel's phase, one inverse STFT: the best any network can do that
               keeps Griffin-Lim's phase and only restores the magnitude
   gl_linear   Griffin-Lim 32 from the true STFT magnitude: what a perfect mel-to-linear magnitude gives Griffin-Lim
@@ -13,6 +15,7 @@ Prints one line per clip and kind, then the means (PESQ-WB, STOI, LSD, and the c
 gl_mel's).
 
 usage: python3 Scripts/vocoder_oracles.py CORPUS [--judge ../shared/eval/vocoder_judge.py] [--limit N]
+           [--inverse librosa|kullback-leibler]
 (librosa, soundfile and the judge's own packages: the judge's venv from ../shared/eval/README.md)
 """
 import argparse
@@ -33,7 +36,24 @@ parser = argparse.ArgumentParser()
 parser.add_argument("corpus")
 parser.add_argument("--judge", default=os.path.join(os.path.dirname(__file__), "../../shared/eval/vocoder_judge.py"))
 parser.add_argument("--limit", type=int, default=0)
+parser.add_argument("--inverse", choices=["librosa", "kullback-leibler"], default="librosa")
 args = parser.parse_args()
+MEL_BASIS = librosa.filters.mel(sr=SR, n_fft=N_FFT, n_mels=MELS, fmax=FMAX)
+
+
+def inverse_mel(mel):
+    """The linear amplitude [bins, frames] that --inverse rebuilds from the amplitude mel."""
+    if args.inverse == "librosa":
+        return librosa.feature.inverse.mel_to_stft(mel, sr=SR, n_fft=N_FFT, fmax=FMAX, power=1)
+    coverage = MEL_BASIS.T @ np.ones(MELS)
+    spectrum = np.outer(coverage > 0, np.ones(mel.shape[1]))
+    for _ in range(50):
+        projected = MEL_BASIS @ spectrum
+        ratio = np.divide(mel, projected, out=np.zeros_like(projected), where=projected > 0)
+        spectrum *= np.divide(MEL_BASIS.T @ ratio, coverage[:, None], out=np.zeros_like(spectrum),
+                              where=coverage[:, None] > 0)
+    return spectrum
+
 
 clips = sorted(glob.glob(os.path.join(args.corpus, "heldout", "*.wav")))
 if args.limit:
@@ -44,7 +64,7 @@ with tempfile.TemporaryDirectory() as folder:
         x, _ = librosa.load(path, sr=SR)
         magnitude = np.abs(librosa.stft(x, n_fft=N_FFT, hop_length=HOP))
         mel = librosa.feature.melspectrogram(S=magnitude, sr=SR, n_fft=N_FFT, n_mels=MELS, fmax=FMAX, power=1)
-        from_mel = librosa.feature.inverse.mel_to_stft(mel, sr=SR, n_fft=N_FFT, fmax=FMAX, power=1)
+        from_mel = inverse_mel(mel)
         gl_mel = librosa.griffinlim(from_mel, n_iter=32, hop_length=HOP, n_fft=N_FFT, length=len(x), random_state=0)
         phase = np.angle(librosa.stft(gl_mel, n_fft=N_FFT, hop_length=HOP))
 

@@ -80,16 +80,7 @@ extension MelFilterbank {
     ///   - power: the exponent the mel was computed with: 2 (default, librosa's) for a power mel, 1 for amplitude.
     /// - Throws: the errors of ``inverse(_:iterations:)``, and `invalidParameter` for `power ≤ 0`.
     public func inverseMagnitude(_ mel: Spectrogram, power: Float = 2, iterations: Int = 100) throws -> Spectrogram {
-        guard power > 0 else {
-            throw AudioDSPError.invalidParameter(name: "power", value: "\(power)", reason: "must be positive")
-        }
-        var result = try inverse(mel, iterations: iterations)
-        if power == 2 {
-            for index in result.values.indices { result.values[index] = result.values[index].squareRoot() }
-        } else if power != 1 {
-            for index in result.values.indices { result.values[index] = powf(result.values[index], 1 / power) }
-        }
-        return result
+        try inverseMagnitude(mel, power: power, method: .leastSquares(iterations: iterations))
     }
 
     /// Accelerated projected gradient on `0.5‖W X − M‖²`, `X ≥ 0`, from `solution`, in blocks of frames.

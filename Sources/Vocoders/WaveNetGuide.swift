@@ -31,6 +31,9 @@ extension WaveNet {
         public var iterations: Int
         /// Seed of the guide's random initial phase (``GriffinLimVocoder/seed``). Default 0.
         public var seed: UInt64
+        /// The guide's inverse mel (``GriffinLimVocoder/melInversion``). Default ``AudioDSP/MelInversion/smooth``;
+        /// a checkpoint whose description lacks it was trained with ``AudioDSP/MelInversion/librosa`` and decodes so.
+        public var melInversion: MelInversion
         /// Plain Griffin-Lim iterations from the true magnitude, started at the guide's phase, that make the training
         /// target, ≥ 0 (0 trains toward the original magnitude under the guide's phase). Default 4, the shipped
         /// model's (`Docs/Vocoders.md` compares 0, 2, 4 and 16).
@@ -43,13 +46,30 @@ extension WaveNet {
         /// Makes a guide configuration.
         ///
         /// - Parameters: see the properties.
-        public init(kernelSize: Int = 65, iterations: Int = 32, seed: UInt64 = 0, targetIterations: Int = 4,
-                    inputNoise: Float = 0) {
+        public init(kernelSize: Int = 65, iterations: Int = 32, seed: UInt64 = 0, melInversion: MelInversion = .smooth,
+                    targetIterations: Int = 4, inputNoise: Float = 0) {
             self.kernelSize = kernelSize
             self.iterations = iterations
             self.seed = seed
+            self.melInversion = melInversion
             self.targetIterations = targetIterations
             self.inputNoise = inputNoise
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case kernelSize, iterations, seed, melInversion, targetIterations, inputNoise
+        }
+
+        /// Decodes a guide; a description without `melInversion` (written before it existed) gets
+        /// ``AudioDSP/MelInversion/librosa``, the inverse its model was trained with.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            kernelSize = try container.decode(Int.self, forKey: .kernelSize)
+            iterations = try container.decode(Int.self, forKey: .iterations)
+            seed = try container.decode(UInt64.self, forKey: .seed)
+            melInversion = try container.decodeIfPresent(MelInversion.self, forKey: .melInversion) ?? .librosa
+            targetIterations = try container.decode(Int.self, forKey: .targetIterations)
+            inputNoise = try container.decode(Float.self, forKey: .inputNoise)
         }
 
         /// Checks every value.
@@ -63,6 +83,12 @@ extension WaveNet {
             for (name, value) in [("guide.iterations", iterations), ("guide.targetIterations", targetIterations)]
             where value < 0 {
                 throw VocodersError.invalidParameter(name: name, value: "\(value)", reason: "must be ≥ 0")
+            }
+            do {
+                try melInversion.validate()
+            } catch let AudioDSPError.invalidParameter(_, value, reason) {
+                throw VocodersError.invalidParameter(name: "guide.melInversion.iterations", value: value,
+                                                     reason: reason)
             }
             guard inputNoise >= 0, inputNoise.isFinite else {
                 throw VocodersError.invalidParameter(name: "guide.inputNoise", value: "\(inputNoise)",
@@ -85,7 +111,7 @@ extension WaveNet {
         ///
         /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` for a front end it cannot invert.
         public func vocoder(frontEnd: FrontEnd) throws -> GriffinLimVocoder {
-            try GriffinLimVocoder(frontEnd: frontEnd, iterations: iterations, seed: seed)
+            try GriffinLimVocoder(frontEnd: frontEnd, iterations: iterations, seed: seed, melInversion: melInversion)
         }
 
         /// The training target of one clip: Griffin-Lim from `samples`' STFT magnitude, started at the phase of

@@ -29,6 +29,9 @@ struct ReconstructCommand: ParsableCommand {
 
     @OptionGroup var analysis: AnalysisOptions
 
+    @Option(help: "Inverse mel before Griffin-Lim: kullback-leibler (sounds best) or least-squares (librosa's).")
+    var melInversion: MelInversionChoice = .kullbackLeibler
+
     @Option(help: "Vocoder: griffinlim, or wavenet (its own front end: 22 050 Hz, 80-band log mel, hop 256; the analysis options are ignored).")
     var vocoder: VocoderChoice = .griffinLim
 
@@ -52,7 +55,7 @@ struct ReconstructCommand: ParsableCommand {
         try reportingErrors {
             try checkOutputFolders([out])
             if vocoder == .wavenet { return try runWaveNet(audio: audio!) }
-            let source = try fromImage.map(Self.magnitude(fromImage:)) ?? magnitude(fromAudio: audio!)
+            let source = try fromImage.map(magnitude(fromImage:)) ?? magnitude(fromAudio: audio!)
             let griffinLim =
                 try iterations.map {
                     try GriffinLim(stft: source.stft, iterations: $0, initialPhase: .random(seed: seed))
@@ -89,29 +92,32 @@ struct ReconstructCommand: ParsableCommand {
         let sampleRate: Int
         let sampleCount: Int?
 
-        /// The STFT amplitude of `magnitude`, the (mel) magnitude `|S|^p` of `frontEnd` (the NNLS inverse of its
-        /// mel filterbank, librosa `feature.inverse.mel_to_stft`, for a mel front end).
-        init(frontEnd: FrontEnd, magnitude: Spectrogram, sampleCount: Int?) throws {
+        /// The STFT amplitude of `magnitude`, the (mel) magnitude `|S|^p` of `frontEnd` (for a mel front end, its
+        /// filterbank's inverse by `melInversion`).
+        init(frontEnd: FrontEnd, magnitude: Spectrogram, sampleCount: Int?, melInversion: MelInversion) throws {
             let filterbank = try frontEnd.makeFilterbank()
-            self.magnitude = try filterbank?.inverseMagnitude(magnitude, power: frontEnd.magnitudePower) ?? magnitude
+            self.magnitude = try filterbank?.inverseMagnitude(magnitude, power: frontEnd.magnitudePower,
+                                                               method: melInversion) ?? magnitude
             stft = try frontEnd.makeTransform()
             sampleRate = frontEnd.sampleRate
             self.sampleCount = sampleCount
         }
     }
 
-    /// Analyses audio with the command's options: mel power → NNLS inverse → linear magnitude.
+    /// Analyses audio with the command's options: (mel) magnitude → inverse mel → linear magnitude.
     private func magnitude(fromAudio audio: URL) throws -> Source {
         let frontEnd = try analysis.frontEnd()
         let clip = try AudioFile.read(audio, sampleRate: frontEnd.sampleRate)
         guard !clip.isSilent else { throw AudioDSPError.silentInput(what: audio.path) }
-        return try Source(frontEnd: frontEnd, magnitude: frontEnd.magnitude(clip), sampleCount: clip.sampleCount)
+        return try Source(frontEnd: frontEnd, magnitude: frontEnd.magnitude(clip), sampleCount: clip.sampleCount,
+                          melInversion: melInversion.method)
     }
 
     /// Reads a spectrogram image: dB → power or amplitude (re 1.0) → NNLS inverse for mel images.
-    private static func magnitude(fromImage url: URL) throws -> Source {
+    private func magnitude(fromImage url: URL) throws -> Source {
         let image = try SpectrogramImage.read(url)
-        return try Source(frontEnd: image.frontEnd, magnitude: image.frontEnd.unscaled(image.decibels), sampleCount: nil)
+        return try Source(frontEnd: image.frontEnd, magnitude: image.frontEnd.unscaled(image.decibels), sampleCount: nil,
+                          melInversion: melInversion.method)
     }
 }
 

@@ -72,6 +72,21 @@ save("clip_amplitude_db_refmax_top60.npy", librosa.amplitude_to_db(np.sqrt(clip_
 # Inverse mel: librosa's NNLS (pseudo-inverse start, then L-BFGS-B) of the power mel, then the square root.
 save("clip_mel_to_stft.npy", librosa.feature.inverse.mel_to_stft(clip_mel, sr=sr, n_fft=CLIP_FFT, power=2.0))
 
+# Inverse mel by the generalised Kullback-Leibler divergence: multiplicative updates x <- x * W^T(M / Wx) / W^T 1
+# from x = 1 on every bin some filter covers (0 elsewhere), in float64 (numpy is the reference here: librosa has no
+# such inverse), of the amplitude mel, after 1 and after 50 updates.
+mel_basis = librosa.filters.mel(sr=sr, n_fft=CLIP_FFT, n_mels=CLIP_MELS).astype(np.float64)
+clip_mel_amplitude = librosa.feature.melspectrogram(y=clip, sr=sr, n_fft=CLIP_FFT, hop_length=CLIP_HOP,
+                                                    n_mels=CLIP_MELS, power=1.0).astype(np.float32).astype(np.float64)
+coverage = mel_basis.T @ np.ones(CLIP_MELS)
+kl = np.outer(coverage > 0, np.ones(clip_mel_amplitude.shape[1]))
+for update in range(1, 51):
+    projected = mel_basis @ kl
+    ratio = np.divide(clip_mel_amplitude, projected, out=np.zeros_like(projected), where=projected > 0)
+    kl *= np.divide(mel_basis.T @ ratio, coverage[:, None], out=np.zeros_like(kl), where=coverage[:, None] > 0)
+    if update in (1, 50):
+        save(f"clip_mel_kl_inverse_{update}.npy", kl)
+
 
 def spectral_convergence(magnitude, audio):
     rebuilt = np.abs(librosa.stft(audio, n_fft=CLIP_FFT, hop_length=CLIP_HOP))

@@ -106,10 +106,17 @@ final class WaveNetGuideTests: XCTestCase {
         }
         configuration.guide = WaveNet.Guide(targetIterations: -1)
         XCTAssertThrowsError(try TinyWaveNet.model(configuration: configuration))
+        configuration.guide = WaveNet.Guide(melInversion: .kullbackLeibler(iterations: 0))
+        XCTAssertThrowsError(try TinyWaveNet.model(configuration: configuration)) {
+            guard case .invalidParameter(name: "guide.melInversion.iterations", _, _)? = $0 as? VocodersError else {
+                return XCTFail("\($0)")
+            }
+        }
     }
 
-    /// A guided model has a two-channel input and a `guide` convolution, saves and loads with its guide, and a
-    /// description written before guides existed decodes as unguided.
+    /// A guided model has a two-channel input and a `guide` convolution, saves and loads with its guide, a
+    /// description written before guides existed decodes as unguided, and one written before the guide recorded its
+    /// inverse mel decodes with librosa's.
     func testCheckpointsKeepTheGuide() throws {
         let model = try TinyWaveNet.model(configuration: Self.configuration)
         let shapes = Dictionary(uniqueKeysWithValues: model.stateDictShapes.map { ($0.key, $0.shape) })
@@ -128,6 +135,14 @@ final class WaveNetGuideTests: XCTestCase {
         let old = try JSONDecoder().decode(WaveNet.Configuration.self,
                                            from: JSONSerialization.data(withJSONObject: json))
         XCTAssertEqual(old, TinyWaveNet.configuration)
+
+        var guide = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Self.guide)) as! [String: Any]
+        XCTAssertNotNil(guide["melInversion"])
+        guide["melInversion"] = nil
+        let beforeMelInversion = try JSONDecoder().decode(WaveNet.Guide.self,
+                                                          from: JSONSerialization.data(withJSONObject: guide))
+        XCTAssertEqual(beforeMelInversion.melInversion, .librosa, "descriptions without it were trained with librosa's")
+        XCTAssertEqual(Self.guide.melInversion, .smooth)
     }
 
     /// Training a guided model on two tones lowers the loss of the corrections, and its checkpoint records the guide.

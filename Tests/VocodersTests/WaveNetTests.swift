@@ -299,7 +299,8 @@ final class WaveNetCheckpointTests: XCTestCase {
     func testBundledModel() throws {
         let vocoder = try WaveNetVocoder.bundled(seed: 1, threadCount: 1)
         XCTAssertEqual(vocoder.frontEnd, .default)
-        XCTAssertEqual(vocoder.generator.configuration, WaveNet.Configuration(guide: WaveNet.Guide(targetIterations: 4)))
+        XCTAssertEqual(vocoder.generator.configuration,
+                       WaveNet.Configuration(guide: WaveNet.Guide(targetIterations: 4)))
         XCTAssertEqual(vocoder.sampler, try WaveNetSampler(expectation: MuLaw()))
         let description = try WaveNet.checkpointDescription(at: WaveNetVocoder.bundledCheckpointURL)
         XCTAssertEqual(description.training?.step, 2000)
