@@ -48,8 +48,8 @@ public final class StyleTransferSession {
     ///   - accentConverter: the converter for ``StyleTransferConfiguration/accentConversion``; `nil` (the default)
     ///     loads the shipped one (``Backbones/AccentConverter/bundled()``) when the configuration converts.
     ///   - vocoder: the vocoder; `nil` (the default) is Griffin-Lim with
-    ///     ``StyleTransferConfiguration/griffinLimIterations`` iterations on the configuration's front end, seeded
-    ///     with the configuration's seed.
+    ///     ``StyleTransferConfiguration/griffinLimIterations`` iterations on the configuration's front end, from its
+    ///     default start (the phase-gradient estimate).
     /// - Throws: ``StyleTransferError/invalidConfiguration(name:value:requirement:)``,
     ///   `AudioDSPError.frontEndMismatch` when the vocoder's front end (or an `AudioBackbone`'s, which reads only
     ///   the spectrogram it was trained on) is not the configuration's, and
@@ -60,8 +60,7 @@ public final class StyleTransferSession {
                 accentConverter: AccentConverter? = nil) throws {
         try configuration.validate()
         let vocoder = try vocoder ?? GriffinLimVocoder(
-            frontEnd: configuration.frontEnd, iterations: StyleTransferConfiguration.griffinLimIterations,
-            seed: configuration.seed)
+            frontEnd: configuration.frontEnd, iterations: StyleTransferConfiguration.griffinLimIterations)
         try vocoder.frontEnd.requireMatch(configuration.frontEnd)
         if let trained = featureExtractor as? AudioBackbone {
             try trained.configuration.frontEnd.requireMatch(configuration.frontEnd)

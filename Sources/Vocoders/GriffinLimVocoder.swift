@@ -10,10 +10,10 @@ import Foundation
 /// 2. for a mel front end, the amplitude `|S| = MelFilterbank.inverseMagnitude(M, power: p, method:
 ///    melInversion)` (by default the Kullback–Leibler inverse, which sounds better than librosa's
 ///    `feature.inverse.mel_to_stft`, ``AudioDSP/MelInversion/librosa``); for a linear one `|S| = M^(1/p)`;
-/// 3. `GriffinLim(stft:, iterations:, momentum:, initialPhase: .random(seed:)).reconstruct(magnitude: |S|, sampleCount:)`
-///    with the front end's STFT.
+/// 3. `GriffinLim(stft:, iterations:, momentum:, initialPhase:).reconstruct(magnitude: |S|, sampleCount:)` with the
+///    front end's STFT, by default from the phase that Phase Gradient Heap Integration estimates from `|S|`.
 ///
-/// Deterministic: the same features, configuration and ``seed`` give the same samples.
+/// Deterministic: the same features and configuration (including a random start's seed) give the same samples.
 public struct GriffinLimVocoder: Vocoder {
     /// The analysis this vocoder's input must come from.
     public let frontEnd: FrontEnd
@@ -21,9 +21,12 @@ public struct GriffinLimVocoder: Vocoder {
     public let iterations: Int
     /// Fast Griffin-Lim momentum (librosa `momentum`), `0 ... 1`; 0 is the classic algorithm. Default 0.99 (librosa's).
     public let momentum: Float
-    /// Seed of the random initial phase (librosa `init='random'` with `random_state`; the generator is AudioDSP's,
-    /// so the phases differ from NumPy's for the same number). Default 0.
-    public let seed: UInt64
+    /// Where the iterations start (`GriffinLim.InitialPhase`). Default `.phaseGradient()` (no randomness), or
+    /// `.random(seed: 0)` for a front end with a rectangular window, which phase-gradient integration cannot take;
+    /// `.random(seed:)` is librosa's `init='random'` (with AudioDSP's generator, so the phases differ from NumPy's).
+    /// From the phase-gradient start, Griffin-Lim 32 rebuilds speech better than Griffin-Lim 64 from a random one
+    /// (`Docs/Vocoders.md`).
+    public let initialPhase: GriffinLim.InitialPhase
     /// How the mel is inverted (`MelFilterbank.inverse(_:method:)`); unused for a linear front end. Default
     /// ``AudioDSP/MelInversion/smooth`` (50 Kullback–Leibler updates): on the vocoder corpus's held-out clips,
     /// Griffin-Lim 32 scores PESQ-WB 3.3 with it and 3.2 with ``AudioDSP/MelInversion/librosa``
@@ -40,12 +43,14 @@ public struct GriffinLimVocoder: Vocoder {
     ///   - frontEnd: the analysis of its input. Default ``AudioDSP/FrontEnd/default``.
     ///   - iterations: Griffin-Lim iterations, ≥ 0. Default 32.
     ///   - momentum: `0 ... 1`. Default 0.99.
-    ///   - seed: the initial-phase seed. Default 0.
+    ///   - initialPhase: the start; `nil` (the default) is `.phaseGradient()`, or `.random(seed: 0)` for a
+    ///     rectangular window.
     ///   - melInversion: the inverse mel. Default ``AudioDSP/MelInversion/smooth``.
     /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` for an out-of-range value (named
-    ///   `melInversion.iterations` for the inverse mel's).
-    public init(frontEnd: FrontEnd = .default, iterations: Int = 32, momentum: Float = 0.99, seed: UInt64 = 0,
-                melInversion: MelInversion = .smooth) throws {
+    ///   `melInversion.iterations` for the inverse mel's, `window` for a phase-gradient start on a rectangular
+    ///   window).
+    public init(frontEnd: FrontEnd = .default, iterations: Int = 32, momentum: Float = 0.99,
+                initialPhase: GriffinLim.InitialPhase? = nil, melInversion: MelInversion = .smooth) throws {
         do {
             try melInversion.validate()
         } catch let AudioDSPError.invalidParameter(_, value, reason) {
@@ -54,13 +59,17 @@ public struct GriffinLimVocoder: Vocoder {
         self.frontEnd = frontEnd
         self.iterations = iterations
         self.momentum = momentum
-        self.seed = seed
+        let initialPhase = initialPhase ?? (frontEnd.window == .rectangular ? .random(seed: 0) : .phaseGradient())
+        if case .phaseGradient = initialPhase, frontEnd.window == .rectangular {
+            throw VocodersError.invalidParameter(name: "window", value: frontEnd.window.rawValue,
+                                                 reason: "phase-gradient integration needs a bell-shaped window")
+        }
+        self.initialPhase = initialPhase
         self.melInversion = melInversion
         transform = try frontEnd.makeTransform()
         filterbank = try frontEnd.makeFilterbank()
         reconstruction = try withVocodersParameterErrors { [transform] in
-            try GriffinLim(stft: transform, iterations: iterations, momentum: momentum,
-                           initialPhase: .random(seed: seed))
+            try GriffinLim(stft: transform, iterations: iterations, momentum: momentum, initialPhase: initialPhase)
         }
     }
 

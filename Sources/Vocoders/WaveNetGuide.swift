@@ -29,7 +29,7 @@ extension WaveNet {
         public var kernelSize: Int
         /// Griffin-Lim iterations of the guide (``GriffinLimVocoder/iterations``), ≥ 0. Default 32.
         public var iterations: Int
-        /// Seed of the guide's random initial phase (``GriffinLimVocoder/seed``). Default 0.
+        /// Seed of the guide's random initial phase (``GriffinLimVocoder/initialPhase`` `.random(seed:)`). Default 0.
         public var seed: UInt64
         /// The guide's inverse mel (``GriffinLimVocoder/melInversion``). Default ``AudioDSP/MelInversion/smooth``;
         /// a checkpoint whose description lacks it was trained with ``AudioDSP/MelInversion/librosa`` and decodes so.
@@ -111,7 +111,8 @@ extension WaveNet {
         ///
         /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` for a front end it cannot invert.
         public func vocoder(frontEnd: FrontEnd) throws -> GriffinLimVocoder {
-            try GriffinLimVocoder(frontEnd: frontEnd, iterations: iterations, seed: seed, melInversion: melInversion)
+            try GriffinLimVocoder(frontEnd: frontEnd, iterations: iterations, initialPhase: .random(seed: seed),
+                                  melInversion: melInversion)
         }
 
         /// The training target of one clip: Griffin-Lim from `samples`' STFT magnitude, started at the phase of

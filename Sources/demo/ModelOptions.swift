@@ -33,7 +33,7 @@ struct ModelOptions: ParsableArguments {
     func makeVocoder(frontEnd: FrontEnd, seed: UInt64) throws -> any Vocoder {
         switch vocoder {
         case .griffinLim:
-            return try GriffinLimVocoder(frontEnd: frontEnd, iterations: iterations, seed: seed)
+            return try GriffinLimVocoder(frontEnd: frontEnd, iterations: iterations)
         case .wavenet:
             let wavenet = try checkpoint.map { try WaveNetVocoder(contentsOf: $0, seed: seed) }
                 ?? WaveNetVocoder.bundled(seed: seed)

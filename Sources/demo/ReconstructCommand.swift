@@ -21,8 +21,8 @@ struct ReconstructCommand: ParsableCommand {
     @Option(help: "Griffin-Lim iterations (librosa n_iter); default: the library's GriffinLim default.")
     var iterations: Int?
 
-    @Option(help: "Seed of Griffin-Lim's random initial phase, or of WaveNet's sampling.")
-    var seed: UInt64 = 0
+    @Option(help: "Seed of a random initial phase for Griffin-Lim (default: the phase-gradient estimate), or of WaveNet's sampling (default 0).")
+    var seed: UInt64?
 
     @Option(help: "Output encoding; default: flac for a .flac name, else wav16.")
     var format: AudioFileFormat?
@@ -56,10 +56,12 @@ struct ReconstructCommand: ParsableCommand {
             try checkOutputFolders([out])
             if vocoder == .wavenet { return try runWaveNet(audio: audio!) }
             let source = try fromImage.map(magnitude(fromImage:)) ?? magnitude(fromAudio: audio!)
+            let start: GriffinLim.InitialPhase =
+                seed.map { .random(seed: $0) } ?? (source.stft.window == .rectangular ? .random(seed: 0) : .phaseGradient())
             let griffinLim =
                 try iterations.map {
-                    try GriffinLim(stft: source.stft, iterations: $0, initialPhase: .random(seed: seed))
-                } ?? GriffinLim(stft: source.stft, initialPhase: .random(seed: seed))
+                    try GriffinLim(stft: source.stft, iterations: $0, initialPhase: start)
+                } ?? GriffinLim(stft: source.stft, initialPhase: start)
             let samples = try griffinLim.reconstruct(magnitude: source.magnitude, sampleCount: source.sampleCount)
             try AudioFile.write(
                 Waveform(samples: samples, sampleRate: source.sampleRate), to: out,
@@ -75,8 +77,8 @@ struct ReconstructCommand: ParsableCommand {
     private func runWaveNet(audio: URL) throws {
         let sampler = try temperature.map { try WaveNetSampler(temperature: $0) }
         let wavenet = try checkpoint.map {
-            try WaveNetVocoder(contentsOf: $0, sampler: sampler, seed: seed)
-        } ?? WaveNetVocoder.bundled(sampler: sampler, seed: seed)
+            try WaveNetVocoder(contentsOf: $0, sampler: sampler, seed: seed ?? 0)
+        } ?? WaveNetVocoder.bundled(sampler: sampler, seed: seed ?? 0)
         let clip = try AudioFile.read(audio, sampleRate: wavenet.frontEnd.sampleRate)
         let start = Date()
         let waveform = try wavenet.synthesize(wavenet.frontEnd.analyze(clip))

@@ -59,3 +59,12 @@ struct FixtureCases: Decodable {
 func fixture(_ name: String) throws -> (shape: [Int], values: [Float]) {
     try NPY.read(Fixtures.url("audiodsp/\(name)"))
 }
+
+/// The bundled clip's STFT (its `n_fft` and hop, Hann), its magnitude fixture `[bins, frames]` and its length.
+func clipMagnitude() throws -> (stft: ShortTimeFourierTransform, magnitude: Spectrogram, sampleCount: Int) {
+    let clip = try FixtureCases.load().clip
+    let stft = try ShortTimeFourierTransform(fftSize: clip.n_fft, hopLength: clip.hop_length)
+    let magnitude = try fixture("clip_stft_magnitude.npy")
+    return (stft, Spectrogram(values: magnitude.values, rowCount: magnitude.shape[0], frameCount: magnitude.shape[1]),
+            try fixture("clip.npy").values.count)
+}

@@ -4,18 +4,10 @@ import TestSupport
 import XCTest
 
 final class GriffinLimTests: XCTestCase {
-    private func clipSetUp() throws -> (stft: ShortTimeFourierTransform, magnitude: Spectrogram, sampleCount: Int) {
-        let clip = try FixtureCases.load().clip
-        let stft = try ShortTimeFourierTransform(fftSize: clip.n_fft, hopLength: clip.hop_length)
-        let magnitude = try fixture("clip_stft_magnitude.npy")
-        return (stft, Spectrogram(values: magnitude.values, rowCount: magnitude.shape[0], frameCount: magnitude.shape[1]),
-                try fixture("clip.npy").values.count)
-    }
-
     /// After 32 iterations from a random phase, the spectral convergence is within 5 % of librosa's (its mean over
     /// three seeds; ours also averaged over three seeds), or better.
     func testSpectralConvergenceMatchesLibrosa() throws {
-        let (stft, magnitude, count) = try clipSetUp()
+        let (stft, magnitude, count) = try clipMagnitude()
         let librosa = try FixtureCases.load().griffinlim_32_spectral_convergence.values
         let librosaMean = librosa.reduce(0, +) / Float(librosa.count)
         var ours: [Float] = []
@@ -30,7 +22,7 @@ final class GriffinLimTests: XCTestCase {
 
     /// The same seed gives the same audio; momentum 0 (classic Griffin-Lim) converges more slowly than 0.99.
     func testDeterministicAndMomentumHelps() throws {
-        let (stft, magnitude, count) = try clipSetUp()
+        let (stft, magnitude, count) = try clipMagnitude()
         let a = try GriffinLim(stft: stft, iterations: 8, initialPhase: .random(seed: 7)).reconstruct(magnitude: magnitude)
         let b = try GriffinLim(stft: stft, iterations: 8, initialPhase: .random(seed: 7)).reconstruct(magnitude: magnitude)
         XCTAssertEqual(a, b)
@@ -44,7 +36,7 @@ final class GriffinLimTests: XCTestCase {
 
     /// Starting from the true phase, zero iterations give back the original signal.
     func testGivenPhaseReconstructsExactly() throws {
-        let (stft, magnitude, count) = try clipSetUp()
+        let (stft, magnitude, count) = try clipMagnitude()
         let samples = try fixture("clip.npy").values
         let spectrum = try stft.forward(samples)
         let audio = try GriffinLim(stft: stft, iterations: 0, initialPhase: .given(spectrum))
@@ -56,7 +48,7 @@ final class GriffinLimTests: XCTestCase {
     }
 
     func testBadInputThrows() throws {
-        let (stft, magnitude, _) = try clipSetUp()
+        let (stft, magnitude, _) = try clipMagnitude()
         assertInvalidParameter(try GriffinLim(stft: stft, iterations: -1), named: "iterations")
         assertInvalidParameter(try GriffinLim(stft: stft, momentum: -0.5), named: "momentum")
         let gl = try GriffinLim(stft: stft, iterations: 1)

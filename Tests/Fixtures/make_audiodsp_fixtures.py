@@ -88,6 +88,42 @@ for update in range(1, 51):
         save(f"clip_mel_kl_inverse_{update}.npy", kl)
 
 
+def phase_gradient_heap_integration(magnitude, hop, n_fft, window_length, width_factor=0.25645, tolerance=1e-5):
+    """Phase Gradient Heap Integration (Prusa, Balazs & Sondergaard 2017) as AudioDSP documents it, in float64: phase
+    steps from the log-magnitude's central differences, integrated from the largest cell through a max-heap (ties to
+    the lower row-major index), cells below tolerance * max at phase 0; the result wrapped to [-pi, pi]."""
+    import heapq
+    bins, frames = magnitude.shape
+    m = magnitude.astype(np.float64)
+    logs = np.log(np.maximum(m, m.max() * 1e-12))
+    gamma = width_factor * window_length ** 2
+    centre = (n_fft - window_length) // 2 + window_length / 2
+    time_step = hop * n_fft / gamma * np.gradient(logs, axis=0) + 2 * np.pi * hop * np.arange(bins)[:, None] / n_fft
+    bin_step = -gamma / (hop * n_fft) * np.gradient(logs, axis=1) - 2 * np.pi * centre / n_fft
+    reached = m < m.max() * tolerance
+    phase = np.zeros_like(m)
+    flat = logs.ravel()
+    order = sorted((i for i in range(flat.size) if not reached.flat[i]), key=lambda i: (-flat[i], i))
+    for start in order:
+        if reached.flat[start]:
+            continue
+        reached.flat[start] = True
+        heap = [(-flat[start], start)]
+        while heap:
+            _, cell = heapq.heappop(heap)
+            b, f = divmod(cell, frames)
+            for nb, nf, steps, direction in ((b, f + 1, time_step, 1), (b, f - 1, time_step, -1),
+                                             (b + 1, f, bin_step, 1), (b - 1, f, bin_step, -1)):
+                if 0 <= nb < bins and 0 <= nf < frames and not reached[nb, nf]:
+                    phase[nb, nf] = phase[b, f] + direction * (steps[b, f] + steps[nb, nf]) / 2
+                    reached[nb, nf] = True
+                    heapq.heappush(heap, (-logs[nb, nf], nb * frames + nf))
+    return np.remainder(phase + np.pi, 2 * np.pi) - np.pi
+
+
+save("clip_pghi_phase.npy", phase_gradient_heap_integration(clip_magnitude, CLIP_HOP, CLIP_FFT, CLIP_FFT))
+
+
 def spectral_convergence(magnitude, audio):
     rebuilt = np.abs(librosa.stft(audio, n_fft=CLIP_FFT, hop_length=CLIP_HOP))
     return float(np.linalg.norm(rebuilt - magnitude) / np.linalg.norm(magnitude))

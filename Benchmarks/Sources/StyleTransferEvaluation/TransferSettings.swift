@@ -202,8 +202,7 @@ struct TransferSettings {
         var configuration = configuration
         configuration.frontEnd = try frontEnd(from: configuration.frontEnd)
         let extractor = try featureExtractor(rowCount: configuration.frontEnd.rowCount, seed: configuration.seed)
-        let vocoder = try GriffinLimVocoder(
-            frontEnd: configuration.frontEnd, iterations: griffinLimIterations, seed: configuration.seed)
+        let vocoder = try GriffinLimVocoder(frontEnd: configuration.frontEnd, iterations: griffinLimIterations)
         configuration = configuration.withRecommendedLayers(for: extractor)
         if let contentLayers { configuration.contentLayers = contentLayers.map { WeightedLayer($0) } }
         if let styleLayers { configuration.styleLayers = styleLayers.map { WeightedLayer($0) } }
