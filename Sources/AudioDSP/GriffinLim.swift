@@ -20,8 +20,8 @@ public struct GriffinLim: Sendable {
         case zero
         /// The phase that Phase Gradient Heap Integration estimates from the magnitude itself
         /// (``ShortTimeFourierTransform/phaseGradientHeapIntegration(_:tolerance:)``; needs a Hann, Hamming or
-        /// Blackman window). No randomness. From it, 32 iterations rebuild speech better than 64 from a random
-        /// phase (`Docs/Vocoders.md`).
+        /// Blackman window). No randomness. From it, 32 iterations rebuild held-out speech from its linear
+        /// magnitude at PESQ-WB 4.12, where a random start reaches 3.80 (`Docs/Vocoders.md`).
         case phaseGradient(tolerance: Float = 1e-5)
     }
 

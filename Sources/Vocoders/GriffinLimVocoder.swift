@@ -24,8 +24,8 @@ public struct GriffinLimVocoder: Vocoder {
     /// Where the iterations start (`GriffinLim.InitialPhase`). Default `.phaseGradient()` (no randomness), or
     /// `.random(seed: 0)` for a front end with a rectangular window, which phase-gradient integration cannot take;
     /// `.random(seed:)` is librosa's `init='random'` (with AudioDSP's generator, so the phases differ from NumPy's).
-    /// From the phase-gradient start, Griffin-Lim 32 rebuilds speech better than Griffin-Lim 64 from a random one
-    /// (`Docs/Vocoders.md`).
+    /// On the vocoder corpus's held-out clips, Griffin-Lim 32 scores PESQ-WB 4.12 from the linear amplitude and 3.41
+    /// from the mel with the phase-gradient start, 3.80 and 3.33 with a random one (`Docs/Vocoders.md`).
     public let initialPhase: GriffinLim.InitialPhase
     /// How the mel is inverted (`MelFilterbank.inverse(_:method:)`); unused for a linear front end. Default
     /// ``AudioDSP/MelInversion/smooth`` (50 Kullback–Leibler updates): on the vocoder corpus's held-out clips,
