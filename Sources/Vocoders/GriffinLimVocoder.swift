@@ -48,7 +48,7 @@ public struct GriffinLimVocoder: Vocoder {
     ///   - melInversion: the inverse mel. Default ``AudioDSP/MelInversion/smooth``.
     /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` for an out-of-range value (named
     ///   `melInversion.iterations` for the inverse mel's, `window` for a phase-gradient start on a rectangular
-    ///   window).
+    ///   window, `initialPhase.tolerance` for its tolerance outside `(0, 1)`).
     public init(frontEnd: FrontEnd = .default, iterations: Int = 32, momentum: Float = 0.99,
                 initialPhase: GriffinLim.InitialPhase? = nil, melInversion: MelInversion = .smooth) throws {
         do {
@@ -60,9 +60,15 @@ public struct GriffinLimVocoder: Vocoder {
         self.iterations = iterations
         self.momentum = momentum
         let initialPhase = initialPhase ?? (frontEnd.window == .rectangular ? .random(seed: 0) : .phaseGradient())
-        if case .phaseGradient = initialPhase, frontEnd.window == .rectangular {
-            throw VocodersError.invalidParameter(name: "window", value: frontEnd.window.rawValue,
-                                                 reason: "phase-gradient integration needs a bell-shaped window")
+        if case let .phaseGradient(tolerance) = initialPhase {
+            guard frontEnd.window != .rectangular else {
+                throw VocodersError.invalidParameter(name: "window", value: frontEnd.window.rawValue,
+                                                     reason: "phase-gradient integration needs a bell-shaped window")
+            }
+            guard tolerance > 0, tolerance < 1 else {
+                throw VocodersError.invalidParameter(name: "initialPhase.tolerance", value: "\(tolerance)",
+                                                     reason: "must be in (0, 1)")
+            }
         }
         self.initialPhase = initialPhase
         self.melInversion = melInversion

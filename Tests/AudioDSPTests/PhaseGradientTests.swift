@@ -41,7 +41,8 @@ final class PhaseGradientTests: XCTestCase {
                        try GriffinLim(stft: stft, iterations: 2, initialPhase: .phaseGradient()).reconstruct(magnitude: magnitude))
     }
 
-    /// Cells below the tolerance and an all-zero magnitude get phase 0; every window but the rectangular one works.
+    /// Cells below the tolerance and an all-zero magnitude get phase 0; a single frame works; every window but the
+    /// rectangular one works.
     func testToleranceSilenceAndWindows() throws {
         let (stft, magnitude, _) = try clipMagnitude()
         let largest = magnitude.values.max()!
@@ -53,6 +54,11 @@ final class PhaseGradientTests: XCTestCase {
         let silent = Spectrogram(values: [Float](repeating: 0, count: magnitude.values.count),
                                  rowCount: magnitude.rowCount, frameCount: magnitude.frameCount)
         XCTAssertTrue(try stft.phaseGradientHeapIntegration(silent).values.allSatisfy { $0 == 0 })
+        let oneFrame = Spectrogram(values: (0..<magnitude.rowCount).map { magnitude[row: $0, frame: 10] },
+                                   rowCount: magnitude.rowCount, frameCount: 1)
+        let single = try stft.phaseGradientHeapIntegration(oneFrame)
+        XCTAssertEqual(single.shape, [magnitude.rowCount, 1])
+        XCTAssertTrue(single.values.allSatisfy { $0.isFinite && abs($0) <= Float.pi + 1e-6 })
         for window in [WindowFunction.hamming, .blackman] {
             let other = try ShortTimeFourierTransform(fftSize: stft.fftSize, hopLength: stft.hopLength, window: window)
             XCTAssertNoThrow(try other.phaseGradientHeapIntegration(magnitude), "\(window)")

@@ -94,6 +94,11 @@ final class GriffinLimVocoderTests: XCTestCase {
         XCTAssertThrowsError(try GriffinLimVocoder(frontEnd: rectangular, initialPhase: .phaseGradient())) { error in
             guard case .invalidParameter("window", _, _)? = error as? VocodersError else { return XCTFail("\(error)") }
         }
+        XCTAssertThrowsError(try GriffinLimVocoder(initialPhase: .phaseGradient(tolerance: 1))) { error in
+            guard case .invalidParameter("initialPhase.tolerance", _, _)? = error as? VocodersError else {
+                return XCTFail("\(error)")
+            }
+        }
         // Without a sample count, the inverse STFT's implied length hop · (frames − 1).
         let bare = try GriffinLimVocoder(iterations: 1).synthesize(features.spectrogram, frontEnd: .default)
         XCTAssertEqual(bare.sampleCount, 256 * (features.spectrogram.frameCount - 1))
