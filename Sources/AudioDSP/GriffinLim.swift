@@ -23,6 +23,11 @@ public struct GriffinLim: Sendable {
         /// Blackman window). No randomness. From it, 32 iterations rebuild held-out speech from its linear
         /// magnitude at PESQ-WB 4.12, where a random start reaches 3.80 (`Docs/Vocoders.md`).
         case phaseGradient(tolerance: Float = 1e-5)
+
+        /// The best start `window` allows: `.phaseGradient()`, or `.random(seed: 0)` for a rectangular window.
+        public static func preferred(for window: WindowFunction) -> InitialPhase {
+            window == .rectangular ? .random(seed: 0) : .phaseGradient()
+        }
     }
 
     /// The transform used for every analysis/synthesis step.
@@ -36,8 +41,9 @@ public struct GriffinLim: Sendable {
 
     /// Configures a reconstruction.
     ///
-    /// - Throws: ``AudioDSPError/invalidParameter(name:value:reason:)`` for negative `iterations` or a momentum
-    ///   outside `[0, 1]` (librosa rejects negative momentum and warns above 1).
+    /// - Throws: ``AudioDSPError/invalidParameter(name:value:reason:)`` for negative `iterations`, a momentum
+    ///   outside `[0, 1]` (librosa rejects negative momentum and warns above 1), and a phase-gradient start on a
+    ///   rectangular window (`window`) or with a tolerance outside `(0, 1)` (`initialPhase.tolerance`).
     public init(stft: ShortTimeFourierTransform, iterations: Int = 32, momentum: Float = 0.99,
                 initialPhase: InitialPhase = .random(seed: 0)) throws {
         guard iterations >= 0 else {
@@ -45,6 +51,9 @@ public struct GriffinLim: Sendable {
         }
         guard momentum >= 0, momentum <= 1 else {
             throw AudioDSPError.invalidParameter(name: "momentum", value: "\(momentum)", reason: "must be in 0...1")
+        }
+        if case let .phaseGradient(tolerance) = initialPhase {
+            _ = try stft.phaseGradientWidthFactor(tolerance: tolerance, toleranceName: "initialPhase.tolerance")
         }
         self.stft = stft
         self.iterations = iterations
@@ -61,7 +70,7 @@ public struct GriffinLim: Sendable {
     /// - Returns: the samples.
     /// - Throws: ``AudioDSPError/shapeMismatch(what:expected:actual:)`` for a wrong bin count or a given phase of
     ///   another shape, ``AudioDSPError/emptyInput(what:)``, ``AudioDSPError/nonFiniteInput(what:)``,
-    ///   `invalidParameter` for `sampleCount < 1` and for a phase-gradient start the window or tolerance cannot take.
+    ///   `invalidParameter` for `sampleCount < 1`.
     public func reconstruct(magnitude: Spectrogram, sampleCount: Int? = nil) throws -> [Float] {
         guard magnitude.rowCount == stft.binCount else {
             throw AudioDSPError.shapeMismatch(what: "magnitude", expected: "[\(stft.binCount), frames]",

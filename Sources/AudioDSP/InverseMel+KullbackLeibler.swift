@@ -6,10 +6,7 @@ extension MelFilterbank {
     /// in blocks of 64 frames spread over ``AudioDSPThreads/threadCount`` threads, using only the filters' non-zero
     /// bins. Negative mel values count as 0; a band whose `W·x` is 0 contributes nothing.
     func divergenceInverse(_ mel: Spectrogram, iterations: Int) throws -> Spectrogram {
-        guard mel.rowCount == melBandCount else {
-            throw AudioDSPError.shapeMismatch(what: "mel spectrogram", expected: "[\(melBandCount), frames]",
-                                              actual: "[\(mel.rowCount), \(mel.frameCount)]")
-        }
+        try requireMelShape(mel)
         try MelInversion.kullbackLeibler(iterations: iterations).validate()
         try validateFinite(mel.values, what: "mel spectrogram")
         let frames = mel.frameCount, bins = binCount, bands = melBandCount, blockWidth = 64

@@ -25,13 +25,8 @@ extension MelFilterbank {
     ///   ``AudioDSPError/emptyInput(what:)`` for zero frames, ``AudioDSPError/nonFiniteInput(what:)``,
     ///   ``AudioDSPError/invalidParameter(name:value:reason:)`` for negative `iterations`.
     public func inverse(_ mel: Spectrogram, iterations: Int = 100) throws -> Spectrogram {
-        guard mel.rowCount == melBandCount else {
-            throw AudioDSPError.shapeMismatch(what: "mel spectrogram", expected: "[\(melBandCount), frames]",
-                                              actual: "[\(mel.rowCount), \(mel.frameCount)]")
-        }
-        guard iterations >= 0 else {
-            throw AudioDSPError.invalidParameter(name: "iterations", value: "\(iterations)", reason: "must be ≥ 0")
-        }
+        try requireMelShape(mel)
+        try MelInversion.leastSquares(iterations: iterations).validate()
         try validateFinite(mel.values, what: "mel spectrogram")
         let frames = mel.frameCount, bins = binCount, bands = melBandCount
         let (gramInverse, largestEigenvalue) = gramPseudoInverse()
@@ -81,6 +76,14 @@ extension MelFilterbank {
     /// - Throws: the errors of ``inverse(_:iterations:)``, and `invalidParameter` for `power ≤ 0`.
     public func inverseMagnitude(_ mel: Spectrogram, power: Float = 2, iterations: Int = 100) throws -> Spectrogram {
         try inverseMagnitude(mel, power: power, method: .leastSquares(iterations: iterations))
+    }
+
+    /// Throws ``AudioDSPError/shapeMismatch(what:expected:actual:)`` unless `mel` has `melBandCount` rows.
+    func requireMelShape(_ mel: Spectrogram) throws {
+        guard mel.rowCount == melBandCount else {
+            throw AudioDSPError.shapeMismatch(what: "mel spectrogram", expected: "[\(melBandCount), frames]",
+                                              actual: "[\(mel.rowCount), \(mel.frameCount)]")
+        }
     }
 
     /// Accelerated projected gradient on `0.5‖W X − M‖²`, `X ≥ 0`, from `solution`, in blocks of frames.

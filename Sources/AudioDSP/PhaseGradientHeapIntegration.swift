@@ -34,18 +34,7 @@ extension ShortTimeFourierTransform {
             throw AudioDSPError.shapeMismatch(what: "magnitude", expected: "[\(binCount), frames]",
                                               actual: "[\(magnitude.rowCount), \(magnitude.frameCount)]")
         }
-        guard tolerance > 0, tolerance < 1 else {
-            throw AudioDSPError.invalidParameter(name: "tolerance", value: "\(tolerance)", reason: "must be in (0, 1)")
-        }
-        let widthFactor: Double
-        switch window {
-        case .hann: widthFactor = 0.25645
-        case .hamming: widthFactor = 0.29794
-        case .blackman: widthFactor = 0.17954
-        case .rectangular:
-            throw AudioDSPError.invalidParameter(name: "window", value: window.rawValue,
-                                                 reason: "phase-gradient integration needs a bell-shaped window")
-        }
+        let widthFactor = try phaseGradientWidthFactor(tolerance: tolerance)
         try validateFinite(magnitude.values, what: "magnitude")
         let bins = magnitude.rowCount, frames = magnitude.frameCount, count = bins * frames
         let largest = magnitude.values.max() ?? 0
@@ -92,6 +81,25 @@ extension ShortTimeFourierTransform {
         }
         for index in 0..<count { phase.values[index] = Float(remainder(unwrapped[index], 2 * Double.pi)) }
         return phase
+    }
+
+    /// Checks that phase-gradient integration can run on this transform with `tolerance`, and returns LTFAT's
+    /// Gaussian width factor of the window (`γ / windowLength²`).
+    ///
+    /// - Throws: ``AudioDSPError/invalidParameter(name:value:reason:)`` named `toleranceName` for a tolerance outside
+    ///   `(0, 1)`, `window` for a rectangular window.
+    func phaseGradientWidthFactor(tolerance: Float, toleranceName: String = "tolerance") throws -> Double {
+        guard tolerance > 0, tolerance < 1 else {
+            throw AudioDSPError.invalidParameter(name: toleranceName, value: "\(tolerance)", reason: "must be in (0, 1)")
+        }
+        switch window {
+        case .hann: return 0.25645
+        case .hamming: return 0.29794
+        case .blackman: return 0.17954
+        case .rectangular:
+            throw AudioDSPError.invalidParameter(name: "window", value: window.rawValue,
+                                                 reason: "phase-gradient integration needs a bell-shaped window")
+        }
     }
 
     /// NumPy's `gradient` of `values[offset + i·stride]` at `i = position`, `i` in `0..<count` (0 when `count` is 1).

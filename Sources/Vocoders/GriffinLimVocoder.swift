@@ -43,33 +43,19 @@ public struct GriffinLimVocoder: Vocoder {
     ///   - frontEnd: the analysis of its input. Default ``AudioDSP/FrontEnd/default``.
     ///   - iterations: Griffin-Lim iterations, ≥ 0. Default 32.
     ///   - momentum: `0 ... 1`. Default 0.99.
-    ///   - initialPhase: the start; `nil` (the default) is `.phaseGradient()`, or `.random(seed: 0)` for a
-    ///     rectangular window.
+    ///   - initialPhase: the start; `nil` (the default) is `GriffinLim.InitialPhase.preferred(for:)` the front end's
+    ///     window: `.phaseGradient()`, or `.random(seed: 0)` for a rectangular window.
     ///   - melInversion: the inverse mel. Default ``AudioDSP/MelInversion/smooth``.
     /// - Throws: ``VocodersError/invalidParameter(name:value:reason:)`` for an out-of-range value (named
     ///   `melInversion.iterations` for the inverse mel's, `window` for a phase-gradient start on a rectangular
     ///   window, `initialPhase.tolerance` for its tolerance outside `(0, 1)`).
     public init(frontEnd: FrontEnd = .default, iterations: Int = 32, momentum: Float = 0.99,
                 initialPhase: GriffinLim.InitialPhase? = nil, melInversion: MelInversion = .smooth) throws {
-        do {
-            try melInversion.validate()
-        } catch let AudioDSPError.invalidParameter(_, value, reason) {
-            throw VocodersError.invalidParameter(name: "melInversion.iterations", value: value, reason: reason)
-        }
+        try withVocodersParameterErrors(prefix: "melInversion.") { try melInversion.validate() }
         self.frontEnd = frontEnd
         self.iterations = iterations
         self.momentum = momentum
-        let initialPhase = initialPhase ?? (frontEnd.window == .rectangular ? .random(seed: 0) : .phaseGradient())
-        if case let .phaseGradient(tolerance) = initialPhase {
-            guard frontEnd.window != .rectangular else {
-                throw VocodersError.invalidParameter(name: "window", value: frontEnd.window.rawValue,
-                                                     reason: "phase-gradient integration needs a bell-shaped window")
-            }
-            guard tolerance > 0, tolerance < 1 else {
-                throw VocodersError.invalidParameter(name: "initialPhase.tolerance", value: "\(tolerance)",
-                                                     reason: "must be in (0, 1)")
-            }
-        }
+        let initialPhase = initialPhase ?? .preferred(for: frontEnd.window)
         self.initialPhase = initialPhase
         self.melInversion = melInversion
         transform = try frontEnd.makeTransform()

@@ -80,11 +80,11 @@ public enum CheckpointProblem: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Runs `body`, turning AudioDSP's `invalidParameter` into ``VocodersError/invalidParameter(name:value:reason:)``
-/// with the same name, value and reason (other errors pass through).
-func withVocodersParameterErrors<Result>(_ body: () throws -> Result) throws -> Result {
+/// with the same value and reason and the name after `prefix` (e.g. `"melInversion."`); other errors pass through.
+func withVocodersParameterErrors<Result>(prefix: String = "", _ body: () throws -> Result) throws -> Result {
     do {
         return try body()
     } catch let AudioDSPError.invalidParameter(name, value, reason) {
-        throw VocodersError.invalidParameter(name: name, value: value, reason: reason)
+        throw VocodersError.invalidParameter(name: prefix + name, value: value, reason: reason)
     }
 }

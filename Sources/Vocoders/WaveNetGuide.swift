@@ -84,12 +84,7 @@ extension WaveNet {
             where value < 0 {
                 throw VocodersError.invalidParameter(name: name, value: "\(value)", reason: "must be ≥ 0")
             }
-            do {
-                try melInversion.validate()
-            } catch let AudioDSPError.invalidParameter(_, value, reason) {
-                throw VocodersError.invalidParameter(name: "guide.melInversion.iterations", value: value,
-                                                     reason: reason)
-            }
+            try withVocodersParameterErrors(prefix: "guide.melInversion.") { try melInversion.validate() }
             guard inputNoise >= 0, inputNoise.isFinite else {
                 throw VocodersError.invalidParameter(name: "guide.inputNoise", value: "\(inputNoise)",
                                                      reason: "must be ≥ 0 and finite")

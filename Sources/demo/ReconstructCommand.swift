@@ -56,8 +56,7 @@ struct ReconstructCommand: ParsableCommand {
             try checkOutputFolders([out])
             if vocoder == .wavenet { return try runWaveNet(audio: audio!) }
             let source = try fromImage.map(magnitude(fromImage:)) ?? magnitude(fromAudio: audio!)
-            let start: GriffinLim.InitialPhase =
-                seed.map { .random(seed: $0) } ?? (source.stft.window == .rectangular ? .random(seed: 0) : .phaseGradient())
+            let start = seed.map { .random(seed: $0) } ?? GriffinLim.InitialPhase.preferred(for: source.stft.window)
             let griffinLim =
                 try iterations.map {
                     try GriffinLim(stft: source.stft, iterations: $0, initialPhase: start)
