@@ -12,5 +12,6 @@ venv=.peers/venv
 "$venv/bin/pip" install -q --upgrade pip
 "$venv/bin/pip" install -q --extra-index-url https://download.pytorch.org/whl/cpu \
     torch==2.11.0 torchvision==0.26.0 torchaudio==2.11.0
-"$venv/bin/pip" install -q numpy==2.4.6 scipy==1.17.1 librosa==0.11.0 soundfile==0.14.0 soxr==1.1.0 pillow==13.0.0
-"$venv/bin/python" -c "import torch, torchvision, torchaudio, librosa; print('peers:', torch.__version__, torchvision.__version__, torchaudio.__version__, librosa.__version__)"
+"$venv/bin/pip" install -q numpy==2.4.6 scipy==1.17.1 librosa==0.11.0 soundfile==0.14.0 soxr==1.1.0 pillow==13.0.0 \
+    safetensors==0.8.0
+"$venv/bin/python" -c "import torch, torchvision, torchaudio, librosa, safetensors; print('peers:', torch.__version__, torchvision.__version__, torchaudio.__version__, librosa.__version__, safetensors.__version__)"

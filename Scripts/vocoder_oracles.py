@@ -4,18 +4,19 @@
 For each clip x of CORPUS/heldout (made by Scripts/make_vocoder_corpus.py) at 22 050 Hz, n_fft 1024, hop 256:
   gl_mel      Griffin-Lim 32 from the 80-band amplitude mel (0-8 kHz) via the inverse mel of --inverse: librosa's
               mel_to_stft (the default), or kullback-leibler, 50 multiplicative updates from a flat start (AudioDSP's
-              MelInversion.smooth, GriffinLimVocoder's default): the baseline
+              MelInversion.smooth): the baseline. With --guides PREFIX, gl_mel is instead read from PREFIX<clip>.wav,
+              e.g. the project's own GriffinLimVocoder output that VocoderQuality --keep DIR writes as DIR/0-<clip>.wav
   mag_glphase the true STFT magnitude with gl_mel's phase, one inverse STFT: the best any network can do that
               keeps Griffin-Lim's phase and only restores the magnitude
   gl_linear   Griffin-Lim 32 from the true STFT magnitude: what a perfect mel-to-linear magnitude gives Griffin-Lim
-  aligned_K   plain Griffin-Lim (momentum 0) from the true STFT magnitude started at gl_mel's phase, K = 4 and 16
-              iterations: the training target of a guided WaveNet (Sources/Vocoders/WaveNetGuide.swift), which keeps
+  aligned_K   plain Griffin-Lim (momentum 0) from the true STFT magnitude started at gl_mel's phase, K = 4, 16 and
+              32 iterations: the training target of a guided WaveNet (Sources/Vocoders/WaveNetGuide.swift), which keeps
               gl_mel's phase trajectory while taking the true magnitude
 Prints one line per clip and kind, then the means (PESQ-WB, STOI, LSD, and the correlation of the samples with
 gl_mel's).
 
 usage: python3 Scripts/vocoder_oracles.py CORPUS [--judge ../shared/eval/vocoder_judge.py] [--limit N]
-           [--inverse librosa|kullback-leibler]
+           [--inverse librosa|kullback-leibler | --guides PREFIX]
 (librosa, soundfile and the judge's own packages: the judge's venv from ../shared/eval/README.md)
 """
 import argparse
@@ -37,6 +38,7 @@ parser.add_argument("corpus")
 parser.add_argument("--judge", default=os.path.join(os.path.dirname(__file__), "../../shared/eval/vocoder_judge.py"))
 parser.add_argument("--limit", type=int, default=0)
 parser.add_argument("--inverse", choices=["librosa", "kullback-leibler"], default="librosa")
+parser.add_argument("--guides", help="read gl_mel from PREFIX<clip>.wav instead of computing it")
 args = parser.parse_args()
 MEL_BASIS = librosa.filters.mel(sr=SR, n_fft=N_FFT, n_mels=MELS, fmax=FMAX)
 
@@ -64,8 +66,11 @@ with tempfile.TemporaryDirectory() as folder:
         x, _ = librosa.load(path, sr=SR)
         magnitude = np.abs(librosa.stft(x, n_fft=N_FFT, hop_length=HOP))
         mel = librosa.feature.melspectrogram(S=magnitude, sr=SR, n_fft=N_FFT, n_mels=MELS, fmax=FMAX, power=1)
-        from_mel = inverse_mel(mel)
-        gl_mel = librosa.griffinlim(from_mel, n_iter=32, hop_length=HOP, n_fft=N_FFT, length=len(x), random_state=0)
+        if args.guides:
+            gl_mel = librosa.util.fix_length(librosa.load(args.guides + os.path.basename(path), sr=SR)[0], size=len(x))
+        else:
+            gl_mel = librosa.griffinlim(inverse_mel(mel), n_iter=32, hop_length=HOP, n_fft=N_FFT, length=len(x),
+                                        random_state=0)
         phase = np.angle(librosa.stft(gl_mel, n_fft=N_FFT, hop_length=HOP))
 
         def aligned(iterations):
@@ -83,6 +88,7 @@ with tempfile.TemporaryDirectory() as folder:
                                             random_state=0),
             "aligned_4": aligned(4),
             "aligned_16": aligned(16),
+            "aligned_32": aligned(32),
         }
         for kind, samples in outputs.items():
             out = os.path.join(folder, f"{kind}.wav")

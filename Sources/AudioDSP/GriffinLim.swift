@@ -30,6 +30,9 @@ public struct GriffinLim: Sendable {
         }
     }
 
+    /// The default number of iterations, librosa's: 32.
+    public static let defaultIterations = 32
+
     /// The transform used for every analysis/synthesis step.
     public let stft: ShortTimeFourierTransform
     /// Number of iterations (librosa `n_iter`), ≥ 0. Default 32.
@@ -44,7 +47,7 @@ public struct GriffinLim: Sendable {
     /// - Throws: ``AudioDSPError/invalidParameter(name:value:reason:)`` for negative `iterations`, a momentum
     ///   outside `[0, 1]` (librosa rejects negative momentum and warns above 1), and a phase-gradient start on a
     ///   rectangular window (`window`) or with a tolerance outside `(0, 1)` (`initialPhase.tolerance`).
-    public init(stft: ShortTimeFourierTransform, iterations: Int = 32, momentum: Float = 0.99,
+    public init(stft: ShortTimeFourierTransform, iterations: Int = defaultIterations, momentum: Float = 0.99,
                 initialPhase: InitialPhase = .random(seed: 0)) throws {
         guard iterations >= 0 else {
             throw AudioDSPError.invalidParameter(name: "iterations", value: "\(iterations)", reason: "must be ≥ 0")
@@ -72,6 +75,12 @@ public struct GriffinLim: Sendable {
     ///   another shape, ``AudioDSPError/emptyInput(what:)``, ``AudioDSPError/nonFiniteInput(what:)``,
     ///   `invalidParameter` for `sampleCount < 1`.
     public func reconstruct(magnitude: Spectrogram, sampleCount: Int? = nil) throws -> [Float] {
+        try iterate(from: magnitude, sampleCount: sampleCount, projection: nil)
+    }
+
+    /// The iterations from `magnitude` (the start's amplitude and, without a `projection`, the fixed target). With
+    /// a projection, each iteration's target is instead the projection of the rebuilt spectrum's magnitude.
+    func iterate(from magnitude: Spectrogram, sampleCount: Int?, projection: MelProjection?) throws -> [Float] {
         guard magnitude.rowCount == stft.binCount else {
             throw AudioDSPError.shapeMismatch(what: "magnitude", expected: "[\(stft.binCount), frames]",
                                               actual: "[\(magnitude.rowCount), \(magnitude.frameCount)]")
@@ -137,6 +146,7 @@ public struct GriffinLim: Sendable {
             stft.inverseTransform(.frameMajor(current.pointer), frameCount: frames, weights: weights, segments: &segments,
                                   into: &signal)
             stft.transform(signal, count: outputLength, frameCount: frames, into: .frameMajor(rebuilt.pointer))
+            projection?.project(rebuilt: rebuilt.pointer, into: target.pointer, frameStride: complexStride)
             Self.updateAngles(current.pointer, magnitude: target.pointer, rebuilt: rebuilt.pointer,
                               previous: previous.pointer, weight: weight, count: total / 2)
             swap(&rebuilt, &previous)

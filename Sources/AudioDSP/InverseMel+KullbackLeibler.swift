@@ -10,10 +10,7 @@ extension MelFilterbank {
         try MelInversion.kullbackLeibler(iterations: iterations).validate()
         try validateFinite(mel.values, what: "mel spectrogram")
         let frames = mel.frameCount, bins = binCount, bands = melBandCount, blockWidth = 64
-        // Wᵀ1 per bin: the bin's total filter weight, and its reciprocal (0 for a bin no filter covers).
-        var coverage = [Float](repeating: 0, count: bins)
-        sparseTransposed.multiply([Float](repeating: 1, count: bands), &coverage, width: 1, rows: 0..<bins)
-        let reciprocalCoverage = coverage.map { $0 > 0 ? 1 / $0 : 0 }
+        let reciprocalCoverage = reciprocalCoverage()
         var solution = [Float](repeating: 0, count: bins * frames)
         let blocks = (frames + blockWidth - 1) / blockWidth
         mel.values.withUnsafeBufferPointer { mel in
@@ -60,5 +57,12 @@ extension MelFilterbank {
             }
         }
         return Spectrogram(values: solution, rowCount: bins, frameCount: frames)
+    }
+
+    /// `1 / (Wᵀ1)` per FFT bin (the reciprocal of the bin's total filter weight), 0 for a bin no filter covers.
+    func reciprocalCoverage() -> [Float] {
+        var coverage = [Float](repeating: 0, count: binCount)
+        sparseTransposed.multiply([Float](repeating: 1, count: melBandCount), &coverage, width: 1, rows: 0..<binCount)
+        return coverage.map { $0 > 0 ? 1 / $0 : 0 }
     }
 }

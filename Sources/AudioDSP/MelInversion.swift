@@ -3,11 +3,12 @@ import Foundation
 /// How ``MelFilterbank/inverse(_:method:)`` chooses one linear spectrogram among the many that have a given mel.
 ///
 /// With more FFT bins than mel bands, every frame's mel `M = W·x` has many non-negative solutions `x`; the two
-/// methods pick different ones, and the choice decides how Griffin-Lim from the mel sounds. On the vocoder corpus's
-/// held-out clips (`Docs/Vocoders.md`, 80-band amplitude mel, Griffin-Lim 32 from a random phase),
+/// methods pick different ones, and the choice decides how Griffin-Lim that holds the inverse fixed sounds. On the
+/// vocoder corpus's held-out clips (`Docs/Vocoders.md`, 80-band amplitude mel, Griffin-Lim 32 from a random phase),
 /// ``kullbackLeibler(iterations:)`` scores PESQ-WB 3.3 where ``leastSquares(iterations:)`` scores 3.2 and librosa's
 /// `mel_to_stft` 3.0: least squares concentrates each band's energy in a few bins, the divergence spreads it evenly
-/// over the band.
+/// over the band. Griffin-Lim whose iterations match the mel itself (`GriffinLim.reconstruct(mel:filterbank:power:
+/// inversion:sampleCount:)`) only starts from the inverse, and sounds better still.
 ///
 /// `Codable` as `{"leastSquares":{"iterations":100}}` or `{"kullbackLeibler":{"iterations":50}}`.
 public enum MelInversion: Sendable, Hashable, Codable {

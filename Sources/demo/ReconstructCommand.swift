@@ -3,7 +3,8 @@ import AudioDSP
 import Foundation
 import Vocoders
 
-/// `demo reconstruct`: audio → mel → inverse mel → Griffin-Lim → audio, or a 16-bit spectrogram image → audio.
+/// `demo reconstruct`: audio → (mel) spectrogram → Griffin-Lim (`GriffinLimVocoder`) → audio, or a 16-bit
+/// spectrogram image → audio.
 struct ReconstructCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconstruct",
@@ -29,8 +30,11 @@ struct ReconstructCommand: ParsableCommand {
 
     @OptionGroup var analysis: AnalysisOptions
 
-    @Option(help: "Inverse mel before Griffin-Lim: kullback-leibler (sounds best) or least-squares (librosa's).")
+    @Option(help: "Inverse mel Griffin-Lim starts from: kullback-leibler (sounds best) or least-squares (librosa's).")
     var melInversion: MelInversionChoice = .kullbackLeibler
+
+    @Option(help: "What Griffin-Lim holds a mel's magnitude to: mel (each iteration matches the mel; sounds best) or inverse-mel (one fixed inverse, librosa's way).")
+    var magnitudeTarget: MagnitudeTargetChoice = .mel
 
     @Option(help: "Vocoder: griffinlim, or wavenet (its own front end: 22 050 Hz, 80-band log mel, hop 256; the analysis options are ignored).")
     var vocoder: VocoderChoice = .griffinLim
@@ -55,18 +59,15 @@ struct ReconstructCommand: ParsableCommand {
         try reportingErrors {
             try checkOutputFolders([out])
             if vocoder == .wavenet { return try runWaveNet(audio: audio!) }
-            let source = try fromImage.map(magnitude(fromImage:)) ?? magnitude(fromAudio: audio!)
-            let start = seed.map { .random(seed: $0) } ?? GriffinLim.InitialPhase.preferred(for: source.stft.window)
-            let griffinLim =
-                try iterations.map {
-                    try GriffinLim(stft: source.stft, iterations: $0, initialPhase: start)
-                } ?? GriffinLim(stft: source.stft, initialPhase: start)
-            let samples = try griffinLim.reconstruct(magnitude: source.magnitude, sampleCount: source.sampleCount)
-            try AudioFile.write(
-                Waveform(samples: samples, sampleRate: source.sampleRate), to: out,
-                format: format ?? AudioFileFormat(pathExtensionOf: out))
+            let features = try fromImage.map(features(fromImage:)) ?? features(fromAudio: audio!)
+            let griffinLim = try GriffinLimVocoder(
+                frontEnd: features.frontEnd, iterations: iterations ?? GriffinLim.defaultIterations,
+                initialPhase: seed.map { .random(seed: $0) }, melInversion: melInversion.method,
+                magnitudeTarget: magnitudeTarget.target)
+            let waveform = try griffinLim.synthesize(features)
+            try AudioFile.write(waveform, to: out, format: format ?? AudioFileFormat(pathExtensionOf: out))
             print(
-                "\(out.relativePath): \(source.sampleRate) Hz, \(samples.count) samples, "
+                "\(out.relativePath): \(waveform.sampleRate) Hz, \(waveform.sampleCount) samples, "
                     + "\(griffinLim.iterations) Griffin-Lim iterations"
             )
         }
@@ -86,39 +87,18 @@ struct ReconstructCommand: ParsableCommand {
                      Date().timeIntervalSince(start), Date().timeIntervalSince(start) / waveform.duration))
     }
 
-    /// A linear magnitude spectrogram to rebuild, with its transform, rate and (for audio input) original length in samples.
-    private struct Source {
-        let magnitude: Spectrogram
-        let stft: ShortTimeFourierTransform
-        let sampleRate: Int
-        let sampleCount: Int?
-
-        /// The STFT amplitude of `magnitude`, the (mel) magnitude `|S|^p` of `frontEnd` (for a mel front end, its
-        /// filterbank's inverse by `melInversion`).
-        init(frontEnd: FrontEnd, magnitude: Spectrogram, sampleCount: Int?, melInversion: MelInversion) throws {
-            let filterbank = try frontEnd.makeFilterbank()
-            self.magnitude = try filterbank?.inverseMagnitude(magnitude, power: frontEnd.magnitudePower,
-                                                               method: melInversion) ?? magnitude
-            stft = try frontEnd.makeTransform()
-            sampleRate = frontEnd.sampleRate
-            self.sampleCount = sampleCount
-        }
-    }
-
-    /// Analyses audio with the command's options: (mel) magnitude → inverse mel → linear magnitude.
-    private func magnitude(fromAudio audio: URL) throws -> Source {
+    /// Analyses audio with the command's analysis options.
+    private func features(fromAudio audio: URL) throws -> AcousticFeatures {
         let frontEnd = try analysis.frontEnd()
         let clip = try AudioFile.read(audio, sampleRate: frontEnd.sampleRate)
         guard !clip.isSilent else { throw AudioDSPError.silentInput(what: audio.path) }
-        return try Source(frontEnd: frontEnd, magnitude: frontEnd.magnitude(clip), sampleCount: clip.sampleCount,
-                          melInversion: melInversion.method)
+        return try frontEnd.analyze(clip)
     }
 
-    /// Reads a spectrogram image: dB → power or amplitude (re 1.0) → NNLS inverse for mel images.
-    private func magnitude(fromImage url: URL) throws -> Source {
+    /// Reads a spectrogram image: its dB values and the analysis its metadata records.
+    private func features(fromImage url: URL) throws -> AcousticFeatures {
         let image = try SpectrogramImage.read(url)
-        return try Source(frontEnd: image.frontEnd, magnitude: image.frontEnd.unscaled(image.decibels), sampleCount: nil,
-                          melInversion: melInversion.method)
+        return try AcousticFeatures(spectrogram: image.decibels, frontEnd: image.frontEnd)
     }
 }
 

@@ -20,6 +20,9 @@ struct TrainWaveNetCommand: ParsableCommand {
     @Flag(help: "Refine a Griffin-Lim guide instead of generating the whole waveform (see Docs/Vocoders.md).")
     var guide = false
 
+    @Option(help: "Griffin-Lim iterations of a guided model's guide.")
+    var guideIterations: Int = WaveNet.Guide().iterations
+
     @Option(help: "Plain Griffin-Lim iterations from the true magnitude that make a guided model's target.")
     var guideTargetIterations: Int = WaveNet.Guide().targetIterations
 
@@ -33,7 +36,8 @@ struct TrainWaveNetCommand: ParsableCommand {
             var configuration = try training.configuration()
             configuration.cropLength = cropLength
             if guide {
-                configuration.model.guide = WaveNet.Guide(targetIterations: guideTargetIterations,
+                configuration.model.guide = WaveNet.Guide(iterations: guideIterations,
+                                                          targetIterations: guideTargetIterations,
                                                           inputNoise: guideInputNoise)
             }
             let model = configuration.model

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AudioDSP
+import Vocoders
 
 /// The `--vocoder` choices of `demo reconstruct` and `demo transfer`.
 enum VocoderChoice: String, ExpressibleByArgument, CaseIterable {
@@ -18,4 +19,15 @@ enum MelInversionChoice: String, ExpressibleByArgument, CaseIterable {
 
     /// The method.
     var method: MelInversion { self == .kullbackLeibler ? .smooth : .librosa }
+}
+
+/// `--magnitude-target`: what `demo reconstruct`'s Griffin-Lim holds a mel's magnitude to.
+enum MagnitudeTargetChoice: String, ExpressibleByArgument, CaseIterable {
+    /// `GriffinLimVocoder.MagnitudeTarget.mel`: every iteration matches the mel (the library's default).
+    case mel
+    /// `GriffinLimVocoder.MagnitudeTarget.inverseMel`: one fixed inverse mel, as librosa's `mel_to_stft` + `griffinlim`.
+    case inverseMel = "inverse-mel"
+
+    /// The target.
+    var target: GriffinLimVocoder.MagnitudeTarget { self == .mel ? .mel : .inverseMel }
 }

@@ -126,25 +126,27 @@ final class DemoCommandLineTests: XCTestCase {
         XCTAssertEqual(try NPY.read(npy).shape, [513, 87])
     }
 
-    /// With either inverse mel, the rebuilt tone's level is that of the original (0.5 peak, 0.354 RMS) within 20 %,
-    /// and the two inverses give different audio.
+    /// With either inverse mel and either magnitude target, the rebuilt tone's level is that of the original (0.5
+    /// peak, 0.354 RMS) within 20 %, and each choice gives different audio.
     func testReconstructFromAudioKeepsTheTone() throws {
         let (folder, files) = try inputs()
         var rebuilt: [[Float]] = []
-        for inversion in ["kullback-leibler", "least-squares"] {
-            let flac = folder.appendingPathComponent("back-\(inversion).flac")
+        for (inversion, target) in [("kullback-leibler", "mel"), ("least-squares", "mel"),
+                                    ("kullback-leibler", "inverse-mel")] {
+            let flac = folder.appendingPathComponent("back-\(inversion)-\(target).flac")
             let outcome = try run(["reconstruct", files["tone.wav"]!.path, "--out", flac.path, "--iterations", "16",
-                                   "--mel-inversion", inversion])
+                                   "--mel-inversion", inversion, "--magnitude-target", target])
             XCTAssertEqual(outcome.status, 0, outcome.standardError)
             XCTAssertEqual(try AudioFile.info(flac).container, "FLAC (Free Lossless Audio Codec)")
             let audio = try AudioFile.read(flac)
             XCTAssertEqual(audio.sampleCount, 22_050)
             let middle = audio.samples[2048..<20_000]
             let rms = (middle.reduce(Float(0)) { $0 + $1 * $1 } / Float(middle.count)).squareRoot()
-            XCTAssertEqual(rms, 0.354, accuracy: 0.07, inversion)
+            XCTAssertEqual(rms, 0.354, accuracy: 0.07, "\(inversion), \(target)")
             rebuilt.append(audio.samples)
         }
         XCTAssertNotEqual(rebuilt[0], rebuilt[1])
+        XCTAssertNotEqual(rebuilt[0], rebuilt[2])
         let unknown = try run(["reconstruct", files["tone.wav"]!.path, "--out", folder.appendingPathComponent("x.wav").path,
                                "--mel-inversion", "nnls"])
         XCTAssertNotEqual(unknown.status, 0)

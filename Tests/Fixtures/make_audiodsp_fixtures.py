@@ -88,6 +88,36 @@ for update in range(1, 51):
         save(f"clip_mel_kl_inverse_{update}.npy", kl)
 
 
+def mel_griffin_lim(mel, power, iterations, momentum=0.99, floor=1e-12):
+    """Griffin-Lim whose magnitude step matches the mel, in float64: start from 50 Kullback-Leibler updates (the
+    loop above) under zero phase; each iteration gives |R|^power of the rebuilt spectrum R one update toward the mel
+    (floored at `floor`), takes the 1/power root as the target and librosa's momentum angle update."""
+    x = np.outer(coverage > 0, np.ones(mel.shape[1]))
+    for _ in range(50):
+        ratio = np.divide(mel, mel_basis @ x, out=np.zeros_like(mel), where=mel_basis @ x > 0)
+        x *= np.divide(mel_basis.T @ ratio, coverage[:, None], out=np.zeros_like(x), where=coverage[:, None] > 0)
+    spectrum = (x ** (1 / power)).astype(np.complex128)
+    previous = np.zeros_like(spectrum)
+    for _ in range(iterations):
+        audio = librosa.istft(spectrum, hop_length=CLIP_HOP, n_fft=CLIP_FFT, length=len(clip))
+        rebuilt = librosa.stft(audio, n_fft=CLIP_FFT, hop_length=CLIP_HOP)
+        powered = np.maximum(np.abs(rebuilt) ** power, floor)
+        projected = mel_basis @ powered
+        ratio = np.divide(mel, projected, out=np.zeros_like(projected), where=projected > 0)
+        powered *= np.divide(mel_basis.T @ ratio, coverage[:, None], out=np.zeros_like(powered),
+                             where=coverage[:, None] > 0)
+        angles = rebuilt - momentum / (1 + momentum) * previous
+        spectrum = powered ** (1 / power) * angles / (np.abs(angles) + np.finfo(np.float32).tiny)
+        previous = rebuilt
+    return librosa.istft(spectrum, hop_length=CLIP_HOP, n_fft=CLIP_FFT, length=len(clip))
+
+
+# Mel-consistent Griffin-Lim of the amplitude mel and of the power mel, 4 iterations from zero phase.
+save("clip_mel_griffinlim_amplitude_4.npy", mel_griffin_lim(clip_mel_amplitude, 1, 4))
+save("clip_mel_griffinlim_power_4.npy",
+     mel_griffin_lim(clip_mel.astype(np.float32).astype(np.float64), 2, 4))
+
+
 def phase_gradient_heap_integration(magnitude, hop, n_fft, window_length, width_factor=0.25645, tolerance=1e-5):
     """Phase Gradient Heap Integration (Prusa, Balazs & Sondergaard 2017) as AudioDSP documents it, in float64: phase
     steps from the log-magnitude's central differences, integrated from the largest cell through a max-heap (ties to

@@ -116,7 +116,7 @@ final class WaveNetGuideTests: XCTestCase {
 
     /// A guided model has a two-channel input and a `guide` convolution, saves and loads with its guide, a
     /// description written before guides existed decodes as unguided, and one written before the guide recorded its
-    /// inverse mel decodes with librosa's.
+    /// inverse mel, start or magnitude target decodes with the values its model was trained with.
     func testCheckpointsKeepTheGuide() throws {
         let model = try TinyWaveNet.model(configuration: Self.configuration)
         let shapes = Dictionary(uniqueKeysWithValues: model.stateDictShapes.map { ($0.key, $0.shape) })
@@ -137,12 +137,19 @@ final class WaveNetGuideTests: XCTestCase {
         XCTAssertEqual(old, TinyWaveNet.configuration)
 
         var guide = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Self.guide)) as! [String: Any]
-        XCTAssertNotNil(guide["melInversion"])
+        for key in ["melInversion", "start", "magnitudeTarget"] { XCTAssertNotNil(guide[key], key) }
         guide["melInversion"] = nil
         let beforeMelInversion = try JSONDecoder().decode(WaveNet.Guide.self,
                                                           from: JSONSerialization.data(withJSONObject: guide))
         XCTAssertEqual(beforeMelInversion.melInversion, .librosa, "descriptions without it were trained with librosa's")
         XCTAssertEqual(Self.guide.melInversion, .smooth)
+        guide["start"] = nil
+        guide["magnitudeTarget"] = nil
+        let beforeMelTarget = try JSONDecoder().decode(WaveNet.Guide.self, from: JSONSerialization.data(withJSONObject: guide))
+        XCTAssertEqual(beforeMelTarget.start, .random, "descriptions without it started from a random phase")
+        XCTAssertEqual(beforeMelTarget.magnitudeTarget, .inverseMel, "and held the inverse mel fixed")
+        XCTAssertEqual(WaveNet.Guide().start, .phaseGradient)
+        XCTAssertEqual(WaveNet.Guide().magnitudeTarget, .mel)
     }
 
     /// Training a guided model on two tones lowers the loss of the corrections, and its checkpoint records the guide.

@@ -300,7 +300,7 @@ final class WaveNetCheckpointTests: XCTestCase {
         let vocoder = try WaveNetVocoder.bundled(seed: 1, threadCount: 1)
         XCTAssertEqual(vocoder.frontEnd, .default)
         XCTAssertEqual(vocoder.generator.configuration,
-                       WaveNet.Configuration(guide: WaveNet.Guide(targetIterations: 4)))
+                       WaveNet.Configuration(guide: WaveNet.Guide()))
         XCTAssertEqual(vocoder.sampler, try WaveNetSampler(expectation: MuLaw()))
         let description = try WaveNet.checkpointDescription(at: WaveNetVocoder.bundledCheckpointURL)
         XCTAssertEqual(description.training?.step, 2000)
