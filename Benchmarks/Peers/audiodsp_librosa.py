@@ -6,7 +6,11 @@ command per line on stdin ("COMMAND [REPEATS]", REPEATS back-to-back calls, defa
 stdout with the list of seconds the calls took (time.perf_counter around each call only) and accuracy figures of the
 last call:
 
-  load | stft | mel | inverse_mel | griffinlim | torch_griffinlim | convergence_seeds | pyin | quit
+  load | stft | mel | inverse_mel | griffinlim | torch_griffinlim | mel_to_audio | convergence_seeds | pyin | quit
+
+mel_to_audio runs librosa.feature.inverse.mel_to_audio on the power mel (mel_to_stft, then griffinlim with
+--iterations from librosa's random start; mel_to_audio takes no random_state) and answers the output's mel residual
+||mel(y) - M|| / ||M||.
 
 pyin runs librosa.pyin(y, fmin=--pyin-fmin, fmax=--pyin-fmax, sr=--sr) with its other defaults.
 
@@ -100,6 +104,13 @@ def run(command):
         with torch.no_grad():
             seconds, audio = timed(lambda: transform(tensor))
         return dict(seconds=seconds, spectral_convergence=spectral_convergence(audio.numpy()))
+    if command == "mel_to_audio":
+        seconds, audio = timed(lambda: librosa.feature.inverse.mel_to_audio(
+            mel_power, sr=sr, n_fft=args.n_fft, hop_length=args.hop, power=2.0, n_iter=args.iterations,
+            length=len(y)))
+        rebuilt = librosa.feature.melspectrogram(y=audio, sr=sr, n_fft=args.n_fft, hop_length=args.hop, n_mels=args.mels)
+        residual = float(np.linalg.norm(rebuilt - mel_power) / np.linalg.norm(mel_power))
+        return dict(seconds=seconds, mel_residual=residual)
     if command == "convergence_seeds":
         librosa_values = [spectral_convergence(librosa.griffinlim(
             magnitude, n_iter=args.iterations, hop_length=args.hop, n_fft=args.n_fft, length=len(y), random_state=seed))
