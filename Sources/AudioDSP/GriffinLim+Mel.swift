@@ -46,7 +46,6 @@ struct MelProjection {
     let power: Float
     /// `1 / Wᵀ1` per bin, 0 for a bin no filter covers.
     let reciprocalCoverage: [Float]
-    let frameCount: Int
 
     /// - Precondition: `mel` has `filterbank.melBandCount` rows.
     init(filterbank: MelFilterbank, mel: Spectrogram, power: Float) {
@@ -60,7 +59,6 @@ struct MelProjection {
         self.mel = frameMajor
         self.power = power
         reciprocalCoverage = filterbank.reciprocalCoverage()
-        frameCount = frames
     }
 
     /// Writes the projected amplitude of every frame of `rebuilt` (interleaved complex values, frame `t`'s bins from
@@ -73,7 +71,7 @@ struct MelProjection {
         mel.withUnsafeBufferPointer { mel in
             reciprocalCoverage.withUnsafeBufferPointer { reciprocalCoverage in
                 let (mel, reciprocalCoverage) = (mel.baseAddress!, reciprocalCoverage.baseAddress!)
-                AudioDSPThreads.forEachRange(frameCount, minimumPerThread: 16) { frames in
+                AudioDSPThreads.forEachRange(self.mel.count / bands, minimumPerThread: 16) { frames in
                     let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * bins + 2 * bands)
                     defer { scratch.deallocate() }
                     let powered = scratch, back = scratch + bins, projected = back + bins, ratio = projected + bands

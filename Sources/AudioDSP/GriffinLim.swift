@@ -92,22 +92,23 @@ public struct GriffinLim: Sendable {
         let bins = magnitude.rowCount, frames = magnitude.frameCount, count = bins * frames
         var spectrum = ComplexSpectrogram(real: magnitude.values, imag: [Float](repeating: 0, count: count),
                                           binCount: bins, frameCount: frames)
+        /// `spectrum = magnitude · e^(i·phase(index))`, cell by cell in index order.
+        func setPhases(_ phase: (Int) -> Float) {
+            for index in 0..<count {
+                let angle = phase(index)
+                spectrum.real[index] = magnitude.values[index] * cos(angle)
+                spectrum.imag[index] = magnitude.values[index] * sin(angle)
+            }
+        }
         switch initialPhase {
         case .zero:
             break
         case let .random(seed):
             var generator = SplitMix64(seed: seed)
-            for index in 0..<count {
-                let phase = 2 * Float.pi * Float(generator.next() >> 40) * 0x1p-24
-                spectrum.real[index] = magnitude.values[index] * cos(phase)
-                spectrum.imag[index] = magnitude.values[index] * sin(phase)
-            }
+            setPhases { _ in 2 * Float.pi * Float(generator.next() >> 40) * 0x1p-24 }
         case let .phaseGradient(tolerance):
             let phase = try stft.phaseGradientHeapIntegration(magnitude, tolerance: tolerance)
-            for index in 0..<count {
-                spectrum.real[index] = magnitude.values[index] * cos(phase.values[index])
-                spectrum.imag[index] = magnitude.values[index] * sin(phase.values[index])
-            }
+            setPhases { phase.values[$0] }
         case let .given(phase):
             guard phase.binCount == bins, phase.frameCount == frames else {
                 throw AudioDSPError.shapeMismatch(what: "initial phase", expected: "[\(bins), \(frames)]",

@@ -94,7 +94,11 @@ public struct GriffinLimVocoder: Vocoder {
     ///   end, and AudioDSP's errors for empty or non-finite values.
     public func amplitude(of features: AcousticFeatures) throws -> Spectrogram {
         try frontEnd.requireMatch(features.frontEnd)
-        let magnitude = frontEnd.unscaled(features.spectrogram)
+        return try amplitude(unscaled: frontEnd.unscaled(features.spectrogram))
+    }
+
+    /// Step 2 on the (mel) magnitude `M` of step 1.
+    private func amplitude(unscaled magnitude: Spectrogram) throws -> Spectrogram {
         let power = frontEnd.magnitudePower
         if let filterbank {
             return try filterbank.inverseMagnitude(magnitude, power: power, method: melInversion)
@@ -110,14 +114,15 @@ public struct GriffinLimVocoder: Vocoder {
     /// - Throws: ``AudioDSP/AudioDSPError/frontEndMismatch(field:expected:actual:)`` for features of another front
     ///   end, and AudioDSP's errors for empty or non-finite values.
     public func synthesize(_ features: AcousticFeatures) throws -> Waveform {
+        try frontEnd.requireMatch(features.frontEnd)
+        let magnitude = frontEnd.unscaled(features.spectrogram)
         let samples: [Float]
         if let filterbank, magnitudeTarget == .mel {
-            try frontEnd.requireMatch(features.frontEnd)
-            samples = try reconstruction.reconstruct(mel: frontEnd.unscaled(features.spectrogram), filterbank: filterbank,
-                                                     power: frontEnd.magnitudePower, inversion: melInversion,
-                                                     sampleCount: features.sampleCount)
+            samples = try reconstruction.reconstruct(mel: magnitude, filterbank: filterbank, power: frontEnd.magnitudePower,
+                                                     inversion: melInversion, sampleCount: features.sampleCount)
         } else {
-            samples = try reconstruction.reconstruct(magnitude: amplitude(of: features), sampleCount: features.sampleCount)
+            samples = try reconstruction.reconstruct(magnitude: amplitude(unscaled: magnitude),
+                                                     sampleCount: features.sampleCount)
         }
         return Waveform(samples: samples, sampleRate: frontEnd.sampleRate)
     }
