@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `demo`: try StyleTransfer for Swift from the command line. Each subcommand is a thin layer over the library.
 @main
@@ -11,4 +12,26 @@ struct Demo: AsyncParsableCommand {
             TrainWaveNetCommand.self, TrainBackboneCommand.self, TrainAccentCommand.self, FFTWisdomCommand.self,
         ]
     )
+
+    /// Parses the command line and runs the subcommand, as `AsyncParsableCommand.main()` does, except that a command
+    /// line the parser refuses (an unknown option, a value outside a choice list) prints one line,
+    /// `error: <what is wrong>`, and exits with the parser's code (64), like every other error of `demo`; `--help`
+    /// and errors from a subcommand's work pass through unchanged.
+    static func main() async {
+        do {
+            var command = try await asyncParseAsRoot(nil)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success, !(error is ExitCode) else { exit(withError: error) }
+            let first = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            let text = first.hasPrefix("Error: ") ? String(first.dropFirst("Error: ".count)) : first
+            FileHandle.standardError.write(Data("error: \(text)\n".utf8))
+            exit(withError: ExitCode(code.rawValue))
+        }
+    }
 }

@@ -71,6 +71,24 @@ final class DemoCommandLineTests: XCTestCase {
             in: folder, mentioning: "does not exist")
     }
 
+    /// A command line the parser refuses fails like any other bad input: one line, a non-zero exit, no file.
+    func testRefusedCommandLinesPrintOneErrorLine() throws {
+        let (folder, files) = try inputs()
+        let wav = folder.appendingPathComponent("out.wav").path
+        let tone = files["tone.wav"]!.path
+        try assertFails(
+            ["reconstruct", tone, "--out", wav, "--magnitude-target", "phase"], in: folder,
+            mentioning: "--magnitude-target")
+        try assertFails(["reconstruct", tone, "--out", wav, "--iterations", "many"], in: folder, mentioning: "many")
+        try assertFails(
+            ["reconstruct", tone, "--out", wav, "--no-such-option"], in: folder, mentioning: "no-such-option")
+        try assertFails(["no-such-command"], in: folder, mentioning: "no-such-command")
+        try assertFails(["reconstruct", tone], in: folder, mentioning: "--out")
+        let help = try run(["reconstruct", "--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssert(help.standardOutput.contains("USAGE: demo reconstruct"), help.standardOutput)
+    }
+
     /// `demo fft-wisdom` writes wisdom that `FFTWisdom.importWisdom` accepts, and refuses bad sizes in one line.
     func testFFTWisdomWritesImportableWisdom() throws {
         let folder = try makeTemporaryDirectory(self)
