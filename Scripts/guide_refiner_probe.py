@@ -23,11 +23,15 @@ sample and outputs a correction in one pass. Two probes:
             DIR/<kind>-<clip>.wav.f32 (float32, row-major [513, frames]), for another Griffin-Lim to render
 
 g here is librosa's Griffin-Lim 32 from librosa's inverse mel (non-negative least squares), seed 0: the project's
-GriffinLimVocoder follows the same method, but its inverse mel is closer (PESQ-WB 3.17 against 2.98). With --judge the script scores every written file with
+GriffinLimVocoder follows the same method, but its inverse mel is closer (PESQ-WB 3.17 against 2.98). With --kept DIR,
+g and the target are instead read from the outputs VocoderQuality --keep DIR wrote for the train and the held-out
+clips (run it with and without --split train): g from DIR/0-<clip>.wav (the project's GriffinLimVocoder, 32
+iterations) and the target from DIR/<--target-row>-<clip>.wav (1: the same Griffin-Lim run to 100 iterations, a
+target the mel alone determines). With --judge the script scores every written file with
 ../shared/eval/vocoder_judge.py and prints the means per kind.
 
 usage: python3 Scripts/guide_refiner_probe.py CORPUS DIR --probe refiner|postnet [--loss mse|mrstft]
-           [--seconds 600] [--steps N] [--seed 0] [--mix 0.25,0.5] [--save-magnitudes]
+           [--kept DIR --target-row 1] [--seconds 600] [--steps N] [--seed 0] [--mix 0.25,0.5] [--save-magnitudes]
            [--judge PYTHON --judge-script vocoder_judge.py]
 Training stops after --seconds or --steps (0: no bound), whichever comes first; a run bounded by steps alone does not
 depend on the machine's speed, one bounded by time does. Needs torch, librosa and soundfile (the peer venv of
@@ -58,6 +62,8 @@ parser.add_argument("--steps", type=int, default=0)
 parser.add_argument("--seed", type=int, default=0)
 parser.add_argument("--mix", default="")
 parser.add_argument("--save-magnitudes", action="store_true")
+parser.add_argument("--kept", help="read g and the refiner's target from VocoderQuality --keep DIR's outputs")
+parser.add_argument("--target-row", type=int, default=1)
 parser.add_argument("--judge")
 parser.add_argument("--judge-script")
 args = parser.parse_args()
@@ -81,19 +87,25 @@ def griffin_lim(magnitude, length):
 
 
 def clip(path):
-    """The clip, its amplitude mel, its guide g and the guided WaveNet's target (4 iterations)."""
+    """The clip, its amplitude mel, its guide g and the refiner's target (by default the guided WaveNet's, 4
+    iterations; with --kept, the kept row --target-row)."""
     y, _ = librosa.load(path, sr=SR)
     magnitude = np.abs(stft(y))
     mel = librosa.feature.melspectrogram(S=magnitude, sr=SR, n_fft=N_FFT, n_mels=MELS, fmax=FMAX, power=1)
     item = dict(name=os.path.basename(path), y=y, magnitude=magnitude,
                 log_mel=np.log(np.maximum(mel, 1e-5)).astype(np.float32))
-    if args.probe == "refiner":
-        inverse = librosa.feature.inverse.mel_to_stft(np.maximum(mel, 1e-5), sr=SR, n_fft=N_FFT, power=1, fmax=FMAX)
-        guide = griffin_lim(inverse, len(y))
-        target = istft(magnitude * np.exp(1j * np.angle(stft(guide))), len(y))
-        for _ in range(4):
-            target = istft(magnitude * np.exp(1j * np.angle(stft(target))), len(y))
-        item.update(guide=guide, target=target.astype(np.float32))
+    if args.probe != "refiner":
+        return item
+    if args.kept:
+        kept = lambda row: sf.read(os.path.join(args.kept, f"{row}-{item['name']}"), dtype="float32")[0]
+        item.update(guide=kept(0), target=kept(args.target_row))
+        return item
+    inverse = librosa.feature.inverse.mel_to_stft(np.maximum(mel, 1e-5), sr=SR, n_fft=N_FFT, power=1, fmax=FMAX)
+    guide = griffin_lim(inverse, len(y))
+    target = istft(magnitude * np.exp(1j * np.angle(stft(guide))), len(y))
+    for _ in range(4):
+        target = istft(magnitude * np.exp(1j * np.angle(stft(target))), len(y))
+    item.update(guide=guide, target=target.astype(np.float32))
     return item
 
 

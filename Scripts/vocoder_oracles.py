@@ -12,6 +12,10 @@ For each clip x of CORPUS/heldout (made by Scripts/make_vocoder_corpus.py) at 22
   aligned_K   plain Griffin-Lim (momentum 0) from the true STFT magnitude started at gl_mel's phase, K = 4, 16 and
               32 iterations: the training target of a guided WaveNet (Sources/Vocoders/WaveNetGuide.swift), which keeps
               gl_mel's phase trajectory while taking the true magnitude
+  mel_more_32 32 more iterations of Griffin-Lim that matches the mel (momentum 0.99, each iteration's magnitude one
+              Kullback-Leibler update of the rebuilt one toward the mel, as AudioDSP's GriffinLim+Mel), started at
+              gl_mel's phase: with --guides read from a WaveNet's outputs, whether its phase is a better start than
+              its guide's
 Prints one line per clip and kind, then the means (PESQ-WB, STOI, LSD, and the correlation of the samples with
 gl_mel's).
 
@@ -43,17 +47,24 @@ args = parser.parse_args()
 MEL_BASIS = librosa.filters.mel(sr=SR, n_fft=N_FFT, n_mels=MELS, fmax=FMAX)
 
 
+COVERAGE = MEL_BASIS.T @ np.ones(MELS)
+
+
+def mel_update(mel, spectrum):
+    """One Kullback-Leibler update of the amplitude `spectrum` [bins, frames] toward the amplitude `mel`."""
+    projected = MEL_BASIS @ spectrum
+    ratio = np.divide(mel, projected, out=np.zeros_like(projected), where=projected > 0)
+    return spectrum * np.divide(MEL_BASIS.T @ ratio, COVERAGE[:, None], out=np.zeros_like(spectrum),
+                                where=COVERAGE[:, None] > 0)
+
+
 def inverse_mel(mel):
     """The linear amplitude [bins, frames] that --inverse rebuilds from the amplitude mel."""
     if args.inverse == "librosa":
         return librosa.feature.inverse.mel_to_stft(mel, sr=SR, n_fft=N_FFT, fmax=FMAX, power=1)
-    coverage = MEL_BASIS.T @ np.ones(MELS)
-    spectrum = np.outer(coverage > 0, np.ones(mel.shape[1]))
+    spectrum = np.outer(COVERAGE > 0, np.ones(mel.shape[1]))
     for _ in range(50):
-        projected = MEL_BASIS @ spectrum
-        ratio = np.divide(mel, projected, out=np.zeros_like(projected), where=projected > 0)
-        spectrum *= np.divide(MEL_BASIS.T @ ratio, coverage[:, None], out=np.zeros_like(spectrum),
-                              where=coverage[:, None] > 0)
+        spectrum = mel_update(mel, spectrum)
     return spectrum
 
 
@@ -81,6 +92,18 @@ with tempfile.TemporaryDirectory() as folder:
                 angles = rebuilt / np.maximum(np.abs(rebuilt), 1e-8)
             return librosa.istft(magnitude * angles, hop_length=HOP, n_fft=N_FFT, length=len(x))
 
+        def mel_more(iterations, momentum=0.99):
+            floored = np.maximum(mel, 1e-5)
+            rebuilt = librosa.stft(gl_mel, n_fft=N_FFT, hop_length=HOP)
+            amplitude, angles, previous = mel_update(floored, np.maximum(np.abs(rebuilt), 1e-12)), np.exp(1j * phase), 0
+            for _ in range(iterations):
+                rebuilt = librosa.stft(librosa.istft(amplitude * angles, hop_length=HOP, n_fft=N_FFT, length=len(x)),
+                                       n_fft=N_FFT, hop_length=HOP)
+                amplitude = mel_update(floored, np.maximum(np.abs(rebuilt), 1e-12))
+                accelerated, previous = rebuilt - momentum / (1 + momentum) * previous, rebuilt
+                angles = accelerated / np.maximum(np.abs(accelerated), 1e-8)
+            return librosa.istft(amplitude * angles, hop_length=HOP, n_fft=N_FFT, length=len(x))
+
         outputs = {
             "gl_mel": gl_mel,
             "mag_glphase": librosa.istft(magnitude * np.exp(1j * phase), hop_length=HOP, n_fft=N_FFT, length=len(x)),
@@ -89,6 +112,7 @@ with tempfile.TemporaryDirectory() as folder:
             "aligned_4": aligned(4),
             "aligned_16": aligned(16),
             "aligned_32": aligned(32),
+            "mel_more_32": mel_more(32),
         }
         for kind, samples in outputs.items():
             out = os.path.join(folder, f"{kind}.wav")

@@ -15,12 +15,14 @@
 // With --judge PYTHON (the judge's venv, ../shared/eval/README.md), every output is also written to a temporary WAV
 // and judged against the original by ../shared/eval/vocoder_judge.py (or --judge-script PATH): PESQ-WB, STOI and
 // LSD per clip, and their means. --wavenet-only skips the Griffin-Lim rows; --stride N takes every Nth clip;
-// --keep DIR also writes every output there as DIR/<row>-<clip>.wav (32-bit float), for listening or further judging.
+// --keep DIR also writes every output there as DIR/<row>-<clip>.wav (32-bit float), for listening or further judging;
+// --split train reads <corpus>/train instead of <corpus>/heldout (to keep the train clips' Griffin-Lim outputs for
+// Scripts/guide_refiner_probe.py --kept DIR).
 //
 //   python3 Scripts/make_vocoder_corpus.py /tmp/vocoder-corpus
 //   swift run -c release --package-path Benchmarks VocoderQuality /tmp/vocoder-corpus [--threads 2] [--wavenet PATH] \
 //       [--temperatures 1,0.6] [--judge ~/judge-venv/bin/python] [--judge-script ../shared/eval/vocoder_judge.py] \
-//       [--wavenet-only] [--stride N] [--keep DIR]
+//       [--wavenet-only] [--stride N] [--keep DIR] [--split heldout|train]
 
 import AudioDSP
 import NeuralCore
@@ -36,6 +38,7 @@ var judgeScript = "../shared/eval/vocoder_judge.py"
 var wavenetOnly = false
 var stride = 1
 var keep: URL?
+var split = "heldout"
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
@@ -47,6 +50,7 @@ while let argument = arguments.next() {
     case "--wavenet-only": wavenetOnly = true
     case "--stride": stride = max(1, Int(arguments.next() ?? "") ?? 1)
     case "--keep": keep = arguments.next().map { URL(fileURLWithPath: $0, isDirectory: true) }
+    case "--split": split = arguments.next() ?? split
     default: corpus = URL(fileURLWithPath: argument)
     }
 }
@@ -57,11 +61,11 @@ guard let corpus else {
 AudioDSPThreads.threadCount = threads
 NeuralCoreThreads.threadCount = threads
 
-let heldout = corpus.appendingPathComponent("heldout")
-let clips = try FileManager.default.contentsOfDirectory(atPath: heldout.path)
+let clipFolder = corpus.appendingPathComponent(split)
+let clips = try FileManager.default.contentsOfDirectory(atPath: clipFolder.path)
     .filter { $0.hasSuffix(".wav") }.sorted().enumerated().filter { $0.offset % stride == 0 }.map(\.element)
 guard !clips.isEmpty else {
-    print("no .wav files in \(heldout.path)")
+    print("no .wav files in \(clipFolder.path)")
     exit(1)
 }
 
@@ -110,7 +114,7 @@ func median(_ values: [Double]) -> Double {
     return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
-print("threads: \(threads), clips: \(clips.count) in \(heldout.path)\n")
+print("threads: \(threads), clips: \(clips.count) in \(clipFolder.path)\n")
 print("| clip | vocoder | LSD (dB) | MCD (dB) | spectral convergence | RTF |")
 print("|---|---|---:|---:|---:|---:|")
 var reports = [[[QualityReport]]](repeating: [[QualityReport]](repeating: [], count: bands.count),
@@ -118,7 +122,7 @@ var reports = [[[QualityReport]]](repeating: [[QualityReport]](repeating: [], co
 var realTimeFactors = [[Double]](repeating: [], count: configurations.count)
 var judgements = [[[Double]]](repeating: [], count: configurations.count)
 for clip in clips {
-    let originalURL = heldout.appendingPathComponent(clip)
+    let originalURL = clipFolder.appendingPathComponent(clip)
     let original = try AudioFile.read(originalURL, sampleRate: 22_050)
     for (index, configuration) in configurations.enumerated() {
         let start = DispatchTime.now().uptimeNanoseconds
