@@ -121,14 +121,14 @@ final class TransferCommandTests: XCTestCase {
         XCTAssertEqual(page.components(separatedBy: "<polyline").count - 1, 0)
     }
 
-    /// `--shard` is parsed as an argument type: a malformed value is a usage error naming the option.
+    /// `--shard` is parsed as an argument type: a malformed value is a one-line usage error naming the option.
     func testMalformedShardIsAUsageError() throws {
         let folder = try makeTemporaryDirectory(self)
         for value in ["3/2", "0/2", "auto/0", "2", "x/y"] {
             let outcome = try runDemo(["transfer", "--content-dir", folder.path, "--out-dir", folder.path, "--shard", value])
             XCTAssertEqual(outcome.status, 64, "\(value): \(outcome.standardError)")  // EX_USAGE
-            XCTAssertTrue(outcome.standardError.hasPrefix("Error: The value '\(value)' is invalid for '--shard"),
-                          outcome.standardError)
+            XCTAssertEqual(
+                outcome.standardError, "error: The value '\(value)' is invalid for '--shard <i/n|auto|auto/N>'\n")
         }
         XCTAssertEqual(fileNames(in: folder), [])
     }
