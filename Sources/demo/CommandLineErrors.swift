@@ -15,7 +15,13 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
 /// Prints `error` as one line on standard error and returns the exit code to throw (an `ExitCode` passes through).
 private func exitCode(reporting error: any Error) -> ExitCode {
     if let exit = error as? ExitCode { return exit }
-    let line = "error: \(String(describing: error).replacingOccurrences(of: "\n", with: " "))\n"
-    FileHandle.standardError.write(Data(line.utf8))
+    writeErrorLine(String(describing: error))
     return ExitCode.failure
+}
+
+/// Writes `description` to standard error as `demo`'s one error line, `error: <description>`, newlines replaced by
+/// spaces.
+func writeErrorLine(_ description: String) {
+    let line = "error: \(description.replacingOccurrences(of: "\n", with: " "))\n"
+    FileHandle.standardError.write(Data(line.utf8))
 }

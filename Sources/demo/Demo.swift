@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 
 /// `demo`: try StyleTransfer for Swift from the command line. Each subcommand is a thin layer over the library.
 @main
@@ -29,9 +28,8 @@ struct Demo: AsyncParsableCommand {
             let code = exitCode(for: error)
             guard code != .success, !(error is ExitCode) else { exit(withError: error) }
             let first = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            let text = first.hasPrefix("Error: ") ? String(first.dropFirst("Error: ".count)) : first
-            FileHandle.standardError.write(Data("error: \(text)\n".utf8))
-            exit(withError: ExitCode(code.rawValue))
+            writeErrorLine(first.hasPrefix("Error: ") ? String(first.dropFirst("Error: ".count)) : first)
+            exit(withError: code)
         }
     }
 }
