@@ -82,7 +82,8 @@ with tempfile.TemporaryDirectory() as folder:
         else:
             gl_mel = librosa.griffinlim(inverse_mel(mel), n_iter=32, hop_length=HOP, n_fft=N_FFT, length=len(x),
                                         random_state=0)
-        phase = np.angle(librosa.stft(gl_mel, n_fft=N_FFT, hop_length=HOP))
+        gl_spectrum = librosa.stft(gl_mel, n_fft=N_FFT, hop_length=HOP)
+        phase = np.angle(gl_spectrum)
 
         def aligned(iterations):
             angles = np.exp(1j * phase)
@@ -94,8 +95,8 @@ with tempfile.TemporaryDirectory() as folder:
 
         def mel_more(iterations, momentum=0.99):
             floored = np.maximum(mel, 1e-5)
-            rebuilt = librosa.stft(gl_mel, n_fft=N_FFT, hop_length=HOP)
-            amplitude, angles, previous = mel_update(floored, np.maximum(np.abs(rebuilt), 1e-12)), np.exp(1j * phase), 0
+            amplitude = mel_update(floored, np.maximum(np.abs(gl_spectrum), 1e-12))
+            angles, previous = np.exp(1j * phase), 0
             for _ in range(iterations):
                 rebuilt = librosa.stft(librosa.istft(amplitude * angles, hop_length=HOP, n_fft=N_FFT, length=len(x)),
                                        n_fft=N_FFT, hop_length=HOP)
